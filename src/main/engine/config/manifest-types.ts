@@ -1,0 +1,82 @@
+// The validated, normalized manifest the rest of the engine works from. The loader turns
+// services.toml (ARCHITECTURE.md §8) into these records: paths absolute, seconds turned into
+// milliseconds, defaults filled in, `--testing` already applied to `command`.
+import type { DependencyRef, ManifestProblem } from '../../../shared/model';
+
+export type HealthSpec =
+  | { type: 'http'; url: string; expectStatus: [number, number]; timing: ProbeTiming }
+  | { type: 'tcp'; host: string; port: number; timing: ProbeTiming }
+  | { type: 'exec'; command: string; timing: ProbeTiming }
+  /** Healthy while the main process is alive. */
+  | { type: 'process'; timing: ProbeTiming };
+
+export interface ProbeTiming {
+  intervalMs: number;
+  timeoutMs: number;
+  initialDelayMs: number;
+  /** Consecutive failures before a running, once-healthy service counts as unhealthy and restarts. */
+  failureThreshold: number;
+  /** Consecutive successes before it counts as healthy. */
+  successThreshold: number;
+}
+
+export type DeviceRequirement =
+  /** A path under the device root; may contain glob characters (`/dev/gradi-cam*`). */
+  | { kind: 'path'; path: string }
+  | { kind: 'usb'; vendor: string; product: string; serial?: string };
+
+export interface ServiceSpec {
+  name: string;
+  displayName: string;
+  /** Run as `bash -lc <command>` (Gradi). With `--testing`, `testing_command` when set. */
+  command: string;
+  /** Absolute. */
+  workingDir: string;
+  /** Absolute path of a venv whose `bin/activate` is sourced before the command. */
+  venv?: string;
+  env: Record<string, string>;
+  dependencies: DependencyRef[];
+  requiresDevices: DeviceRequirement[];
+  deviceRestartPolicy: 'immediate' | 'on_reconnect';
+  restart: 'always' | 'on-failure' | 'never';
+  restartDelayMs: number;
+  maxRestartDelayMs: number;
+  maxRestarts: number;
+  restartWindowMs: number;
+  stopSignal: NodeJS.Signals;
+  stopTimeoutMs: number;
+  autostart: boolean;
+  pty: boolean;
+  health?: HealthSpec;
+}
+
+export interface SyncSpec {
+  enabled: boolean;
+  host: string;
+  port: number;
+  /** Absolute. */
+  docsDir: string;
+}
+
+export interface MonitorsSpec {
+  syncUrl?: string;
+  /** language → MRP base URL, e.g. `bash` → `http://127.0.0.1:8000/mrp/v1`. */
+  runtimes: Record<string, string>;
+  allowedRuntimeUrls: string[];
+  documents: string[];
+}
+
+export interface Manifest {
+  /** Absolute path of the services.toml, or null for a manifest built in code. */
+  file: string | null;
+  /** Absolute; relative paths in the file resolve against it. */
+  root: string;
+  /** Absolute. */
+  logDir: string;
+  /** In file order. */
+  services: ServiceSpec[];
+  sync?: SyncSpec;
+  monitors?: MonitorsSpec;
+}
+
+export type LoadResult = { ok: true; manifest: Manifest } | { ok: false; problems: ManifestProblem[] };

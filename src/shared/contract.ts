@@ -1,0 +1,163 @@
+// The one contract between the engine and every client (ARCHITECTURE.md §1, STYLE.md §4–6).
+// Each method is a name with zod args and a zod result; each event a name with a zod payload.
+// Electron IPC, the preload bridge, the daemon's WebSocket and the renderer client are all
+// derived from these two tables: a new method is one entry here, typed everywhere.
+import { z } from 'zod';
+import {
+  DeviceSnapshot,
+  ExecutionSnapshot,
+  LogChunk,
+  ManifestProblem,
+  MonitorSnapshot,
+  Notice,
+  ServiceSnapshot,
+  SystemSnapshot,
+  Transition,
+} from './model';
+
+/** Process names are service names, `orchestrator`, or `monitor:<doc>`. */
+const ProcessName = z.string().min(1).max(256);
+const ServiceArgs = z.object({ name: z.string().min(1).max(128) }).strict();
+const DocArgs = z.object({ doc: z.string().min(1).max(512) }).strict();
+const ExecutionArgs = z.object({ doc: z.string().min(1).max(512), id: z.string().min(1).max(128) }).strict();
+const NoArgs = z.object({}).strict();
+
+export const methods = {
+  /** Snapshot of everything plus the sequence number it was taken at (STYLE.md §6). */
+  'system.subscribe': { args: NoArgs, result: z.object({ snapshot: SystemSnapshot, seq: z.number().int() }) },
+
+  'services.list': { args: NoArgs, result: z.array(ServiceSnapshot) },
+  'services.start': { args: ServiceArgs, result: ServiceSnapshot },
+  /** Soft stop: stop signal, then kill after the timeout. */
+  'services.stop': { args: ServiceArgs, result: ServiceSnapshot },
+  'services.restart': { args: ServiceArgs, result: ServiceSnapshot },
+  /** Hard kill of the whole process tree, at once. */
+  'services.kill': { args: ServiceArgs, result: ServiceSnapshot },
+  /** Enabled services start with the set; a disabled one stays `disabled` until started by hand. */
+  'services.setEnabled': {
+    args: z.object({ name: z.string().min(1).max(128), enabled: z.boolean() }).strict(),
+    result: ServiceSnapshot,
+  },
+  'services.startAll': { args: NoArgs, result: z.array(ServiceSnapshot) },
+  'services.stopAll': { args: NoArgs, result: z.array(ServiceSnapshot) },
+  'services.restartAll': { args: NoArgs, result: z.array(ServiceSnapshot) },
+
+  'manifest.problems': { args: NoArgs, result: z.array(ManifestProblem) },
+  /** Re-read the manifest now; an invalid one applies nothing and returns its problems. */
+  'manifest.reload': {
+    args: NoArgs,
+    result: z.object({ applied: z.boolean(), problems: z.array(ManifestProblem) }),
+  },
+
+  /** The last `maxBytes` of raw output (ANSI kept) and the byte offset where it ends. */
+  'logs.tail': {
+    args: z.object({ process: ProcessName, maxBytes: z.number().int().min(1).max(16 * 1024 * 1024).optional() }).strict(),
+    result: LogChunk,
+  },
+  /** The last N lines as plain text records (the REST `GET /api/logs/{name}` view). */
+  'logs.lines': {
+    args: z.object({ process: ProcessName, lines: z.number().int().min(1).max(100_000).optional() }).strict(),
+    result: z.object({ process: z.string(), lines: z.array(z.string()) }),
+  },
+  /** Which processes this client wants `log.chunk` events for (replaces the previous set). */
+  'logs.follow': {
+    args: z.object({ processes: z.array(ProcessName).max(1000) }).strict(),
+    result: z.object({ processes: z.array(z.string()) }),
+  },
+
+  'devices.list': { args: NoArgs, result: z.array(DeviceSnapshot) },
+
+  'monitors.list': { args: NoArgs, result: z.array(MonitorSnapshot) },
+  'monitors.start': { args: DocArgs, result: MonitorSnapshot },
+  'monitors.stop': { args: DocArgs, result: MonitorSnapshot },
+
+  'executions.list': { args: DocArgs, result: z.array(ExecutionSnapshot) },
+  'executions.cancel': { args: ExecutionArgs, result: ExecutionSnapshot },
+  'executions.reply': {
+    args: z.object({ doc: z.string().min(1).max(512), id: z.string().min(1).max(128), text: z.string().max(1_000_000) }).strict(),
+    result: ExecutionSnapshot,
+  },
+} as const satisfies Record<string, { args: z.ZodType; result: z.ZodType }>;
+
+export const events = {
+  'service.changed': z.object({ service: ServiceSnapshot, transition: Transition.nullable() }),
+  'service.removed': z.object({ name: z.string() }),
+  'devices.changed': z.object({ devices: z.array(DeviceSnapshot) }),
+  'monitor.changed': MonitorSnapshot,
+  'monitor.removed': z.object({ doc: z.string() }),
+  'execution.changed': ExecutionSnapshot,
+  'manifest.changed': z.object({ manifestPath: z.string().nullable(), problems: z.array(ManifestProblem) }),
+  notice: Notice,
+  /** Only sent for processes the client follows (`logs.follow`). */
+  'log.chunk': LogChunk,
+} as const satisfies Record<string, z.ZodType>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodArgs<M extends MethodName> = z.input<Methods[M]['args']>;
+export type MethodResult<M extends MethodName> = z.output<Methods[M]['result']>;
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}
+
+/** The small vocabulary the UI branches on (STYLE.md §5). */
+export const ErrorCode = z.enum([
+  'invalid-args',
+  'not-found',
+  'unknown-method',
+  'manifest-invalid',
+  'conflict',
+  'unavailable',
+  'unauthorized',
+  'sender-rejected',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorInfo = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
+
+/** Nothing throws across the bridge: every reply is one of these. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** Thrown inside the engine to choose the envelope's code; anything else becomes `internal`. */
+export class ContractError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ContractError';
+  }
+}
+
+export function errorReply(code: ErrorCode, message: string, details?: Record<string, unknown>): Reply<never> {
+  return { ok: false, error: details ? { code, message, details } : { code, message } };
+}
+
+/** Channel names on the Electron bridge; one per method and per event, all derived here. */
+export const ipcChannel = {
+  invoke: (method: MethodName) => `showrunner:call:${method}`,
+  event: (event: EventName) => `showrunner:event:${event}`,
+} as const;
+
+/** The one global the preload exposes as `window.showrunner`. */
+export interface ShowrunnerBridge {
+  invoke<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>, seq: number) => void): () => void;
+}
