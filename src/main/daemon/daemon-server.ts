@@ -1,0 +1,190 @@
+// The headless shell: one HTTP server that serves the built renderer, the REST routes and the
+// contract over WebSocket, all behind one token (ARCHITECTURE.md §8). Loopback by default;
+// a browser page from another origin can neither read the API nor open the socket.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ClientSession, EventHub } from '../engine/api/event-hub';
+import { handleRestRequest, type ContractCaller } from '../engine/api/rest-routes';
+import { ClientMessage, CONTRACT_WS_PATH, type ServerMessage } from '../../shared/wire';
+import { serveStaticFile } from './static-files';
+import { isLoopbackHost, tokenCookie, tokenFromRequest, tokensMatch } from './token-auth';
+
+export interface DaemonServerOptions {
+  hub: EventHub;
+  call: ContractCaller;
+  urls: () => Record<string, unknown>;
+  token: string;
+  host?: string;
+  port?: number;
+  /** The built renderer (out/renderer); null serves no page. */
+  rendererDir: string | null;
+  /** Extra Origins allowed to open the WebSocket, besides the daemon's own. */
+  allowedOrigins?: string[];
+  log?: (line: string) => void;
+  /** Largest JSON body accepted on the REST routes. */
+  maxBodyBytes?: number;
+}
+
+export interface DaemonServer {
+  url: string;
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
+
+export async function startDaemonServer(options: DaemonServerOptions): Promise<DaemonServer> {
+  const { hub, call, token, host = '127.0.0.1', port = 7420, rendererDir, log = () => {}, maxBodyBytes = 1024 * 1024 } = options;
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  const extraOrigins = new Set(options.allowedOrigins ?? []);
+  let hosts = new Set<string>();
+  let anyHost = false;
+
+  const server: Server = createServer((request, response) => {
+    handleHttp(request, response).catch((error: unknown) => {
+      log(`http ${request.method} ${request.url} failed: ${String(error)}`);
+      if (!response.headersSent) sendJson(response, 500, { error: { code: 'internal', message: 'internal error' } });
+      else response.destroy();
+    });
+  });
+
+  async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://daemon.invalid');
+    if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { status: 'healthy' });
+    // A page on another site may not drive the API through the user's cookie, and a
+    // rebound DNS name may not reach it at all.
+    if (!hostAllowed(request)) return sendJson(response, 403, { error: { code: 'unauthorized', message: 'unexpected Host header' } });
+    if (!originAllowed(request)) {
+      return sendJson(response, 403, { error: { code: 'unauthorized', message: 'origin not allowed' } });
+    }
+    if (!tokensMatch(token, tokenFromRequest(request, url))) {
+      return sendJson(response, 401, { error: { code: 'unauthorized', message: 'a valid token is required' } });
+    }
+    if (url.pathname.startsWith('/api/') || url.pathname === '/api') return handleApi(request, response, url);
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
+    if (url.searchParams.has('token')) {
+      // Trade the token in the address bar for an HttpOnly cookie, and drop it from history.
+      url.searchParams.delete('token');
+      response.writeHead(302, { 'Set-Cookie': tokenCookie(token), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      response.end();
+      return;
+    }
+    if (!rendererDir) return sendJson(response, 404, { error: { code: 'not-found', message: 'no renderer is served' } });
+    await serveStaticFile(rendererDir, url.pathname, request, response, `ws://${request.headers.host}`);
+  }
+
+  async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    let body: unknown = undefined;
+    if (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH') {
+      const read = await readJsonBody(request, maxBodyBytes);
+      if (!read.ok) return sendJson(response, read.status, { error: { code: 'invalid-args', message: read.message } });
+      body = read.value;
+    }
+    let segments: string[];
+    try {
+      segments = url.pathname.split('/').slice(2).filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return sendJson(response, 400, { error: { code: 'invalid-args', message: 'malformed path' } });
+    }
+    const result = await handleRestRequest({ method: request.method ?? 'GET', segments, query: url.searchParams, body }, { call, urls: options.urls });
+    sendJson(response, result.status, result.body);
+  }
+
+  server.on('upgrade', (request, socket, head) => {
+    const url = new URL(request.url ?? '/', 'http://daemon.invalid');
+    const refuse = (status: number, reason: string) => {
+      log(`websocket refused (${reason}) from ${request.socket.remoteAddress}`);
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (url.pathname !== CONTRACT_WS_PATH) return refuse(404, 'Not Found');
+    if (!hostAllowed(request)) return refuse(403, 'Forbidden');
+    // Browsers always send Origin on WebSocket upgrades; tools without one must still hold the token.
+    if (!originAllowed(request)) return refuse(403, 'Forbidden');
+    if (!tokensMatch(token, tokenFromRequest(request, url))) return refuse(401, 'Unauthorized');
+    sockets.handleUpgrade(request, socket, head, (ws) => attachClient(ws));
+  });
+
+  function attachClient(ws: WebSocket): void {
+    const send = (message: ServerMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const session: ClientSession = hub.open((name, seq, payload) => send({ type: 'event', name, seq, payload }));
+    ws.on('message', (raw, isBinary) => {
+      if (isBinary) return;
+      let message: ClientMessage;
+      try {
+        message = ClientMessage.parse(JSON.parse(raw.toString()));
+      } catch {
+        log('websocket: dropped a malformed message');
+        return;
+      }
+      session.call(message.method, message.args).then((reply) => send({ type: 'reply', id: message.id, reply }));
+    });
+    ws.on('close', () => session.close());
+    ws.on('error', () => session.close());
+  }
+
+  function hostAllowed(request: IncomingMessage): boolean {
+    return anyHost || hosts.has((request.headers.host ?? '').toLowerCase());
+  }
+
+  /** Same origin as the address the client used, or explicitly allowed; no Origin = not a browser. */
+  function originAllowed(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    if (origin === undefined) return true;
+    return origin === `http://${request.headers.host}` || extraOrigins.has(origin);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const ownNames = isLoopbackHost(host) ? [shownHost, 'localhost', '127.0.0.1', '[::1]'] : [shownHost];
+  hosts = new Set(ownNames.map((name) => `${name}:${bound}`.toLowerCase()));
+  // Bound to every interface, the Host header is whatever address the client used; the token
+  // (required off loopback) and the same-origin rule still hold.
+  anyHost = host === '0.0.0.0' || host === '::';
+  const url = `http://${shownHost}:${bound}`;
+
+  return {
+    url,
+    port: bound,
+    host,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  response.end(text);
+}
+
+async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; status: number; message: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) return { ok: false, status: 413, message: `body larger than ${maxBytes} bytes` };
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, status: 400, message: 'body is not valid JSON' };
+  }
+}
