@@ -18,3 +18,10 @@ describe('contract', () => {
     expect(Object.keys(events).length).toBe(eventNames.length);
   });
 });
+
+describe('contract names', () => {
+  it('lists exactly the methods and events that have schemas', () => {
+    expect([...methodNames].sort()).toEqual(Object.keys(methods).sort());
+    expect([...eventNames].sort()).toEqual(Object.keys(events).sort());
+  });
+});

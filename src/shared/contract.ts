@@ -14,6 +14,9 @@ import {
   SystemSnapshot,
   Transition,
 } from './model';
+import { isEventName, isMethodName, ipcChannel, METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './contract-names';
+
+export { isEventName, isMethodName, ipcChannel, type EventName, type MethodName };
 
 /** Process names are service names, `orchestrator`, or `monitor:<doc>`. */
 const ProcessName = z.string().min(1).max(256);
@@ -77,7 +80,7 @@ export const methods = {
     args: z.object({ doc: z.string().min(1).max(512), id: z.string().min(1).max(128), text: z.string().max(1_000_000) }).strict(),
     result: ExecutionSnapshot,
   },
-} as const satisfies Record<string, { args: z.ZodType; result: z.ZodType }>;
+} as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;
 
 export const events = {
   'service.changed': z.object({ service: ServiceSnapshot, transition: Transition.nullable() }),
@@ -90,25 +93,16 @@ export const events = {
   notice: Notice,
   /** Only sent for processes the client follows (`logs.follow`). */
   'log.chunk': LogChunk,
-} as const satisfies Record<string, z.ZodType>;
+} as const satisfies Record<EventName, z.ZodType>;
 
 export type Methods = typeof methods;
-export type MethodName = keyof Methods;
 export type MethodArgs<M extends MethodName> = z.input<Methods[M]['args']>;
 export type MethodResult<M extends MethodName> = z.output<Methods[M]['result']>;
 export type Events = typeof events;
-export type EventName = keyof Events;
 export type EventPayload<E extends EventName> = z.output<Events[E]>;
 
-export const methodNames = Object.keys(methods) as MethodName[];
-export const eventNames = Object.keys(events) as EventName[];
-
-export function isMethodName(name: unknown): name is MethodName {
-  return typeof name === 'string' && Object.hasOwn(methods, name);
-}
-export function isEventName(name: unknown): name is EventName {
-  return typeof name === 'string' && Object.hasOwn(events, name);
-}
+export const methodNames: readonly MethodName[] = METHOD_NAMES;
+export const eventNames: readonly EventName[] = EVENT_NAMES;
 
 /** The small vocabulary the UI branches on (STYLE.md §5). */
 export const ErrorCode = z.enum([
@@ -149,12 +143,6 @@ export class ContractError extends Error {
 export function errorReply(code: ErrorCode, message: string, details?: Record<string, unknown>): Reply<never> {
   return { ok: false, error: details ? { code, message, details } : { code, message } };
 }
-
-/** Channel names on the Electron bridge; one per method and per event, all derived here. */
-export const ipcChannel = {
-  invoke: (method: MethodName) => `showrunner:call:${method}`,
-  event: (event: EventName) => `showrunner:event:${event}`,
-} as const;
 
 /** The one global the preload exposes as `window.showrunner`. */
 export interface ShowrunnerBridge {

@@ -1,0 +1,86 @@
+// The one zustand store, fed by contract events (ARCHITECTURE.md §1). On every (re)connection it
+// asks for a snapshot and applies only events newer than it (STYLE.md §6); events that arrive
+// before the snapshot wait in a queue.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import { eventNames, type EventName, type MethodArgs, type MethodName, type MethodResult } from '../../../shared/contract';
+import type { ConnectionState, Transport } from '../transport/transport';
+import { applyEvent, viewFromSnapshot } from './apply-event';
+import { emptyView, type SystemView } from './system-view';
+
+export interface Toast {
+  id: number;
+  level: 'info' | 'error';
+  message: string;
+}
+
+export interface SystemState extends SystemView {
+  connection: ConnectionState;
+  /** True once a snapshot has been applied on the current connection. */
+  synced: boolean;
+  seq: number;
+  toasts: Toast[];
+  /** Calls a contract method; a failure becomes a toast and resolves to null. */
+  call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M> | null>;
+  dismissToast(id: number): void;
+}
+
+export type SystemStore = StoreApi<SystemState>;
+
+export function createSystemStore(transport: Transport): SystemStore {
+  let toastId = 0;
+  let queue: { name: EventName; payload: unknown; seq: number }[] = [];
+
+  const store = createStore<SystemState>()((set, get) => ({
+    ...emptyView,
+    connection: 'connecting',
+    synced: false,
+    seq: 0,
+    toasts: [],
+    async call(method, args) {
+      const reply = await transport.invoke(method, args);
+      if (reply.ok) return reply.value;
+      const toast: Toast = { id: ++toastId, level: 'error', message: reply.error.message };
+      set({ toasts: [...get().toasts, toast].slice(-5) });
+      setTimeout(() => get().dismissToast(toast.id), 8000);
+      return null;
+    },
+    dismissToast(id) {
+      set({ toasts: get().toasts.filter((toast) => toast.id !== id) });
+    },
+  }));
+
+  const apply = (name: EventName, payload: unknown, seq: number) => {
+    const state = store.getState();
+    if (seq <= state.seq) return;
+    const change = applyEvent(state, name, payload as never);
+    store.setState(change ? { ...change, seq } : { seq });
+  };
+
+  for (const name of eventNames) {
+    transport.on(name, (payload, seq) => {
+      if (!store.getState().synced) queue.push({ name, payload, seq });
+      else apply(name, payload, seq);
+    });
+  }
+
+  const resync = async () => {
+    store.setState({ synced: false });
+    const reply = await transport.invoke('system.subscribe', {});
+    if (!reply.ok) return;
+    store.setState({ ...viewFromSnapshot(reply.value.snapshot), seq: reply.value.seq, synced: true });
+    const waiting = queue;
+    queue = [];
+    for (const event of waiting) apply(event.name, event.payload, event.seq);
+  };
+
+  transport.onConnection((connection) => {
+    store.setState({ connection });
+    if (connection === 'open') void resync();
+    else {
+      queue = [];
+      store.setState({ synced: false });
+    }
+  });
+
+  return store;
+}

@@ -1,0 +1,71 @@
+// The one place a service's state becomes words (STYLE.md §3): the UI, the tray and
+// `showrunner status` all show these, never their own.
+import type { ServiceSnapshot, ServiceState } from './model';
+
+export type StateTone = 'ok' | 'busy' | 'waiting' | 'idle' | 'bad';
+
+export interface StateDescription {
+  label: string;
+  /** Why, when there is more to say than the label. */
+  detail: string | null;
+  tone: StateTone;
+}
+
+export function describeState(state: ServiceState, now: number = Date.now()): StateDescription {
+  switch (state.kind) {
+    case 'disabled':
+      return { label: 'Disabled', detail: 'starts only by hand', tone: 'idle' };
+    case 'blocked': {
+      const waits = [
+        ...state.waitingOn.services.map((dep) => `${dep.name} to be ${dep.condition}`),
+        ...state.waitingOn.devices.map((device) => `device ${device}`),
+      ];
+      const detail = state.problem ?? (waits.length ? `waiting for ${waits.join(', ')}` : null);
+      return { label: 'Blocked', detail, tone: state.problem ? 'bad' : 'waiting' };
+    }
+    case 'starting':
+      return { label: 'Starting', detail: state.pid ? `pid ${state.pid}` : null, tone: 'busy' };
+    case 'running':
+      return { label: 'Running', detail: `pid ${state.pid}, up ${formatDuration(now - state.since)}`, tone: 'ok' };
+    case 'stopping':
+      return { label: 'Stopping', detail: null, tone: 'busy' };
+    case 'backoff': {
+      const wait = Math.max(0, state.nextTryAt - now);
+      return { label: 'Backing off', detail: `${state.lastExit}; try ${state.attempt} in ${formatDuration(wait)}`, tone: 'waiting' };
+    }
+    case 'exited':
+      return { label: 'Exited', detail: describeExit(state.code, state.signal), tone: state.code === 0 && !state.signal ? 'idle' : 'bad' };
+    case 'failed':
+      return { label: 'Failed', detail: `${state.reason} (${state.restarts} restarts in ${formatDuration(state.windowMs)})`, tone: 'bad' };
+    case 'completed':
+      return { label: 'Completed', detail: null, tone: 'idle' };
+  }
+}
+
+export function describeExit(code: number | null, signal: string | null): string {
+  if (signal) return `killed by ${signal}`;
+  return `exited with code ${code ?? '?'}`;
+}
+
+export function describeService(service: ServiceSnapshot, now?: number): string {
+  const { label, detail } = describeState(service.state, now);
+  const health = service.state.kind === 'running' && service.health !== 'unknown' ? `, ${service.health}` : '';
+  return `${label}${health}${detail ? ` (${detail})` : ''}`;
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ${minutes % 60}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
