@@ -1,0 +1,133 @@
+// The skeleton end to end: the built daemon on the demo manifest, its page in real Chromium,
+// the contract over the real WebSocket, the CLI client commands, and the refusals.
+import { mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { chromiumAvailable, launchChromium, screenshotDir } from './helpers/chromium';
+import { cliPath, startDaemon, type DaemonProcess } from './helpers/daemon-process';
+
+const run = promisify(execFile);
+
+describe.skipIf(!chromiumAvailable())('the daemon on the demo manifest', () => {
+  let daemon: DaemonProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    daemon = await startDaemon();
+    browser = await launchChromium();
+    await mkdir(screenshotDir, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    const code = await daemon?.stop();
+    expect(code).toBe(0);
+  });
+
+  it('prints exactly the listening line and answers /health without a token', async () => {
+    expect(daemon.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+$/);
+    const response = await fetch(`${daemon.origin}/health`);
+    expect(await response.json()).toEqual({ status: 'healthy' });
+  });
+
+  it('shows the demo services in the page and stops and starts one', async () => {
+    const page = await browser.newPage();
+    await page.goto(daemon.url);
+    // The token moved from the address bar into an HttpOnly cookie.
+    expect(page.url()).toBe(`${daemon.origin}/`);
+    for (const name of ['store', 'api', 'display', 'sensor-worker']) {
+      await page.locator(`[data-service="${name}"]`).waitFor();
+    }
+    const display = page.locator('[data-service="display"]');
+    await expect.poll(() => display.getAttribute('data-state'), { timeout: 20_000 }).toBe('running');
+    await page.screenshot({ path: join(screenshotDir, 'skeleton-services.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Stop Gallery display' }).click();
+    await expect.poll(() => display.getAttribute('data-state'), { timeout: 15_000 }).not.toMatch(/running|stopping/);
+    await page.getByRole('button', { name: 'Start Gallery display' }).click();
+    await expect.poll(() => display.getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
+    await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected');
+    await page.close();
+  });
+
+  it('refuses the page and the API without the token', async () => {
+    expect((await fetch(`${daemon.origin}/`)).status).toBe(401);
+    expect((await fetch(`${daemon.origin}/api/status`)).status).toBe(401);
+    expect((await fetch(`${daemon.origin}/api/status`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    const page = await browser.newPage();
+    const response = await page.goto(`${daemon.origin}/`);
+    expect(response?.status()).toBe(401);
+    await page.close();
+  });
+
+  it('refuses a WebSocket without the token or from a foreign Origin, and serves one with both right', async () => {
+    const wsUrl = daemon.origin.replace('http', 'ws') + '/ws';
+    const outcome = (url: string, headers: Record<string, string> = {}) =>
+      new Promise<string>((resolve) => {
+        const socket = new WebSocket(url, { headers });
+        socket.once('open', () => {
+          socket.close();
+          resolve('open');
+        });
+        socket.once('unexpected-response', (_request, response) => resolve(String(response.statusCode)));
+        socket.once('error', (error) => resolve(`error ${error.message}`));
+      });
+    expect(await outcome(wsUrl)).toBe('401');
+    expect(await outcome(`${wsUrl}?token=${daemon.token}`, { Origin: 'http://evil.example' })).toBe('403');
+    expect(await outcome(`${wsUrl}?token=${daemon.token}`, { Origin: daemon.origin })).toBe('open');
+    expect(await outcome(`${wsUrl}?token=${daemon.token}`, { Host: 'evil.example:80' })).toBe('403');
+  });
+
+  it('answers the contract over the WebSocket, rejecting bad arguments by schema', async () => {
+    const socket = new WebSocket(`${daemon.origin.replace('http', 'ws')}/ws?token=${daemon.token}`);
+    await new Promise((resolve) => socket.once('open', resolve));
+    const replies = new Map<number, unknown>();
+    socket.on('message', (raw) => {
+      const message = JSON.parse(raw.toString());
+      if (message.type === 'reply') replies.set(message.id, message.reply);
+    });
+    const call = async (id: number, method: string, args: unknown) => {
+      socket.send(JSON.stringify({ type: 'call', id, method, args }));
+      for (let i = 0; i < 200 && !replies.has(id); i++) await new Promise((r) => setTimeout(r, 10));
+      return replies.get(id) as { ok: boolean; value?: unknown; error?: { code: string } };
+    };
+    const snapshot = await call(1, 'system.subscribe', {});
+    expect(snapshot.ok).toBe(true);
+    expect((await call(2, 'services.start', { name: 42 })).error?.code).toBe('invalid-args');
+    expect((await call(3, 'services.start', { name: 'nope' })).error?.code).toBe('not-found');
+    expect((await call(4, 'process.exit', {})).error?.code).toBe('unknown-method');
+    socket.send('not json');
+    expect((await call(5, 'services.list', {})).ok).toBe(true);
+    socket.close();
+  });
+
+  it('runs the CLI client commands through the discovery file', async () => {
+    const env = daemon.env;
+    const status = await run(process.execPath, [cliPath, 'status'], { env });
+    expect(status.stdout).toMatch(/^NAME\s+STATE/);
+    expect(status.stdout).toContain('sensor-worker');
+    const json = JSON.parse((await run(process.execPath, [cliPath, 'status', '--json'], { env })).stdout);
+    expect(json.map((service: { name: string }) => service.name)).toEqual(['store', 'api', 'display', 'sensor-worker']);
+    const restart = await run(process.execPath, [cliPath, 'restart', 'display'], { env });
+    expect(restart.stdout).toMatch(/^display: /);
+    await expect(run(process.execPath, [cliPath, 'stop', 'nope'], { env })).rejects.toMatchObject({ code: 1 });
+  });
+});
+
+describe('the CLI without a daemon', () => {
+  it('refuses a non-loopback host without a token (exit 2)', async () => {
+    await expect(run(process.execPath, [cliPath, 'serve', '--host', '0.0.0.0', '--port', '0'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('without --token'),
+    });
+  });
+
+  it('rejects an unknown command and an unknown option with usage (exit 2)', async () => {
+    await expect(run(process.execPath, [cliPath, 'frobnicate'])).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, [cliPath, 'serve', '--prot', '1'])).rejects.toMatchObject({ code: 2 });
+  });
+});
