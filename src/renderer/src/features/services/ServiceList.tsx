@@ -1,0 +1,84 @@
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { describeState, formatBytes } from '../../../../shared/describe-state';
+import type { ServiceSnapshot } from '../../../../shared/model';
+import { useSystem } from '../../store/store-context';
+
+export function ServiceList() {
+  const order = useSystem(useShallow((state) => state.serviceOrder));
+  const synced = useSystem((state) => state.synced);
+  if (!synced && order.length === 0) return <p className="empty">Connecting to the engine…</p>;
+  if (order.length === 0) return <p className="empty">The manifest defines no services.</p>;
+  return (
+    <ul className="service-list" aria-label="Services">
+      {order.map((name) => (
+        <ServiceRow key={name} name={name} />
+      ))}
+    </ul>
+  );
+}
+
+/** Re-renders every second while running so uptime and backoff countdowns stay true. */
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+function ServiceRow({ name }: { name: string }) {
+  const service = useSystem((state) => state.services[name]) as ServiceSnapshot | undefined;
+  const call = useSystem((state) => state.call);
+  const ticking = service?.state.kind === 'running' || service?.state.kind === 'backoff';
+  const now = useNow(ticking);
+  if (!service) return null;
+  const { label, detail, tone } = describeState(service.state, now);
+  const active = ['starting', 'running', 'stopping', 'backoff', 'blocked'].includes(service.state.kind);
+  return (
+    <li className={`service tone-${tone}`} data-service={name} data-state={service.state.kind} aria-label={service.displayName}>
+      <span className="state-dot" aria-hidden="true" />
+      <div className="service-main">
+        <div className="service-title">
+          <span className="service-name">{service.displayName}</span>
+          {service.displayName !== name && <span className="service-id">{name}</span>}
+          {service.origin === 'builtin' && <span className="badge">built-in</span>}
+        </div>
+        <div className="service-state">
+          <span className="state-label">{label}</span>
+          {service.state.kind === 'running' && service.health !== 'unknown' && (
+            <span className={`health health-${service.health}`}>{service.health}</span>
+          )}
+          {detail && <span className="state-detail">{detail}</span>}
+        </div>
+        {service.dependencies.length > 0 && (
+          <div className="service-deps">needs {service.dependencies.map((dep) => `${dep.name} (${dep.condition})`).join(', ')}</div>
+        )}
+      </div>
+      <div className="service-stats">
+        {service.restarts > 0 && <span>{service.restarts} restarts</span>}
+        {service.stats && (
+          <span>
+            {service.stats.cpuPercent.toFixed(1)}% · {formatBytes(service.stats.rssBytes)}
+          </span>
+        )}
+      </div>
+      <div className="service-actions">
+        {active ? (
+          <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${service.displayName}`}>
+            Stop
+          </button>
+        ) : (
+          <button type="button" onClick={() => call('services.start', { name })} aria-label={`Start ${service.displayName}`}>
+            Start
+          </button>
+        )}
+        <button type="button" onClick={() => call('services.restart', { name })} aria-label={`Restart ${service.displayName}`}>
+          Restart
+        </button>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,25 @@
+import { useSystem } from '../../store/store-context';
+
+const connectionLabels = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' } as const;
+
+export function TopBar() {
+  const manifestPath = useSystem((state) => state.manifestPath);
+  const connection = useSystem((state) => state.connection);
+  const call = useSystem((state) => state.call);
+  return (
+    <header className="top-bar">
+      <h1>Showrunner</h1>
+      <span className="manifest-path" title={manifestPath ?? undefined}>
+        {manifestPath ?? 'no manifest'}
+      </span>
+      <div className="top-actions">
+        <button type="button" onClick={() => call('services.startAll', {})}>Start all</button>
+        <button type="button" onClick={() => call('services.restartAll', {})}>Restart all</button>
+        <button type="button" onClick={() => call('services.stopAll', {})}>Stop all</button>
+      </div>
+      <span className={`connection connection-${connection}`} role="status" aria-label="Connection">
+        {connectionLabels[connection]}
+      </span>
+    </header>
+  );
+}

@@ -1,0 +1,20 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { LogFollower } from './features/logs/log-follower';
+import { createSystemStore } from './store/system-store';
+import { StoreProvider } from './store/store-context';
+import { pickTransport } from './transport/pick-transport';
+import './styles.css';
+
+const transport = pickTransport();
+const store = createSystemStore(transport);
+const logs = new LogFollower(transport);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <StoreProvider store={store} logs={logs}>
+      <App />
+    </StoreProvider>
+  </StrictMode>,
+);

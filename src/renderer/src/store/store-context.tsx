@@ -1,0 +1,31 @@
+import { createContext, useContext, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import type { LogFollower } from '../features/logs/log-follower';
+import type { SystemState, SystemStore } from './system-store';
+
+interface Engine {
+  store: SystemStore;
+  logs: LogFollower;
+}
+
+const EngineContext = createContext<Engine | null>(null);
+
+export function StoreProvider({ store, logs, children }: Engine & { children: ReactNode }) {
+  return <EngineContext.Provider value={{ store, logs }}>{children}</EngineContext.Provider>;
+}
+
+function useEngine(): Engine {
+  const engine = useContext(EngineContext);
+  if (!engine) throw new Error('used outside StoreProvider');
+  return engine;
+}
+
+/** Subscribe to one slice; components re-render only when their slice changes. */
+export function useSystem<T>(selector: (state: SystemState) => T): T {
+  return useStore(useEngine().store, selector);
+}
+
+/** Log data flows outside the store, so log traffic never re-renders the rest of the page. */
+export function useLogFollower(): LogFollower {
+  return useEngine().logs;
+}
