@@ -1,0 +1,137 @@
+// Watches services.toml and re-loads it on change (ARCHITECTURE.md §8): a valid change comes
+// back with its diff against the last valid manifest, an invalid one with its problems and
+// nothing else, so the caller keeps running what it has.
+//
+// We watch the folder, not the file: editors save by writing a temp file and renaming it over
+// the old one, which leaves a watch on the old inode deaf. Bursts of events from one save are
+// debounced. Where fs.watch is unavailable or fails (inotify limits, some network mounts) we
+// poll with fs.watchFile.
+import { watch, watchFile, unwatchFile, type FSWatcher, type Stats } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { ManifestProblem } from '../../../shared/model';
+import { diffManifests, type ManifestDiff } from './diff-manifests';
+import type { Manifest } from './manifest-types';
+import { parseManifest, type ManifestLoadOptions } from './parse-manifest';
+import { readManifestText } from './read-manifest-text';
+
+export type ManifestChange =
+  | { ok: true; manifest: Manifest; diff: ManifestDiff }
+  | { ok: false; problems: ManifestProblem[] };
+
+export interface ManifestWatcherOptions {
+  file: string;
+  /** The manifest in force, which the first diff is taken against; null when none loaded. */
+  manifest: Manifest | null;
+  /** The options the manifest was loaded with (`--services`, `--testing`, ...), reused. */
+  load?: ManifestLoadOptions;
+  onChange: (change: ManifestChange) => void;
+  debounceMs?: number;
+  /** Poll from the start instead of trying fs.watch. */
+  poll?: boolean;
+  pollIntervalMs?: number;
+}
+
+export class ManifestWatcher {
+  private readonly file: string;
+  private current: Manifest | null;
+  private lastText: string | undefined;
+  private watcher: FSWatcher | undefined;
+  private polling = false;
+  private timer: NodeJS.Timeout | undefined;
+  private loading = false;
+  private pending = false;
+  private closed = false;
+
+  constructor(private readonly options: ManifestWatcherOptions) {
+    this.file = resolve(options.file);
+    this.current = options.manifest;
+    if (options.poll) this.startPolling();
+    else this.startWatching();
+  }
+
+  /** The last valid manifest seen. */
+  get manifest(): Manifest | null {
+    return this.current;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.polling) unwatchFile(this.file, this.onPoll);
+    this.polling = false;
+  }
+
+  private startWatching(): void {
+    const name = basename(this.file);
+    try {
+      this.watcher = watch(dirname(this.file), { persistent: false }, (_event, filename) => {
+        if (!filename || filename === name) this.schedule();
+      });
+      this.watcher.on('error', () => {
+        this.watcher?.close();
+        this.watcher = undefined;
+        if (!this.closed) this.startPolling();
+      });
+    } catch {
+      this.startPolling();
+    }
+  }
+
+  private startPolling(): void {
+    if (this.polling) return;
+    this.polling = true;
+    watchFile(this.file, { persistent: false, interval: this.options.pollIntervalMs ?? 500 }, this.onPoll);
+  }
+
+  private readonly onPoll = (now: Stats, before: Stats): void => {
+    if (now.mtimeMs !== before.mtimeMs || now.size !== before.size || now.ino !== before.ino) this.schedule();
+  };
+
+  private schedule(): void {
+    if (this.closed) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.reload(), this.options.debounceMs ?? 150);
+  }
+
+  private async reload(): Promise<void> {
+    if (this.loading) {
+      this.pending = true;
+      return;
+    }
+    this.loading = true;
+    try {
+      const read = await readManifestText(this.options.file);
+      if (this.closed) return;
+      // A touch, or a second write event of the same save: nothing to tell.
+      if (read.ok && read.text === this.lastText) return;
+      this.lastText = read.ok ? read.text : undefined;
+      const result = read.ok
+        ? parseManifest(read.text, this.options.file, this.options.load)
+        : { ok: false as const, problems: [read.problem] };
+      this.report(result.ok ? this.accept(result.manifest) : { ok: false, problems: result.problems });
+    } finally {
+      this.loading = false;
+      if (this.pending && !this.closed) {
+        this.pending = false;
+        this.schedule();
+      }
+    }
+  }
+
+  private accept(manifest: Manifest): ManifestChange {
+    const previous = this.current ?? { ...manifest, services: [], sync: undefined, monitors: undefined };
+    this.current = manifest;
+    return { ok: true, manifest, diff: diffManifests(previous, manifest) };
+  }
+
+  private report(change: ManifestChange): void {
+    try {
+      this.options.onChange(change);
+    } catch (error) {
+      // The caller's bug must not stop the watching, nor crash the daemon from a timer.
+      console.error('manifest watcher: onChange threw', error);
+    }
+  }
+}

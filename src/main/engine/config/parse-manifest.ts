@@ -1,0 +1,158 @@
+// services.toml text → a validated, normalized Manifest, or every problem found with its
+// position (ARCHITECTURE.md §3, §8). Never throws: an operator's half-typed file, bad bytes or
+// a value out of range all end as problems, so a reload can never take the engine down.
+import { dirname, join, resolve } from 'node:path';
+import type { ManifestProblem } from '../../../shared/model';
+import { FieldReader, fieldPath } from './field-reader';
+import type { LoadResult, Manifest } from './manifest-types';
+import { readMonitors } from './read-monitors';
+import { BUILT_IN_DEFAULTS, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
+import { readSync } from './read-sync';
+import { resolveDependencies } from './resolve-dependencies';
+import { resolveManifestPath } from './resolve-manifest-path';
+import { selectServices } from './select-services';
+import { parseTomlTree, type TomlPosition, type TomlTable } from './toml-tree';
+
+export interface ManifestLoadOptions {
+  /** `--services A B`: these and everything they depend on. */
+  services?: string[];
+  /** `--testing`: run `testing_command` where a service has one. */
+  testing?: boolean;
+  /** `--root`: overrides the manifest's `root`; relative to the working directory. */
+  root?: string;
+  /** `--log-dir`: overrides `logs/` beside the manifest; relative to the working directory. */
+  logDir?: string;
+}
+
+export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors'] as const;
+export const DEFAULTS_KEYS = [
+  'restart_delay_seconds',
+  'stop_timeout_seconds',
+  'max_restart_delay_seconds',
+  'max_restarts',
+  'restart_window_seconds',
+] as const;
+
+/** Names Showrunner uses itself: `logs/orchestrator/` is the supervisor's own log. */
+const RESERVED_NAMES = ['orchestrator'];
+const SYNC_SERVICE_NAME = 'mrmd-sync';
+
+export function parseManifest(text: string, file: string, options: ManifestLoadOptions = {}): LoadResult {
+  try {
+    return parse(text, file, options);
+  } catch (error) {
+    // A bug of ours, or a stack overflow on absurdly nested input: still an answer, not a crash.
+    const message = `could not read the manifest: ${error instanceof Error ? error.message : String(error)}`;
+    return { ok: false, problems: [{ file, line: 1, column: 1, field: 'manifest', message }] };
+  }
+}
+
+function parse(rawText: string, file: string, options: ManifestLoadOptions): LoadResult {
+  // Editors show no BOM, so columns on line 1 count from after it.
+  const text = rawText.startsWith('\uFEFF') ? rawText.slice(1) : rawText;
+  const tree = parseTomlTree(text);
+  if (!tree.ok) return { ok: false, problems: [syntaxProblem(text, file, tree.pos, tree.message)] };
+
+  const reader = new FieldReader(file);
+  const top = tree.root;
+  reader.checkKeys(top, '', TOP_LEVEL_KEYS);
+  const manifestDir = dirname(resolve(file));
+  const rootKey = reader.string(top, '', 'root');
+  const root =
+    options.root !== undefined
+      ? resolveManifestPath(process.cwd(), options.root)
+      : resolveManifestPath(manifestDir, rootKey ?? '.');
+  const logDir =
+    options.logDir !== undefined ? resolveManifestPath(process.cwd(), options.logDir) : join(manifestDir, 'logs');
+  const defaults = readDefaults(reader, top);
+
+  const servicesTable = reader.table(top, '', 'services');
+  const drafts: ServiceDraft[] = [];
+  for (const [name, entry] of servicesTable?.entries ?? []) {
+    drafts.push(readService(reader, name, entry, { root, defaults, testing: options.testing === true }));
+  }
+  resolveDependencies(reader, drafts);
+
+  const syncTable = reader.table(top, '', 'sync');
+  const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
+  const monitorsTable = reader.table(top, '', 'monitors');
+  const monitors = monitorsTable ? readMonitors(reader, monitorsTable) : undefined;
+  checkNames(reader, drafts, sync?.enabled === true);
+
+  const specs = drafts.map((draft) => draft.spec);
+  const services = selectServices(reader, specs, options.services);
+  if (reader.problems.length > 0) return { ok: false, problems: sortProblems(reader.problems) };
+  const manifest: Manifest = { file: resolve(file), root, logDir, services };
+  if (sync) manifest.sync = sync;
+  if (monitors) manifest.monitors = monitors;
+  return { ok: true, manifest };
+}
+
+function readDefaults(reader: FieldReader, top: TomlTable): ServiceDefaults {
+  const table = reader.table(top, '', 'defaults');
+  if (!table) return BUILT_IN_DEFAULTS;
+  const path = 'defaults';
+  reader.checkKeys(table, path, DEFAULTS_KEYS);
+  const base = BUILT_IN_DEFAULTS;
+  return {
+    restartDelayMs: reader.seconds(table, path, 'restart_delay_seconds') ?? base.restartDelayMs,
+    stopTimeoutMs: reader.seconds(table, path, 'stop_timeout_seconds') ?? base.stopTimeoutMs,
+    maxRestartDelayMs: reader.seconds(table, path, 'max_restart_delay_seconds') ?? base.maxRestartDelayMs,
+    maxRestarts: reader.integer(table, path, 'max_restarts', { min: 0, max: 1_000_000 }) ?? base.maxRestarts,
+    restartWindowMs:
+      reader.seconds(table, path, 'restart_window_seconds', { min: 0, exclusiveMin: true }) ?? base.restartWindowMs,
+  };
+}
+
+/**
+ * TOML itself rejects a second `[services.api]`, as a bare "defined multiple times"; we name
+ * the service and the line it was first defined on.
+ */
+function syntaxProblem(text: string, file: string, pos: TomlPosition, message: string): ManifestProblem {
+  const lines = text.split(/\r\n|\n|\r/);
+  const name = serviceHeaderName(lines[pos.line - 1] ?? '');
+  if (name !== undefined && /multiple times/.test(message)) {
+    const first = lines.findIndex((line) => serviceHeaderName(line) === name);
+    const where = first >= 0 && first + 1 < pos.line ? ` (first defined on line ${first + 1})` : '';
+    return { file, ...pos, field: fieldPath('services', name), message: `duplicate service "${name}"${where}` };
+  }
+  return { file, ...pos, field: 'syntax', message };
+}
+
+function serviceHeaderName(line: string): string | undefined {
+  const match = /^\s*\[\s*services\s*\.\s*(?:"([^"\\]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$/.exec(line);
+  return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
+}
+
+/**
+ * Names that differ only in case are one folder under `logs/` on case-insensitive disks, and
+ * one name to an operator typing `showrunner restart`.
+ */
+function checkNames(reader: FieldReader, drafts: readonly ServiceDraft[], syncEnabled: boolean): void {
+  const seen = new Map<string, ServiceDraft>();
+  for (const draft of drafts) {
+    const name = draft.spec.name;
+    const reserved = RESERVED_NAMES.includes(name) || (syncEnabled && name === SYNC_SERVICE_NAME);
+    if (reserved) {
+      const owner = name === SYNC_SERVICE_NAME ? 'the built-in sync server of [sync]' : 'Showrunner itself';
+      reader.report(draft.pos, draft.field, `the name "${name}" is taken by ${owner}`);
+    }
+    const earlier = seen.get(name.toLowerCase());
+    if (earlier) {
+      reader.report(
+        draft.pos,
+        draft.field,
+        `duplicate service "${name}": "${earlier.spec.name}" on line ${earlier.pos.line} differs only in case`,
+      );
+    } else {
+      seen.set(name.toLowerCase(), draft);
+    }
+  }
+}
+
+function sortProblems(problems: ManifestProblem[]): ManifestProblem[] {
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => a.problem.line - b.problem.line || a.problem.column - b.problem.column || a.index - b.index)
+    .map(({ problem }) => problem);
+}
