@@ -1,0 +1,10 @@
+// What producers of output (the supervisor, monitors, the orchestrator itself) write to.
+// The log store implements it; producers never know about rings, files or subscribers.
+import type { LogStream } from '../../../shared/model';
+
+export interface LogSink {
+  /** A new launch of the process: its file rotates to `<name>-YYYYmmdd-HHMMSS.log`. */
+  beginLaunch(process: string): void;
+  /** Raw output, ANSI kept; chunks may split lines and multi-byte characters anywhere. */
+  write(process: string, stream: LogStream, data: Buffer | string): void;
+}
