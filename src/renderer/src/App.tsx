@@ -1,17 +1,24 @@
+import { useState } from 'react';
+import { ServiceGraph } from './features/graph/ServiceGraph';
 import { LogDock } from './features/logs/LogDock';
 import { ServiceList } from './features/services/ServiceList';
+import { ServicePanel } from './features/services/ServicePanel';
 import { ProblemsBanner } from './features/shell/ProblemsBanner';
 import { Toasts } from './features/shell/Toasts';
-import { TopBar } from './features/shell/TopBar';
+import { TopBar, type View } from './features/shell/TopBar';
+import { useKeyboard } from './features/shell/use-keyboard';
 
 export function App() {
+  const [view, setView] = useState<View>('graph');
+  useKeyboard();
   return (
     <div className="app">
-      <TopBar />
+      <TopBar view={view} onViewChange={setView} />
       <ProblemsBanner />
-      <main className="content">
-        <ServiceList />
-      </main>
+      <div className="workspace">
+        <main className="content">{view === 'graph' ? <ServiceGraph /> : <ServiceList />}</main>
+        <ServicePanel />
+      </div>
       <LogDock />
       <Toasts />
     </div>

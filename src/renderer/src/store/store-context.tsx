@@ -25,6 +25,10 @@ export function useSystem<T>(selector: (state: SystemState) => T): T {
   return useStore(useEngine().store, selector);
 }
 
+export function useStoreApi(): SystemStore {
+  return useEngine().store;
+}
+
 /** Log data flows outside the store, so log traffic never re-renders the rest of the page. */
 export function useLogFollower(): LogFollower {
   return useEngine().logs;

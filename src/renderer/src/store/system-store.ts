@@ -19,6 +19,9 @@ export interface SystemState extends SystemView {
   synced: boolean;
   seq: number;
   toasts: Toast[];
+  /** The service whose side panel is open. */
+  selected: string | null;
+  select(name: string | null): void;
   /** Calls a contract method; a failure becomes a toast and resolves to null. */
   call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M> | null>;
   dismissToast(id: number): void;
@@ -36,6 +39,10 @@ export function createSystemStore(transport: Transport): SystemStore {
     synced: false,
     seq: 0,
     toasts: [],
+    selected: null,
+    select(name) {
+      set({ selected: name });
+    },
     async call(method, args) {
       const reply = await transport.invoke(method, args);
       if (reply.ok) return reply.value;

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { describeState, formatBytes } from '../../../../shared/describe-state';
 import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
+import { useNow } from '../shell/use-now';
 
 export function ServiceList() {
   const order = useSystem(useShallow((state) => state.serviceOrder));
@@ -18,27 +18,24 @@ export function ServiceList() {
   );
 }
 
-/** Re-renders every second while running so uptime and backoff countdowns stay true. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, [active]);
-  return now;
-}
-
 function ServiceRow({ name }: { name: string }) {
   const service = useSystem((state) => state.services[name]) as ServiceSnapshot | undefined;
   const call = useSystem((state) => state.call);
+  const select = useSystem((state) => state.select);
+  const isSelected = useSystem((state) => state.selected === name);
   const ticking = service?.state.kind === 'running' || service?.state.kind === 'backoff';
   const now = useNow(ticking);
   if (!service) return null;
   const { label, detail, tone } = describeState(service.state, now);
   const active = ['starting', 'running', 'stopping', 'backoff', 'blocked'].includes(service.state.kind);
   return (
-    <li className={`service tone-${tone}`} data-service={name} data-state={service.state.kind} aria-label={service.displayName}>
+    <li
+      className={`service tone-${tone}${isSelected ? ' selected' : ''}`}
+      data-service={name}
+      data-state={service.state.kind}
+      aria-label={service.displayName}
+      onClick={(event) => (event.target as HTMLElement).closest('button') === null && select(name)}
+    >
       <span className="state-dot" aria-hidden="true" />
       <div className="service-main">
         <div className="service-title">

@@ -1,8 +1,10 @@
 import { useSystem } from '../../store/store-context';
 
+export type View = 'graph' | 'list';
+
 const connectionLabels = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' } as const;
 
-export function TopBar() {
+export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view: View) => void }) {
   const manifestPath = useSystem((state) => state.manifestPath);
   const connection = useSystem((state) => state.connection);
   const call = useSystem((state) => state.call);
@@ -12,6 +14,14 @@ export function TopBar() {
       <span className="manifest-path" title={manifestPath ?? undefined}>
         {manifestPath ?? 'no manifest'}
       </span>
+      <div className="view-switch" role="group" aria-label="View">
+        <button type="button" aria-pressed={view === 'graph'} onClick={() => onViewChange('graph')}>
+          Graph
+        </button>
+        <button type="button" aria-pressed={view === 'list'} onClick={() => onViewChange('list')}>
+          List
+        </button>
+      </div>
       <div className="top-actions">
         <button type="button" onClick={() => call('services.startAll', {})}>Start all</button>
         <button type="button" onClick={() => call('services.restartAll', {})}>Restart all</button>

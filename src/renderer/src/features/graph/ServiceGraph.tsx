@@ -1,0 +1,84 @@
+import { Background, Controls, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useMemo } from 'react';
+import { useSystem } from '../../store/store-context';
+import { DeviceNode } from './DeviceNode';
+import { layoutGraph, serviceNodeId, topologyKey, type TopologyDevice, type TopologyService } from './graph-layout';
+import { ServiceNode } from './ServiceNode';
+
+const nodeTypes = { service: ServiceNode, device: DeviceNode };
+
+/**
+ * The graph re-renders only when the topology key changes; each node subscribes to its own
+ * service, so state changes and log traffic never re-render or re-lay-out the whole graph.
+ */
+export function ServiceGraph() {
+  const key = useSystem((state) =>
+    topologyKey(
+      state.serviceOrder.map((name) => ({ name, dependencies: state.services[name]?.dependencies ?? [] })),
+      state.devices.map((device) => ({ id: device.id, neededBy: device.neededBy })),
+    ),
+  );
+  const selected = useSystem((state) => state.selected);
+  const select = useSystem((state) => state.select);
+
+  const layout = useMemo(() => {
+    const [services, devices] = JSON.parse(key) as [[string, [string, TopologyService['dependencies'][number]['condition']][]][], [string, string[]][]];
+    return layoutGraph(
+      services.map(([name, deps]) => ({ name, dependencies: deps.map(([dep, condition]) => ({ name: dep, condition })) })),
+      devices.map(([id, neededBy]): TopologyDevice => ({ id, neededBy })),
+    );
+  }, [key]);
+
+  const nodes: Node[] = useMemo(
+    () =>
+      layout.nodes.map((node) => ({
+        id: node.id,
+        type: node.kind,
+        position: { x: node.x, y: node.y },
+        data: { ref: node.ref },
+        selected: node.kind === 'service' && node.id === (selected ? serviceNodeId(selected) : null),
+        draggable: false,
+        connectable: false,
+        ariaLabel: node.kind === 'service' ? `Service ${node.ref}` : `Device ${node.ref}`,
+      })),
+    [layout, selected],
+  );
+  const edges: Edge[] = useMemo(
+    () =>
+      layout.edges.map((edge) => ({
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+        label: edge.label ?? undefined,
+        className: `edge-${edge.kind}`,
+        animated: false,
+        focusable: false,
+      })),
+    [layout],
+  );
+
+  if (layout.nodes.length === 0) return <p className="empty">The manifest defines no services.</p>;
+  return (
+    <div className="graph" aria-label="Service graph">
+      <ReactFlow
+        key={key}
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        minZoom={0.2}
+        maxZoom={2}
+        nodesConnectable={false}
+        elementsSelectable
+        proOptions={{ hideAttribution: true }}
+        onNodeClick={(_event, node) => node.type === 'service' && select((node.data as { ref: string }).ref)}
+        onPaneClick={() => select(null)}
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} />
+      </ReactFlow>
+    </div>
+  );
+}

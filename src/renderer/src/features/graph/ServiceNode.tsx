@@ -1,0 +1,45 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { describeState, formatBytes } from '../../../../shared/describe-state';
+import { useSystem } from '../../store/store-context';
+import { useNow } from '../shell/use-now';
+import { stateIcon } from './state-icon';
+
+/** Subscribes to its own service only: one service's change re-renders one node. */
+export const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps) {
+  const name = (data as { ref: string }).ref;
+  const service = useSystem((state) => state.services[name]);
+  const now = useNow(service?.state.kind === 'running' || service?.state.kind === 'backoff');
+  if (!service) return null;
+  const { label, detail, tone } = describeState(service.state, now);
+  return (
+    <div
+      className={`graph-node service-node tone-${tone}${selected ? ' selected' : ''}`}
+      data-service={name}
+      data-state={service.state.kind}
+      data-health={service.health}
+      title={detail ?? label}
+    >
+      <Handle type="target" position={Position.Left} />
+      <div className="node-head">
+        <span className="node-icon" aria-hidden="true">
+          {stateIcon[service.state.kind]}
+        </span>
+        <span className="node-name">{service.displayName}</span>
+        {service.origin === 'builtin' && <span className="badge">built-in</span>}
+      </div>
+      <div className="node-state">
+        <span className="state-label">{label}</span>
+        {service.state.kind === 'running' && service.health !== 'unknown' && <span className={`health health-${service.health}`}>{service.health}</span>}
+        {service.restarts > 0 && <span className="node-restarts">↻ {service.restarts}</span>}
+      </div>
+      <div className="node-detail">{detail ?? ' '}</div>
+      {service.stats && (
+        <div className="node-stats">
+          {service.stats.cpuPercent.toFixed(1)}% CPU · {formatBytes(service.stats.rssBytes)}
+        </div>
+      )}
+      <Handle type="source" position={Position.Right} />
+    </div>
+  );
+});

@@ -1,0 +1,92 @@
+// Positions for the service graph. Laid out with dagre only when the topology changes (a service,
+// device or edge added or removed), never on state changes, so live updates never move nodes.
+import dagre from '@dagrejs/dagre';
+import type { DependencyCondition } from '../../../../shared/model';
+
+export const SERVICE_NODE = { width: 240, height: 96 };
+export const DEVICE_NODE = { width: 200, height: 56 };
+
+export interface TopologyService {
+  name: string;
+  dependencies: { name: string; condition: DependencyCondition }[];
+}
+
+export interface TopologyDevice {
+  id: string;
+  neededBy: string[];
+}
+
+export interface LaidOutNode {
+  id: string;
+  kind: 'service' | 'device';
+  /** Service name or device id. */
+  ref: string;
+  x: number;
+  y: number;
+}
+
+export interface LaidOutEdge {
+  id: string;
+  source: string;
+  target: string;
+  label: string | null;
+  kind: 'dependency' | 'device';
+}
+
+export interface GraphLayout {
+  nodes: LaidOutNode[];
+  edges: LaidOutEdge[];
+}
+
+export const serviceNodeId = (name: string) => `service:${name}`;
+export const deviceNodeId = (id: string) => `device:${id}`;
+
+/** A string that changes exactly when the layout must: same key, same positions. */
+export function topologyKey(services: TopologyService[], devices: TopologyDevice[]): string {
+  return JSON.stringify([
+    services.map((service) => [service.name, service.dependencies.map((dep) => [dep.name, dep.condition])]),
+    devices.map((device) => [device.id, device.neededBy]),
+  ]);
+}
+
+export function layoutGraph(services: TopologyService[], devices: TopologyDevice[]): GraphLayout {
+  const graph = new dagre.graphlib.Graph();
+  graph.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 90, marginx: 20, marginy: 20 });
+  graph.setDefaultEdgeLabel(() => ({}));
+  const known = new Set(services.map((service) => service.name));
+  const edges: LaidOutEdge[] = [];
+
+  for (const service of services) graph.setNode(serviceNodeId(service.name), { ...SERVICE_NODE });
+  for (const service of services) {
+    for (const dep of service.dependencies) {
+      if (!known.has(dep.name)) continue;
+      const source = serviceNodeId(dep.name);
+      const target = serviceNodeId(service.name);
+      graph.setEdge(source, target);
+      edges.push({ id: `${source}->${target}`, source, target, label: dep.condition, kind: 'dependency' });
+    }
+  }
+  for (const device of devices) {
+    const source = deviceNodeId(device.id);
+    graph.setNode(source, { ...DEVICE_NODE });
+    for (const name of device.neededBy) {
+      if (!known.has(name)) continue;
+      const target = serviceNodeId(name);
+      graph.setEdge(source, target);
+      edges.push({ id: `${source}->${target}`, source, target, label: null, kind: 'device' });
+    }
+  }
+  dagre.layout(graph);
+
+  const nodes: LaidOutNode[] = [
+    ...services.map((service) => place(graph, serviceNodeId(service.name), 'service', service.name, SERVICE_NODE)),
+    ...devices.map((device) => place(graph, deviceNodeId(device.id), 'device', device.id, DEVICE_NODE)),
+  ];
+  return { nodes, edges };
+}
+
+function place(graph: dagre.graphlib.Graph, id: string, kind: LaidOutNode['kind'], ref: string, size: { width: number; height: number }): LaidOutNode {
+  const { x, y } = graph.node(id);
+  // dagre gives centres; React Flow wants top-left corners.
+  return { id, kind, ref, x: x - size.width / 2, y: y - size.height / 2 };
+}

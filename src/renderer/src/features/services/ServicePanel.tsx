@@ -1,0 +1,111 @@
+import { describeState, formatBytes, formatDuration } from '../../../../shared/describe-state';
+import { useSystem } from '../../store/store-context';
+import { useNow } from '../shell/use-now';
+
+const ACTIVE = new Set(['starting', 'running', 'stopping', 'backoff', 'blocked']);
+
+/** Everything about the selected service, and every action on it. */
+export function ServicePanel() {
+  const name = useSystem((state) => state.selected);
+  const service = useSystem((state) => (state.selected ? state.services[state.selected] : undefined));
+  const call = useSystem((state) => state.call);
+  const select = useSystem((state) => state.select);
+  const now = useNow(Boolean(service));
+  if (!name || !service) return null;
+  const { label, detail, tone } = describeState(service.state, now);
+  const active = ACTIVE.has(service.state.kind);
+  const disabled = service.state.kind === 'disabled';
+  const title = service.displayName;
+  return (
+    <aside className={`side-panel tone-${tone}`} aria-label={`Details of ${title}`} data-panel={name}>
+      <header className="panel-head">
+        <h2>{title}</h2>
+        <button type="button" className="close" aria-label="Close details" onClick={() => select(null)}>
+          ×
+        </button>
+      </header>
+      <div className="panel-state">
+        <span className="state-label">{label}</span>
+        {service.state.kind === 'running' && service.health !== 'unknown' && <span className={`health health-${service.health}`}>{service.health}</span>}
+        {detail && <p className="state-detail">{detail}</p>}
+      </div>
+      <div className="panel-actions">
+        {active ? (
+          <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${title}`}>
+            Stop
+          </button>
+        ) : (
+          <button type="button" onClick={() => call('services.start', { name })} aria-label={`Start ${title}`}>
+            Start
+          </button>
+        )}
+        <button type="button" onClick={() => call('services.restart', { name })} aria-label={`Restart ${title}`}>
+          Restart
+        </button>
+        <button type="button" className="danger" onClick={() => call('services.kill', { name })} aria-label={`Kill ${title}`} title="SIGKILL the whole process tree now">
+          Kill
+        </button>
+        <button type="button" onClick={() => call('services.setEnabled', { name, enabled: disabled })} aria-label={`${disabled ? 'Enable' : 'Disable'} ${title}`}>
+          {disabled ? 'Enable' : 'Disable'}
+        </button>
+      </div>
+      <dl className="panel-facts">
+        <dt>Command</dt>
+        <dd>
+          <code>{service.command}</code>
+        </dd>
+        <dt>Working dir</dt>
+        <dd>
+          <code>{service.workingDir}</code>
+        </dd>
+        {service.dependencies.length > 0 && (
+          <>
+            <dt>Needs</dt>
+            <dd>{service.dependencies.map((dep) => `${dep.name} (${dep.condition})`).join(', ')}</dd>
+          </>
+        )}
+        {service.requiresDevices.length > 0 && (
+          <>
+            <dt>Devices</dt>
+            <dd>{service.requiresDevices.join(', ')}</dd>
+          </>
+        )}
+        {service.probe && (
+          <>
+            <dt>Probe</dt>
+            <dd>
+              {service.probe.type} <code>{service.probe.target}</code>
+              {service.lastProbe && (
+                <div className={service.lastProbe.ok ? 'probe-ok' : 'probe-bad'}>
+                  {service.lastProbe.ok ? 'ok' : 'failed'}: {service.lastProbe.message} ({formatDuration(now - service.lastProbe.at)} ago)
+                </div>
+              )}
+            </dd>
+          </>
+        )}
+        <dt>Restarts</dt>
+        <dd>{service.restarts}</dd>
+        {service.stats && (
+          <>
+            <dt>Resources</dt>
+            <dd>
+              {service.stats.cpuPercent.toFixed(1)}% CPU, {formatBytes(service.stats.rssBytes)} in {service.stats.processCount} processes
+            </dd>
+          </>
+        )}
+      </dl>
+      <h3>Recent transitions</h3>
+      <ol className="transitions">
+        {[...service.transitions].reverse().map((transition, index) => (
+          <li key={index}>
+            <time dateTime={new Date(transition.at).toISOString()}>{new Date(transition.at).toLocaleTimeString()}</time>{' '}
+            <span>
+              {transition.from} → <strong>{transition.to}</strong>
+            </span>
+            <div className="transition-reason">{transition.reason}</div>
+          </li>
+        ))}
+      </ol>
+    </aside>
+  );
+}
