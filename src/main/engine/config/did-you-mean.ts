@@ -3,17 +3,25 @@
 /** `; did you mean "command"?` when one of `choices` is close to `word`, else an empty string. */
 export function didYouMean(word: string, choices: Iterable<string>): string {
   const lower = word.toLowerCase();
+  const all = [...choices];
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const choice of choices) {
+  for (const choice of all) {
     const distance = editDistance(lower, choice.toLowerCase());
     if (distance < bestDistance) {
       best = choice;
       bestDistance = distance;
     }
   }
-  const allowed = Math.max(1, Math.floor(word.length / 3));
-  return best !== undefined && bestDistance <= allowed ? `; did you mean "${best}"?` : '';
+  if (best !== undefined && bestDistance <= Math.max(1, Math.floor(word.length / 3))) {
+    return `; did you mean "${best}"?`;
+  }
+  // A shortened or lengthened key ("restart_delay" for "restart_delay_seconds") is a near miss too.
+  const related = all.find((choice) => {
+    const other = choice.toLowerCase();
+    return lower.length >= 4 && other.length >= 4 && (other.startsWith(lower) || lower.startsWith(other));
+  });
+  return related === undefined ? '' : `; did you mean "${related}"?`;
 }
 
 /** Levenshtein distance, with swapped neighbours counting as one edit ("comamnd"). */
