@@ -97,6 +97,11 @@ export class FieldReader {
       this.report(node.pos, field, 'must not be empty');
       return undefined;
     }
+    // A NUL cannot pass into a command line, a path or the environment: spawn would throw.
+    if (node.value.includes('\0')) {
+      this.report(node.pos, field, 'must not contain a NUL character (\\u0000)');
+      return undefined;
+    }
     return node.value;
   }
 
@@ -181,8 +186,10 @@ export class FieldReader {
     const field = fieldPath(path, key);
     const values: Record<string, string> = {};
     for (const [name, entry] of inner.entries) {
-      if (entry.node.type === 'string') values[name] = entry.node.value;
-      else this.expect(entry.node, fieldPath(field, name), 'a string (quote numbers and booleans)');
+      const nameField = fieldPath(field, name);
+      if (entry.node.type !== 'string') this.expect(entry.node, nameField, 'a string (quote numbers and booleans)');
+      else if (entry.node.value.includes('\0')) this.report(entry.node.pos, nameField, 'must not contain a NUL character (\\u0000)');
+      else values[name] = entry.node.value;
     }
     return values;
   }

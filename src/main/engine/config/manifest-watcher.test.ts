@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -112,6 +112,28 @@ describe('ManifestWatcher', () => {
     await writeFile(file, VALID.replace('[services.api]', '[services.web]\ncommand = "web"\n\n[services.api]'));
     const change = await nextChange(changes, 1);
     expect(change.ok && change.diff.added).toEqual(['web']);
+  });
+
+  it('reloads on request through the same path, so the next diff starts from it', async () => {
+    const changes = watch({ debounceMs: 60_000 });
+    await writeFile(file, `${VALID}\n[services.web]\ncommand = "web"\n`);
+    const forced = await watchers[0].reload();
+    expect(forced).toEqual(changes[0]);
+    expect(forced?.ok && forced.diff.added).toEqual(['web']);
+    expect(watchers[0].manifest?.services.map((s) => s.name)).toEqual(['db', 'api', 'web']);
+    const again = await watchers[0].reload();
+    expect(again?.ok && again.diff).toMatchObject({ added: [], changed: [], unchanged: ['db', 'api', 'web'] });
+  });
+
+  it('follows edits to the target of a symlinked manifest', async () => {
+    const target = join(dir, 'real.toml');
+    await writeFile(target, VALID);
+    await unlink(file);
+    await symlink(target, file);
+    const changes = watch({ pollIntervalMs: 20, debounceMs: 20 });
+    await writeFile(target, VALID.replace('command = "db"', 'command = "db --linked"'));
+    const change = await nextChange(changes, 1);
+    expect(change.ok && change.diff.changed).toEqual(['db']);
   });
 
   it('calls back no more after close', async () => {

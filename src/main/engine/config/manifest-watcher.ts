@@ -6,7 +6,7 @@
 // the old one, which leaves a watch on the old inode deaf. Bursts of events from one save are
 // debounced. Where fs.watch is unavailable or fails (inotify limits, some network mounts) we
 // poll with fs.watchFile.
-import { watch, watchFile, unwatchFile, type FSWatcher, type Stats } from 'node:fs';
+import { lstatSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
 import { diffManifests, type ManifestDiff } from './diff-manifests';
@@ -38,20 +38,29 @@ export class ManifestWatcher {
   private watcher: FSWatcher | undefined;
   private polling = false;
   private timer: NodeJS.Timeout | undefined;
-  private loading = false;
-  private pending = false;
+  /** Loads run one at a time, in order, so diffs chain from one valid manifest to the next. */
+  private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(private readonly options: ManifestWatcherOptions) {
     this.file = resolve(options.file);
     this.current = options.manifest;
-    if (options.poll) this.startPolling();
+    // A folder watch sees a symlink replaced, not its target edited; polling stats the target.
+    if (options.poll || isSymlink(this.file)) this.startPolling();
     else this.startWatching();
   }
 
   /** The last valid manifest seen. */
   get manifest(): Manifest | null {
     return this.current;
+  }
+
+  /**
+   * Re-read now (the `manifest.reload` method), through the same path as a change on disk:
+   * `onChange` hears it and the next diff starts from it. Null once closed.
+   */
+  reload(): Promise<ManifestChange | null> {
+    return this.enqueue(true);
   }
 
   close(): void {
@@ -92,32 +101,28 @@ export class ManifestWatcher {
   private schedule(): void {
     if (this.closed) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.reload(), this.options.debounceMs ?? 150);
+    this.timer = setTimeout(() => void this.enqueue(false), this.options.debounceMs ?? 150);
   }
 
-  private async reload(): Promise<void> {
-    if (this.loading) {
-      this.pending = true;
-      return;
-    }
-    this.loading = true;
-    try {
-      const read = await readManifestText(this.options.file);
-      if (this.closed) return;
-      // A touch, or a second write event of the same save: nothing to tell.
-      if (read.ok && read.text === this.lastText) return;
-      this.lastText = read.ok ? read.text : undefined;
-      const result = read.ok
-        ? parseManifest(read.text, this.options.file, this.options.load)
-        : { ok: false as const, problems: [read.problem] };
-      this.report(result.ok ? this.accept(result.manifest) : { ok: false, problems: result.problems });
-    } finally {
-      this.loading = false;
-      if (this.pending && !this.closed) {
-        this.pending = false;
-        this.schedule();
-      }
-    }
+  private enqueue(force: boolean): Promise<ManifestChange | null> {
+    const run = this.queue.then(() => this.load(force));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async load(force: boolean): Promise<ManifestChange | null> {
+    if (this.closed) return null;
+    const read = await readManifestText(this.options.file);
+    if (this.closed) return null;
+    // A touch, or a second write event of the same save: nothing to tell.
+    if (!force && read.ok && read.text === this.lastText) return null;
+    this.lastText = read.ok ? read.text : undefined;
+    const result = read.ok
+      ? parseManifest(read.text, this.options.file, this.options.load)
+      : { ok: false as const, problems: [read.problem] };
+    const change = result.ok ? this.accept(result.manifest) : { ok: false as const, problems: result.problems };
+    this.report(change);
+    return change;
   }
 
   private accept(manifest: Manifest): ManifestChange {
@@ -133,5 +138,13 @@ export class ManifestWatcher {
       // The caller's bug must not stop the watching, nor crash the daemon from a timer.
       console.error('manifest watcher: onChange threw', error);
     }
+  }
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
   }
 }

@@ -194,6 +194,25 @@ describe('parseManifest problems', () => {
     ]);
   });
 
+  it('reports what a process cannot be given: NUL characters, bad env names, relative device paths', () => {
+    const text = [
+      '[services.api]',
+      'command = "run\\u0000"',
+      'env = { "A=B" = "1", OK = "x\\u0000" }',
+      'requires_devices = ["gradi-cam"]',
+    ].join('\n');
+    expect(lines(text)).toEqual([
+      '2:11: services.api.command: must not contain a NUL character (\\u0000)',
+      '3:9: services.api.env."A=B": an environment variable name must be non-empty, without "=" or NUL',
+      '3:27: services.api.env.OK: must not contain a NUL character (\\u0000)',
+      '4:21: services.api.requires_devices[0]: "gradi-cam" must be an absolute path, such as "/dev/gradi-cam"',
+    ]);
+  });
+
+  it('says only that a service is not a table when it is something else', () => {
+    expect(lines('[services]\napi = "run"\n')).toEqual(['2:7: services.api: expected a table, got a string']);
+  });
+
   it('reports a [[services]] array and a date where a string belongs', () => {
     expect(lines('[[services]]\ncommand = "a"\n')).toEqual(['1:1: services: expected a table, got an array']);
     expect(lines('root = 2024-01-01\n')).toEqual(['1:8: root: expected a string, got a date-time']);

@@ -2,6 +2,7 @@
 // drafts here: their default condition depends on whether the *other* service has a probe,
 // and unknown names and cycles can only be judged once every service is read.
 import { constants } from 'node:os';
+import { isAbsolute } from 'node:path';
 import type { DependencyCondition as Condition } from '../../../shared/model';
 import { DependencyCondition } from '../../../shared/model';
 import { didYouMean } from './did-you-mean';
@@ -84,11 +85,12 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
   if (!NAME_PATTERN.test(name) || name.length > MAX_NAME_LENGTH) {
     reader.report(entry.keyPos, path, `service names use letters, digits, ".", "_" and "-" (at most ${MAX_NAME_LENGTH})`);
   }
-  if (!table) reader.expect(entry.node, path, 'a table');
   const t: TomlTable = table ?? { type: 'table', entries: new Map(), pos };
-  reader.checkKeys(t, path, SERVICE_KEYS);
+  if (!table) reader.expect(entry.node, path, 'a table');
+  else reader.checkKeys(t, path, SERVICE_KEYS);
   const { root, defaults, testing } = context;
-  const command = reader.string(t, path, 'command', pos) ?? '';
+  // Without a table there is nothing more to say than that; the required keys would only repeat it.
+  const command = table ? (reader.string(t, path, 'command', pos) ?? '') : '';
   const testingCommand = reader.string(t, path, 'testing_command');
   const workingDir = reader.string(t, path, 'working_dir');
   const venv = reader.string(t, path, 'venv');
@@ -99,7 +101,7 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
     displayName: reader.string(t, path, 'display_name') ?? name,
     command: testing && testingCommand !== undefined ? testingCommand : command,
     workingDir: resolveManifestPath(root, workingDir ?? '.'),
-    env: reader.stringTable(t, path, 'env') ?? {},
+    env: readEnv(reader, t, path),
     dependencies: [],
     requiresDevices: reader.array(t, path, 'requires_devices', (node, field) => readDevice(reader, node, field)) ?? [],
     deviceRestartPolicy: reader.word(t, path, 'device_restart_policy', ['immediate', 'on_reconnect'] as const) ?? 'immediate',
@@ -119,6 +121,19 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
   const dependencies =
     reader.array(t, path, 'dependencies', (node, field) => readDependency(reader, node, field)) ?? [];
   return { spec, dependencies, pos, field: path };
+}
+
+function readEnv(reader: FieldReader, table: TomlTable, path: string): Record<string, string> {
+  const env = reader.stringTable(table, path, 'env') ?? {};
+  const node = table.entries.get('env')?.node;
+  const entries = node?.type === 'table' ? node.entries : undefined;
+  for (const name of Object.keys(env)) {
+    if (name !== '' && !name.includes('=') && !name.includes('\0')) continue;
+    const at = entries?.get(name)?.keyPos ?? table.pos;
+    reader.report(at, fieldPath(fieldPath(path, 'env'), name), 'an environment variable name must be non-empty, without "=" or NUL');
+    delete env[name];
+  }
+  return env;
 }
 
 function readDependency(reader: FieldReader, node: TomlNode, field: string): DependencyDraft | undefined {
@@ -143,7 +158,13 @@ function readDependency(reader: FieldReader, node: TomlNode, field: string): Dep
 function readDevice(reader: FieldReader, node: TomlNode, field: string): DeviceRequirement | undefined {
   if (node.type === 'string') {
     const path = reader.stringValue(node, field);
-    return path === undefined ? undefined : { kind: 'path', path };
+    if (path === undefined) return undefined;
+    // Relative to what? Device nodes have one home; a relative path would follow the daemon's cwd.
+    if (!isAbsolute(path)) {
+      reader.report(node.pos, field, `"${path}" must be an absolute path, such as "/dev/gradi-cam"`);
+      return undefined;
+    }
+    return { kind: 'path', path };
   }
   if (node.type !== 'table') {
     reader.expect(node, field, 'a device path or { usb = { vendor = "...", product = "..." } }');
