@@ -50,6 +50,7 @@ export function parseTomlTree(text: string): TomlParseResult {
     // Gradi's Python reads the manifest with tomllib, which is TOML 1.0.
     program = parseTOML(text, { tomlVersion: '1.0' });
   } catch (error) {
+    if (error instanceof RangeError) return { ok: false, pos: { line: 1, column: 1 }, message: 'nested too deeply to read' };
     const e = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
     const line = typeof e.lineNumber === 'number' ? e.lineNumber : 1;
     const column = typeof e.column === 'number' ? e.column + 1 : 1;
