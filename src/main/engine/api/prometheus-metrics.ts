@@ -1,0 +1,36 @@
+// `GET /metrics` in Prometheus text format, from the same snapshot the UI shows, so an
+// installation can be watched by the tools a venue already has.
+import type { SystemSnapshot } from '../../../shared/model';
+
+type Sample = [labels: Record<string, string>, value: number];
+
+export function renderPrometheusMetrics(snapshot: SystemSnapshot): string {
+  const out: string[] = [];
+  const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: Sample[]) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const [labels, value] of samples) out.push(`${name}${formatLabels(labels)} ${Number.isFinite(value) ? value : 0}`);
+  };
+  const services = snapshot.services;
+  metric('showrunner_service_up', 'gauge', 'Whether the service is running (1) or not (0).', services.map((s) => [{ service: s.name }, s.state.kind === 'running' ? 1 : 0]));
+  metric(
+    'showrunner_service_state',
+    'gauge',
+    'The service state as a label; the sample for the current state is 1.',
+    services.map((s) => [{ service: s.name, state: s.state.kind }, 1]),
+  );
+  metric('showrunner_service_healthy', 'gauge', 'Probe health: 1 healthy, 0 unhealthy, -1 unknown.', services.map((s) => [{ service: s.name }, s.health === 'healthy' ? 1 : s.health === 'unhealthy' ? 0 : -1]));
+  metric('showrunner_service_restarts_total', 'counter', 'Restarts since the supervisor started.', services.map((s) => [{ service: s.name }, s.restarts]));
+  const sampled = services.filter((s) => s.stats);
+  metric('showrunner_service_cpu_percent', 'gauge', 'CPU use of the whole process tree, percent of one core.', sampled.map((s) => [{ service: s.name }, s.stats!.cpuPercent]));
+  metric('showrunner_service_rss_bytes', 'gauge', 'Resident memory of the whole process tree.', sampled.map((s) => [{ service: s.name }, s.stats!.rssBytes]));
+  metric('showrunner_device_present', 'gauge', 'Whether a required device is present.', snapshot.devices.map((d) => [{ device: d.label }, d.present ? 1 : 0]));
+  metric('showrunner_monitor_running', 'gauge', 'Whether the monitor peer of a document runs.', snapshot.monitors.map((m) => [{ doc: m.doc }, m.running ? 1 : 0]));
+  metric('showrunner_manifest_problems', 'gauge', 'Problems in the manifest on disk (0 when valid).', [[{}, snapshot.problems.length]]);
+  return out.join('\n') + '\n';
+}
+
+function formatLabels(labels: Record<string, string>): string {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) return '';
+  return `{${entries.map(([key, value]) => `${key}="${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`).join(',')}}`;
+}
