@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { ServiceGraph } from './features/graph/ServiceGraph';
 import { LogDock } from './features/logs/LogDock';
+import { MonitorsPanel } from './features/monitors/MonitorsPanel';
 import { ServiceList } from './features/services/ServiceList';
 import { ServicePanel } from './features/services/ServicePanel';
 import { ProblemsBanner } from './features/shell/ProblemsBanner';
@@ -16,8 +17,8 @@ export function App() {
       <TopBar view={view} onViewChange={setView} />
       <ProblemsBanner />
       <div className="workspace">
-        <main className="content">{view === 'graph' ? <ServiceGraph /> : <ServiceList />}</main>
-        <ServicePanel />
+        <main className="content">{view === 'graph' ? <ServiceGraph /> : view === 'list' ? <ServiceList /> : <MonitorsPanel />}</main>
+        {view !== 'monitors' && <ServicePanel />}
       </div>
       <LogDock />
       <Toasts />

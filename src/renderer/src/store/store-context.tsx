@@ -1,17 +1,19 @@
 import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { LogFollower } from '../features/logs/log-follower';
+import type { ExecutionStore } from '../features/monitors/execution-store';
 import type { SystemState, SystemStore } from './system-store';
 
 interface Engine {
   store: SystemStore;
   logs: LogFollower;
+  executions: ExecutionStore;
 }
 
 const EngineContext = createContext<Engine | null>(null);
 
-export function StoreProvider({ store, logs, children }: Engine & { children: ReactNode }) {
-  return <EngineContext.Provider value={{ store, logs }}>{children}</EngineContext.Provider>;
+export function StoreProvider({ store, logs, executions, children }: Engine & { children: ReactNode }) {
+  return <EngineContext.Provider value={{ store, logs, executions }}>{children}</EngineContext.Provider>;
 }
 
 function useEngine(): Engine {
@@ -32,4 +34,8 @@ export function useStoreApi(): SystemStore {
 /** Log data flows outside the store, so log traffic never re-renders the rest of the page. */
 export function useLogFollower(): LogFollower {
   return useEngine().logs;
+}
+
+export function useExecutionStore(): ExecutionStore {
+  return useEngine().executions;
 }

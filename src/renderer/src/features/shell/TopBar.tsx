@@ -1,6 +1,6 @@
 import { useSystem } from '../../store/store-context';
 
-export type View = 'graph' | 'list';
+export type View = 'graph' | 'list' | 'monitors';
 
 const connectionLabels = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' } as const;
 
@@ -20,6 +20,9 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
         </button>
         <button type="button" aria-pressed={view === 'list'} onClick={() => onViewChange('list')}>
           List
+        </button>
+        <button type="button" aria-pressed={view === 'monitors'} onClick={() => onViewChange('monitors')}>
+          Monitors
         </button>
       </div>
       <div className="top-actions">

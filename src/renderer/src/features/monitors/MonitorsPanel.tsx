@@ -1,0 +1,150 @@
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useStore } from 'zustand';
+import type { ExecutionSnapshot, MonitorSnapshot } from '../../../../shared/model';
+import { formatDuration } from '../../../../shared/describe-state';
+import { useExecutionStore, useSystem } from '../../store/store-context';
+import { useNow } from '../shell/use-now';
+
+const TERMINAL = new Set(['completed', 'error', 'cancelled']);
+
+/** A row per document with its monitor peer, and the execution queue of the one picked. */
+export function MonitorsPanel() {
+  const monitors = useSystem(useShallow((state) => Object.values(state.monitors)));
+  const call = useSystem((state) => state.call);
+  const [doc, setDoc] = useState('');
+  const [open, setOpen] = useState<string | null>(null);
+  const shown = open ?? monitors[0]?.doc ?? null;
+  return (
+    <div className="monitors">
+      <form
+        className="monitor-start"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (doc.trim()) void call('monitors.start', { doc: doc.trim() }).then((started) => started && setOpen(started.doc));
+          setDoc('');
+        }}
+      >
+        <input aria-label="Document name" placeholder="document name" value={doc} onChange={(event) => setDoc(event.target.value)} />
+        <button type="submit">Start monitor</button>
+      </form>
+      {monitors.length === 0 ? (
+        <p className="empty">No monitor peers. Start one for a document to run its code cells here.</p>
+      ) : (
+        <table className="monitor-table" aria-label="Monitors">
+          <thead>
+            <tr>
+              <th>Document</th>
+              <th>Connection</th>
+              <th>Peers</th>
+              <th>Runs</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {monitors.map((monitor) => (
+              <MonitorRow key={monitor.doc} monitor={monitor} selected={monitor.doc === shown} onOpen={() => setOpen(monitor.doc)} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {shown && <ExecutionQueue doc={shown} />}
+    </div>
+  );
+}
+
+function MonitorRow({ monitor, selected, onOpen }: { monitor: MonitorSnapshot; selected: boolean; onOpen: () => void }) {
+  const call = useSystem((state) => state.call);
+  const counts = Object.entries(monitor.counts)
+    .filter(([, count]) => count > 0)
+    .map(([status, count]) => `${count} ${status}`)
+    .join(', ');
+  return (
+    <tr className={selected ? 'selected' : undefined} data-monitor={monitor.doc} onClick={onOpen}>
+      <td>
+        <code>{monitor.doc}</code>
+      </td>
+      <td className={`connection-${monitor.connection}`}>
+        {monitor.connection}
+        {monitor.error && <div className="state-detail">{monitor.error}</div>}
+      </td>
+      <td>{monitor.peers}</td>
+      <td>{counts || '—'}</td>
+      <td>
+        {monitor.running ? (
+          <button type="button" onClick={() => call('monitors.stop', { doc: monitor.doc })} aria-label={`Stop monitor ${monitor.doc}`}>
+            Stop
+          </button>
+        ) : (
+          <button type="button" onClick={() => call('monitors.start', { doc: monitor.doc })} aria-label={`Start monitor ${monitor.doc}`}>
+            Start
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function ExecutionQueue({ doc }: { doc: string }) {
+  const store = useExecutionStore();
+  const entries = useStore(store, (state) => state.byDoc[doc]);
+  useEffect(() => {
+    void store.getState().load(doc);
+  }, [store, doc]);
+  const list = Object.values(entries ?? {}).sort((a, b) => (b.requestedAt ?? 0) - (a.requestedAt ?? 0));
+  return (
+    <section className="queue" aria-label={`Executions of ${doc}`}>
+      <h3>Executions of {doc}</h3>
+      {list.length === 0 ? (
+        <p className="empty">No executions yet.</p>
+      ) : (
+        <ol className="execution-list">
+          {list.map((execution) => (
+            <ExecutionRow key={execution.id} execution={execution} />
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function ExecutionRow({ execution }: { execution: ExecutionSnapshot }) {
+  const call = useSystem((state) => state.call);
+  const [reply, setReply] = useState('');
+  const running = !TERMINAL.has(execution.status);
+  const now = useNow(running);
+  const duration = execution.startedAt ? (execution.completedAt ?? now) - execution.startedAt : null;
+  return (
+    <li className={`execution status-${execution.status}`} data-execution={execution.id} data-status={execution.status}>
+      <div className="execution-head">
+        <span className="execution-status">{execution.status}</span>
+        <span className="execution-language">{execution.language}</span>
+        {execution.claimedBy && <span className="execution-claim">by {execution.claimedBy}</span>}
+        {duration !== null && <span className="execution-duration">{formatDuration(duration)}</span>}
+        {running && (
+          <button type="button" onClick={() => call('executions.cancel', { doc: execution.doc, id: execution.id })} aria-label={`Cancel execution ${execution.id}`}>
+            Cancel
+          </button>
+        )}
+      </div>
+      <pre className="execution-code">{execution.code.split('\n').slice(0, 4).join('\n')}</pre>
+      {execution.error && <div className="execution-error">{execution.error}</div>}
+      {execution.stdinPrompt !== null && (
+        <form
+          className="stdin-reply"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void call('executions.reply', { doc: execution.doc, id: execution.id, text: reply });
+            setReply('');
+          }}
+        >
+          <label>
+            {execution.stdinPrompt || 'Input'}
+            <input aria-label={`Reply to ${execution.id}`} value={reply} onChange={(event) => setReply(event.target.value)} autoFocus />
+          </label>
+          <button type="submit">Send</button>
+        </form>
+      )}
+    </li>
+  );
+}
