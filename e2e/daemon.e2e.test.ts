@@ -57,6 +57,17 @@ describe.skipIf(!chromiumAvailable())('the daemon on the demo manifest', () => {
     await page.close();
   });
 
+  it('serves mrmd-orchestrator routes and Prometheus metrics with the token', async () => {
+    const headers = { Authorization: `Bearer ${daemon.token}` };
+    const status = (await (await fetch(`${daemon.origin}/api/status`, { headers })).json()) as { services: Record<string, unknown> };
+    expect(Object.keys(status.services)).toEqual(['store', 'api', 'display', 'sensor-worker']);
+    const logs = await (await fetch(`${daemon.origin}/api/logs/store?lines=5`, { headers })).json();
+    expect(logs).toMatchObject({ process: 'store', lines: expect.any(Array) });
+    const metrics = await (await fetch(`${daemon.origin}/metrics`, { headers })).text();
+    expect(metrics).toContain('showrunner_service_up{service="store"}');
+    expect((await fetch(`${daemon.origin}/metrics`)).status).toBe(401);
+  });
+
   it('refuses the page and the API without the token', async () => {
     expect((await fetch(`${daemon.origin}/`)).status).toBe(401);
     expect((await fetch(`${daemon.origin}/api/status`)).status).toBe(401);

@@ -14,6 +14,8 @@ export interface DaemonServerOptions {
   hub: EventHub;
   call: ContractCaller;
   urls: () => Record<string, unknown>;
+  /** Prometheus text for `GET /metrics`. */
+  metrics: () => string;
   token: string;
   host?: string;
   port?: number;
@@ -63,6 +65,11 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
       return sendJson(response, 401, { error: { code: 'unauthorized', message: 'a valid token is required' } });
     }
     if (url.pathname.startsWith('/api/') || url.pathname === '/api') return handleApi(request, response, url);
+    if (url.pathname === '/metrics' && request.method === 'GET') {
+      response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
+      response.end(options.metrics());
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
     if (url.searchParams.has('token')) {
       // Trade the token in the address bar for an HttpOnly cookie, and drop it from history.

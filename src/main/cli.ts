@@ -1,0 +1,58 @@
+// `showrunner`: the plain-Node entry (no Electron). ARCHITECTURE.md §8 lists its commands.
+import { clientCommand } from './cli/client-commands';
+import { UsageError } from './cli/parse-cli-args';
+import { serveCommand } from './cli/serve-command';
+import { checkManifestFile } from './engine/config/check-manifest-file';
+
+const usage = `usage: showrunner <command> [options]
+
+  serve [--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [--port N]
+        [--token T] [--log-dir DIR] [--state-dir DIR] [--device-root DIR]
+                           run the headless daemon (default: the built-in demo manifest)
+  status [--json]          show every service of the running daemon
+  start|stop|restart|kill NAME
+                           act on one service of the running daemon
+  check FILE               validate a services.toml; one line per problem
+
+Client commands find the daemon through its discovery file, or take --url and --token.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serveCommand(rest);
+    case 'status':
+    case 'start':
+    case 'stop':
+    case 'restart':
+    case 'kill':
+      return clientCommand(command, rest);
+    case 'check': {
+      if (rest.length !== 1) throw new UsageError('usage: showrunner check FILE');
+      const result = await checkManifestFile(rest[0]);
+      for (const line of result.lines) process.stdout.write(line + '\n');
+      return result.exitCode;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`showrunner: ${error.message}\n\n${usage}`);
+      process.exit(2);
+    }
+    process.stderr.write(`showrunner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,92 @@
+// The engine assembled: a real manifest on disk, real child processes, the renderer's store on
+// the other side of the contract. Editing the file applies a diff; breaking it changes nothing.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSystemStore } from '../../renderer/src/store/system-store';
+import { createHubTransport } from '../../../test/helpers/hub-transport';
+import { waitFor } from '../../../test/helpers/wait-for';
+import { createOrchestrator, type Orchestrator } from './orchestrator';
+
+const ticker = (label: string) => `node -e "setInterval(() => console.log('${label}'), 100)"`;
+
+function manifest(services: Record<string, string>, extra = ''): string {
+  return (
+    Object.entries(services)
+      .map(([name, body]) => `[services.${name}]\n${body}\n`)
+      .join('\n') + extra
+  );
+}
+
+describe('createOrchestrator', () => {
+  let dir: string;
+  let file: string;
+  let orchestrator: Orchestrator | null = null;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'showrunner-orchestrator-'));
+    file = join(dir, 'services.toml');
+  });
+
+  afterEach(async () => {
+    await orchestrator?.close();
+    orchestrator = null;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function start(text: string) {
+    await writeFile(file, text);
+    orchestrator = await createOrchestrator({ manifestPath: file, stateDir: join(dir, 'state'), usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0 });
+    const transport = createHubTransport(orchestrator.hub);
+    const store = createSystemStore(transport);
+    await waitFor(() => store.getState().synced, Boolean, { what: 'store synced' });
+    return store;
+  }
+
+  it('starts the manifest in dependency order and shows it live in the renderer store', async () => {
+    const store = await start(
+      manifest({
+        db: `command = ${JSON.stringify(ticker('db'))}`,
+        api: `command = ${JSON.stringify(ticker('api'))}\ndependencies = ["db"]`,
+      }),
+    );
+    await waitFor(() => store.getState().services.api?.state.kind, (kind) => kind === 'running', { what: 'api running', timeoutMs: 10_000 });
+    expect(store.getState().serviceOrder).toEqual(['db', 'api']);
+    expect(store.getState().manifestPath).toBe(file);
+    const lines = await waitFor(
+      () => orchestrator!.call('logs.lines', { process: 'api', lines: 5 }),
+      (reply) => reply.ok && reply.value.lines.some((line) => line.includes('api')),
+      { what: 'api output in its log' },
+    );
+    expect(lines.ok).toBe(true);
+
+    await store.getState().call('services.stop', { name: 'api' });
+    await waitFor(() => store.getState().services.api.state.kind, (kind) => kind !== 'running' && kind !== 'stopping', { what: 'api stopped' });
+  });
+
+  it('keeps the running set when the manifest breaks, shows the problem, and applies the fix as a diff', async () => {
+    const store = await start(manifest({ db: `command = ${JSON.stringify(ticker('db'))}` }));
+    const running = await waitFor(() => store.getState().services.db?.state, (state) => state?.kind === 'running', { what: 'db running', timeoutMs: 10_000 });
+    const pid = running.kind === 'running' ? running.pid : -1;
+
+    await writeFile(file, manifest({ db: `command = ${JSON.stringify(ticker('db'))}\nrestart = "sometimes"` }));
+    const problems = await waitFor(() => store.getState().problems, (list) => list.length > 0, { what: 'manifest problems', timeoutMs: 10_000 });
+    expect(problems[0]).toMatchObject({ file, line: 3, field: 'services.db.restart' });
+    expect(store.getState().services.db.state).toMatchObject({ kind: 'running', pid });
+
+    await writeFile(file, manifest({ db: `command = ${JSON.stringify(ticker('db'))}`, cache: `command = ${JSON.stringify(ticker('cache'))}` }));
+    await waitFor(() => store.getState().services.cache?.state.kind, (kind) => kind === 'running', { what: 'cache added and running', timeoutMs: 10_000 });
+    expect(store.getState().problems).toEqual([]);
+    // Unchanged services keep their process.
+    expect(store.getState().services.db.state).toMatchObject({ kind: 'running', pid });
+  });
+
+  it('starts with an invalid manifest, reporting it, and supervises nothing until it is fixed', async () => {
+    const store = await start('[services.a]\ncommand = 1\n');
+    expect(store.getState().problems[0]).toMatchObject({ line: 2, field: 'services.a.command' });
+    expect(store.getState().serviceOrder).toEqual([]);
+    const reply = await orchestrator!.call('manifest.reload', {});
+    expect(reply).toMatchObject({ ok: true, value: { applied: false } });
+  });
+});

@@ -1,0 +1,214 @@
+// The composition root (STYLE.md §1): builds the engine's parts, wires their events into the
+// contract's, and implements the contract. Read top to bottom; no container.
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ContractError, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
+import type { ManifestProblem, Notice, SystemSnapshot } from '../../shared/model';
+import type { ContractHandlers } from './api/contract-dispatcher';
+import { EventHub, type ClientSession } from './api/event-hub';
+import { loadManifest } from './config/load-manifest';
+import { ManifestWatcher } from './config/manifest-watcher';
+import type { Manifest, ServiceSpec } from './config/manifest-types';
+import { formatProblem } from './config/format-problem';
+import { DeviceRegistry } from './devices/device-registry';
+import type { DeviceSource } from './devices/device-source';
+import { DevPathWatcher } from './devices/dev-path-watcher';
+import { UsbSource } from './devices/usb-source';
+import { LogStore } from './logs/log-store';
+import { Supervisor } from './supervisor/supervisor';
+import { resolveLogDir } from './resolve-log-dir';
+
+export interface OrchestratorOptions {
+  manifestPath: string;
+  /** `--services A B`: only these and their dependencies. */
+  services?: string[];
+  testing?: boolean;
+  root?: string;
+  logDir?: string;
+  /** Where the supervisor keeps its state file (orphan cleanup) and fallback logs. */
+  stateDir: string;
+  watchManifest?: boolean;
+  /** Where `/dev` paths are looked up (tests use a temp dir). */
+  deviceRoot?: string;
+  /** USB hot-plug source; default the `usb` package, `null` for none. */
+  usbSource?: DeviceSource | null;
+  deviceDebounceMs?: number;
+  statsIntervalMs?: number;
+  /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
+  log?: (line: string) => void;
+}
+
+export interface Orchestrator {
+  readonly hub: EventHub;
+  readonly manifestPath: string;
+  readonly logs: LogStore;
+  /** In-process call with the same validation and envelope as every shell. */
+  call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>>;
+  snapshot(): SystemSnapshot;
+  /** Stops every service (reverse dependency order) and releases watchers, timers, files. */
+  close(): Promise<void>;
+}
+
+const ORCHESTRATOR_LOG = 'orchestrator';
+
+export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
+  const { manifestPath, stateDir } = options;
+  const loadOptions = { services: options.services, testing: options.testing, root: options.root, logDir: options.logDir };
+  await mkdir(stateDir, { recursive: true });
+
+  const first = await loadManifest(manifestPath, loadOptions);
+  const logDir = await resolveLogDir(first.ok ? first.manifest.logDir : (options.logDir ?? join(dirname(manifestPath), 'logs')), stateDir);
+  const notices: Notice[] = [];
+  const hub: EventHub = new EventHub(() => handlers, (line) => say(line));
+  const logs = new LogStore({ logDir, onProblem: (message) => notify('logs', 'warning', message) });
+  logs.subscribe('*', (chunk) => {
+    if (hub.clientCount > 0) hub.publish('log.chunk', chunk);
+  });
+
+  function say(line: string): void {
+    logs.write(ORCHESTRATOR_LOG, 'system', line + '\n');
+    options.log?.(line);
+  }
+  function notify(id: string, level: Notice['level'], message: string): void {
+    const notice: Notice = { id, level, message, at: Date.now() };
+    const index = notices.findIndex((existing) => existing.id === id);
+    if (index >= 0) notices.splice(index, 1);
+    notices.push(notice);
+    say(`${level}: ${message}`);
+    hub.publish('notice', notice);
+  }
+
+  let manifest: Manifest | null = first.ok ? first.manifest : null;
+  let problems: ManifestProblem[] = first.ok ? [] : first.problems;
+  for (const problem of problems) say(`manifest: ${formatProblem(problem)}`);
+
+  const supervisor = new Supervisor({ logs, stateDir, statsIntervalMs: options.statsIntervalMs });
+  supervisor.on('service', (service, transition) => hub.publish('service.changed', { service, transition }));
+  supervisor.on('removed', (name) => hub.publish('service.removed', { name }));
+
+  const sources: DeviceSource[] = [new DevPathWatcher({ root: options.deviceRoot ?? '/dev' })];
+  const usb = options.usbSource === undefined ? new UsbSource() : options.usbSource;
+  if (usb) sources.push(usb);
+  const devices = new DeviceRegistry({ sources, debounceMs: options.deviceDebounceMs });
+  devices.on('changed', ({ devices: list, missingByService }) => {
+    for (const [name, missing] of missingByService) supervisor.setMissingDevices(name, missing);
+    hub.publish('devices.changed', { devices: list });
+  });
+  devices.on('notice', (notice: { id: string; level: Notice['level']; message: string }) => notify(notice.id, notice.level, notice.message));
+
+  async function applyManifest(next: Manifest): Promise<void> {
+    await devices.update(next.services);
+    // Device gates are known before any service starts, so none starts without its hardware.
+    for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
+    await supervisor.apply(next.services);
+    hub.publish('devices.changed', { devices: devices.snapshot() });
+  }
+
+  say(`showrunner supervising ${manifestPath}`);
+  if (manifest) await applyManifest(manifest);
+
+  const watcher =
+    options.watchManifest === false
+      ? null
+      : new ManifestWatcher({ file: manifestPath, manifest, load: loadOptions, onChange: (change) => void onManifestChange(change) });
+
+  // Changes apply one at a time, in the order they were read.
+  let applying: Promise<void> = Promise.resolve();
+  function onManifestChange(change: { ok: true; manifest: Manifest } | { ok: false; problems: ManifestProblem[] }): Promise<void> {
+    applying = applying
+      .then(() => applyChange(change))
+      .catch((error: unknown) => say(`applying the manifest failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
+    return applying;
+  }
+
+  async function applyChange(change: { ok: true; manifest: Manifest } | { ok: false; problems: ManifestProblem[] }): Promise<void> {
+    if (!change.ok) {
+      problems = change.problems;
+      say('manifest change rejected, nothing applied:');
+      for (const problem of problems) say(`  ${formatProblem(problem)}`);
+    } else {
+      problems = [];
+      manifest = change.manifest;
+      say('manifest changed: applying the difference');
+      await applyManifest(change.manifest);
+    }
+    hub.publish('manifest.changed', { manifestPath, problems });
+  }
+
+  async function reload(): Promise<{ applied: boolean; problems: ManifestProblem[] }> {
+    if (watcher) {
+      const change = await watcher.reload();
+      await applying;
+      return { applied: change?.ok ?? false, problems };
+    }
+    const result = await loadManifest(manifestPath, loadOptions);
+    await onManifestChange(result);
+    return { applied: result.ok, problems };
+  }
+
+  function snapshot(): SystemSnapshot {
+    return {
+      manifestPath,
+      services: supervisor.snapshot(),
+      devices: devices.snapshot(),
+      monitors: [],
+      problems,
+      notices: [...notices],
+      logProcesses: [ORCHESTRATOR_LOG, ...supervisor.snapshot().map((service) => service.name)],
+    };
+  }
+
+  const monitorsUnavailable = (): never => {
+    throw new ContractError('unavailable', 'monitor peers are not available in this build yet');
+  };
+
+  const handlers: ContractHandlers = {
+    'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
+    'services.list': () => supervisor.snapshot(),
+    'services.start': ({ name }) => supervisor.start(name),
+    'services.stop': ({ name }) => supervisor.stop(name),
+    'services.restart': ({ name }) => supervisor.restart(name),
+    'services.kill': ({ name }) => supervisor.kill(name),
+    'services.setEnabled': ({ name, enabled }) => supervisor.setEnabled(name, enabled),
+    'services.startAll': () => supervisor.startAll(),
+    'services.stopAll': () => supervisor.stopAll(),
+    'services.restartAll': () => supervisor.restartAll(),
+    'manifest.problems': () => problems,
+    'manifest.reload': () => reload(),
+    'logs.tail': ({ process, maxBytes }) => logs.tail(process, maxBytes),
+    'logs.lines': ({ process, lines }) => ({ process, lines: logs.lines(process, lines ?? 50) }),
+    'logs.follow': ({ processes }, context) => ({ processes: context.follow(processes) }),
+    'devices.list': () => devices.snapshot(),
+    'monitors.list': () => [],
+    'monitors.start': monitorsUnavailable,
+    'monitors.stop': monitorsUnavailable,
+    'executions.list': monitorsUnavailable,
+    'executions.cancel': monitorsUnavailable,
+    'executions.reply': monitorsUnavailable,
+  };
+
+  const internal: ClientSession = hub.open(() => {});
+  let closed: Promise<void> | null = null;
+
+  return {
+    hub,
+    manifestPath,
+    logs,
+    call: (method, args) => internal.call(method, args) as never,
+    snapshot,
+    close() {
+      closed ??= (async () => {
+        watcher?.close();
+        say('stopping all services');
+        await supervisor.dispose();
+        await devices.close();
+        internal.close();
+        say('stopped');
+        await logs.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+export type { ServiceSpec };
