@@ -1,0 +1,70 @@
+// Entry point for running the sync server as its own supervised process (service
+// `mrmd-sync`). Prints `ready <url>` once listening, logs connections on stdout, and closes
+// cleanly (documents written) on SIGTERM or SIGINT.
+import path from 'node:path';
+import { FlagError, parseFlags, parsePort } from './parse-flags';
+import { startSyncServer } from './sync-server';
+
+const FLAGS = {
+  host: 'string',
+  port: 'string',
+  docs: 'string',
+  token: 'string',
+  'allow-origin': 'list',
+  'save-debounce-ms': 'string',
+  help: 'boolean',
+} as const;
+
+const USAGE = `usage: sync-server [--host 127.0.0.1] [--port 4444] [--docs ./docs] [--token T]
+                   [--allow-origin URL]... [--save-debounce-ms 500]
+A token may also come from the SHOWRUNNER_SYNC_TOKEN environment variable.`;
+
+export async function runSyncServerMain(argv: string[]): Promise<void> {
+  let options: Parameters<typeof startSyncServer>[0];
+  try {
+    const flags = parseFlags(argv, FLAGS);
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    }
+    const debounce = flags['save-debounce-ms'] === undefined ? undefined : Number(flags['save-debounce-ms']);
+    if (debounce !== undefined && !(debounce >= 0)) throw new FlagError('--save-debounce-ms must be a number of milliseconds');
+    options = {
+      host: flags.host ?? '127.0.0.1',
+      port: parsePort(flags.port, 4444),
+      docsDir: path.resolve(flags.docs ?? 'docs'),
+      token: flags.token ?? (process.env.SHOWRUNNER_SYNC_TOKEN || undefined),
+      allowedOrigins: flags['allow-origin'] ?? [],
+      saveDebounceMs: debounce,
+      log: (line) => process.stdout.write(`${line}\n`),
+    };
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    process.stderr.write(`sync-server: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+
+  let server: Awaited<ReturnType<typeof startSyncServer>>;
+  try {
+    server = await startSyncServer(options);
+  } catch (error) {
+    process.stderr.write(`sync-server: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = /token/.test(String(error)) ? 2 : 1;
+    return;
+  }
+  process.stdout.write(`ready ${server.url}\n`);
+
+  const shutdown = (signal: NodeJS.Signals): void => {
+    process.stdout.write(`received ${signal}, closing\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`sync-server: close failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
