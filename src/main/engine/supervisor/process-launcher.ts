@@ -1,0 +1,79 @@
+// How a service's process comes to life. The default runs `bash -lc <command>` (Gradi's
+// contract) detached, so the service leads its own process group and a stop can signal the
+// whole group; `pty = true` services go through node-pty instead (pty-launcher.ts).
+import { spawn } from 'node:child_process';
+import type { LogStream } from '../../../shared/model';
+import { ptyLauncher } from './pty-launcher';
+
+export interface LaunchRequest {
+  name: string;
+  command: string;
+  /** Absolute. */
+  workingDir: string;
+  venv?: string;
+  /** The service's own variables; merged over process.env by the launcher. */
+  env: Record<string, string>;
+  pty: boolean;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface LaunchedProcess {
+  readonly pid: number;
+  /** Resolves once the main process has exited; output of its children may still follow. */
+  readonly exited: Promise<ExitInfo>;
+}
+
+export type OutputListener = (stream: Exclude<LogStream, 'system'>, data: Buffer | string) => void;
+
+export interface ProcessLauncher {
+  /** Rejects when the process could not be started at all (no bash, missing working dir). */
+  launch(request: LaunchRequest, output: OutputListener): Promise<LaunchedProcess>;
+}
+
+/** Colour hints for programs that turn colour off on pipes; the service's env may override. */
+const COLOUR_HINTS = { FORCE_COLOR: '1', CLICOLOR_FORCE: '1' };
+
+export function shellScript(command: string, venv?: string): string {
+  if (!venv) return command;
+  return `source ${quote(`${venv}/bin/activate`)} && ${command}`;
+}
+
+export function launchEnv(request: LaunchRequest, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...(process.env as Record<string, string>), ...extra, ...request.env };
+}
+
+export const defaultLauncher: ProcessLauncher = {
+  launch(request, output) {
+    return request.pty ? ptyLauncher.launch(request, output) : launchPiped(request, output);
+  },
+};
+
+function launchPiped(request: LaunchRequest, output: OutputListener): Promise<LaunchedProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-lc', shellScript(request.command, request.venv)], {
+      cwd: request.workingDir,
+      env: launchEnv(request, COLOUR_HINTS),
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    const exited = new Promise<ExitInfo>((resolveExit) => {
+      child.once('exit', (code, signal) => resolveExit({ code, signal }));
+    });
+    child.stdout!.on('data', (data: Buffer) => output('stdout', data));
+    child.stderr!.on('data', (data: Buffer) => output('stderr', data));
+    child.once('spawn', () => resolve({ pid: child.pid!, exited }));
+    child.once('error', (error) => {
+      // After a successful spawn an error is a failed kill or pipe; the exit still comes.
+      if (child.pid === undefined) reject(new Error(`could not start bash in ${request.workingDir}: ${error.message}`));
+    });
+  });
+}
+
+function quote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}

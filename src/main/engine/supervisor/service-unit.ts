@@ -1,0 +1,447 @@
+// One service's state machine (ARCHITECTURE.md §2, STYLE.md §3). While the service is wanted
+// up, one `run` loop owns it: wait for dependencies and devices (blocked), launch (starting,
+// running), and on exit apply the restart policy (backoff, exited, completed, failed). A
+// stop aborts the run's AbortController; whatever the loop is awaiting (a dependency, the
+// backoff timer, the process) races that signal, so a stop always wins and frees the unit at
+// once. Every state change goes through `transition`, which records a human reason and emits.
+import type { Health, ProbeResult, ProcessStats, ServiceSnapshot, ServiceState, Transition } from '../../../shared/model';
+import { describeExit } from '../../../shared/describe-state';
+import type { ServiceSpec } from '../config/manifest-types';
+import type { LogSink } from '../logs/log-sink';
+import { deviceLabel } from './device-label';
+import { waitForDependencies, type Blocker, type DependencyStatus, type DependencyView } from './dependency-wait';
+import type { ExitInfo, LaunchedProcess, ProcessLauncher } from './process-launcher';
+import { readProcess, type ProcRef } from './proc-table';
+import { ProbeRunner, probeTarget } from './probes/probe-runner';
+import { RestartBackoff } from './restart-backoff';
+import { killTree, stopTree } from './stop-tree';
+import type { TreeRecord } from './state-file';
+import type { TreeSample } from './tree-sampler';
+
+export interface UnitHost {
+  logs: LogSink;
+  launcher: ProcessLauncher;
+  view: DependencyView;
+  emit(unit: ServiceUnit, transition: Transition | null): void;
+  /** A process tree appeared, grew or ended: persist it for orphan cleanup. */
+  treeChanged(): void;
+}
+
+export interface StopRequest {
+  reason: string;
+  /** `disabled` also keeps it from starting with the set. */
+  final: 'exited' | 'disabled';
+  hard: boolean;
+}
+
+type Interrupt =
+  | { kind: 'stop' }
+  | { kind: 'unhealthy'; message: string }
+  | { kind: 'devices-missing'; devices: string[] }
+  | { kind: 'devices-back' };
+
+interface Run {
+  controller: AbortController;
+  stop: StopRequest | null;
+  forceNow: Deferred<void>;
+  done: Promise<void>;
+}
+
+interface Launch {
+  process: LaunchedProcess;
+  main: ProcRef;
+  known: ProcRef[];
+  interrupt: Deferred<Interrupt>;
+}
+
+type LaunchOutcome = { kind: 'stopped' } | { kind: 'exit'; info: ExitInfo; uptimeMs: number; cause: string } | { kind: 'relaunch'; why: string };
+
+export const ORCHESTRATOR_LOG = 'orchestrator';
+const MAX_TRANSITIONS = 20;
+/** After SIGKILL the exit event follows within milliseconds; this only guards a lost event. */
+const EXIT_AFTER_KILL_MS = 5000;
+
+export class ServiceUnit {
+  enabled: boolean;
+  private state: ServiceState;
+  private health: Health = 'unknown';
+  private lastProbe: ProbeResult | null = null;
+  private restarts = 0;
+  private stats: ProcessStats | null = null;
+  private transitions: Transition[] = [];
+  private missing: string[] = [];
+  private readonly deviceListeners = new Set<() => void>();
+  private readonly settleWaiters: (() => void)[] = [];
+  private run: Run | null = null;
+  private launch: Launch | null = null;
+  private reconnectPending = false;
+  private lastExit: ExitInfo | null = null;
+  private readonly backoff: RestartBackoff;
+
+  constructor(
+    public spec: ServiceSpec,
+    public origin: ServiceSnapshot['origin'],
+    private readonly host: UnitHost,
+  ) {
+    this.enabled = spec.autostart;
+    this.state = spec.autostart ? { kind: 'blocked', waitingOn: { services: spec.dependencies, devices: [] } } : { kind: 'disabled' };
+    this.backoff = new RestartBackoff(spec);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Wanted up: a run is under way and not being stopped. */
+  get active(): boolean {
+    return !!this.run && !this.run.controller.signal.aborted;
+  }
+
+  status(): DependencyStatus {
+    return { state: this.state, health: this.health, active: this.active };
+  }
+
+  /** Resolves once the run has settled into something other than `starting`. */
+  async start(reason: string, { manual = false } = {}): Promise<void> {
+    if (manual) {
+      this.enabled = true;
+      this.backoff.reset();
+    }
+    while (this.run) {
+      if (this.active) return;
+      await this.run.done;
+    }
+    const run: Run = { controller: new AbortController(), stop: null, forceNow: deferred(), done: Promise.resolve() };
+    const settled = new Promise<void>((resolve) => this.settleWaiters.push(resolve));
+    this.run = run;
+    run.done = this.loop(run, reason).finally(() => {
+      if (this.run === run) this.run = null;
+      this.settle();
+    });
+    await settled;
+  }
+
+  /** Resolves when the unit has stopped. A hard request during a soft stop cuts it short. */
+  async stop(request: StopRequest): Promise<void> {
+    const run = this.run;
+    if (request.final === 'disabled') this.enabled = false;
+    if (!run) {
+      if (request.final === 'disabled' && this.state.kind !== 'disabled') this.transition({ kind: 'disabled' }, request.reason);
+      return;
+    }
+    if (!run.stop) {
+      run.stop = request;
+      run.controller.abort();
+      this.launch?.interrupt.resolve({ kind: 'stop' });
+    } else if (request.final === 'disabled') {
+      run.stop.final = 'disabled';
+    }
+    if (request.hard) {
+      run.stop.hard = true;
+      run.forceNow.resolve();
+    }
+    await run.done;
+  }
+
+  setMissingDevices(missing: string[]): void {
+    this.missing = [...missing];
+    for (const listener of [...this.deviceListeners]) listener();
+    const launch = this.launch;
+    if (!launch) return;
+    if (missing.length > 0 && this.spec.deviceRestartPolicy === 'immediate') {
+      launch.interrupt.resolve({ kind: 'devices-missing', devices: this.missing });
+    } else if (missing.length > 0 && !this.reconnectPending) {
+      this.reconnectPending = true;
+      this.system(`device ${missing.join(', ')} missing; keeps running and restarts once it is back (device_restart_policy = on_reconnect)`);
+    } else if (missing.length === 0 && this.reconnectPending) {
+      this.reconnectPending = false;
+      launch.interrupt.resolve({ kind: 'devices-back' });
+    }
+  }
+
+  /** Settings that do not need a new process (names, policies, dependencies) apply in place. */
+  updateSpec(spec: ServiceSpec, origin: ServiceSnapshot['origin']): void {
+    this.spec = spec;
+    this.origin = origin;
+    this.backoff.update(spec);
+    this.host.emit(this, null);
+  }
+
+  tree(): TreeRecord | null {
+    if (!this.launch) return null;
+    const { main, known } = this.launch;
+    return { root: main, members: known, stopSignal: this.spec.stopSignal, stopTimeoutMs: this.spec.stopTimeoutMs };
+  }
+
+  /** Stats from the shared sampler; true when the set of tree members changed. */
+  applySample(sample: TreeSample): boolean {
+    if (!this.launch) return false;
+    const others = sample.members.filter((ref) => ref.pid !== this.launch!.main.pid);
+    const changed = others.map((ref) => ref.pid).join() !== this.launch.known.map((ref) => ref.pid).join();
+    this.launch.known = others;
+    this.stats = sample.stats;
+    this.host.emit(this, null);
+    return changed;
+  }
+
+  snapshot(): ServiceSnapshot {
+    const { spec } = this;
+    return {
+      name: spec.name,
+      displayName: spec.displayName,
+      origin: this.origin,
+      command: spec.command,
+      workingDir: spec.workingDir,
+      dependencies: spec.dependencies,
+      requiresDevices: spec.requiresDevices.map(deviceLabel),
+      autostart: this.enabled,
+      state: this.state,
+      health: this.health,
+      probe: spec.health ? { type: spec.health.type, target: probeTarget(spec.health) } : null,
+      lastProbe: this.lastProbe,
+      restarts: this.restarts,
+      stats: this.stats,
+      transitions: [...this.transitions],
+    };
+  }
+
+  private async loop(run: Run, reason: string): Promise<void> {
+    let why = reason;
+    this.lastExit = null;
+    try {
+      for (;;) {
+        const ready = await waitForDependencies({
+          waiter: this.name,
+          dependencies: this.spec.dependencies,
+          missingDevices: () => this.missing,
+          onDevicesChange: (listener) => {
+            this.deviceListeners.add(listener);
+            return () => this.deviceListeners.delete(listener);
+          },
+          view: this.host.view,
+          signal: run.controller.signal,
+          onBlocked: (blocker) => this.transition(blockedState(blocker), blocker.problem ?? describeBlocker(blocker)),
+        });
+        if (ready === 'aborted') {
+          this.finishStop(run);
+          return;
+        }
+        const outcome = await this.launchOnce(run, why);
+        if (outcome.kind === 'stopped') return;
+        if (outcome.kind === 'relaunch') {
+          why = outcome.why;
+          continue;
+        }
+        const next = await this.afterExit(run, outcome);
+        if (next === null) return;
+        why = next;
+      }
+    } catch (error) {
+      // A bug here must not leave the unit silently stuck in `starting` or `running`.
+      if (this.launch) killTree(this.launch.main.pid, this.launch.known);
+      this.launch = null;
+      this.host.treeChanged();
+      this.transition({ kind: 'failed', reason: `internal error: ${(error as Error).message}`, restarts: 0, windowMs: 0 }, `internal error: ${(error as Error).stack}`);
+    }
+  }
+
+  private async launchOnce(run: Run, why: string): Promise<LaunchOutcome> {
+    const { spec, host } = this;
+    host.logs.beginLaunch(spec.name);
+    this.reconnectPending = false;
+    this.health = 'unknown';
+    this.lastProbe = null;
+    this.stats = null;
+    this.transition({ kind: 'starting' }, why);
+    let process: LaunchedProcess;
+    try {
+      process = await host.launcher.launch(spec, (stream, data) => host.logs.write(spec.name, stream, data));
+    } catch (error) {
+      if (run.stop) return this.finishStop(run);
+      return { kind: 'exit', info: { code: null, signal: null }, uptimeMs: 0, cause: (error as Error).message };
+    }
+    const since = Date.now();
+    const main = { pid: process.pid, startTime: readProcess(process.pid)?.startTime ?? '' };
+    const launch: Launch = { process, main, known: [], interrupt: deferred() };
+    this.launch = launch;
+    host.treeChanged();
+    let first: { kind: 'exit'; info: ExitInfo } | Interrupt = { kind: 'stop' };
+    if (!run.stop) {
+      this.transition({ kind: 'running', pid: process.pid, since }, `started (pid ${process.pid})`);
+      const probe = this.startProbe(launch);
+      first = await Promise.race([process.exited.then((info) => ({ kind: 'exit' as const, info })), launch.interrupt.promise]);
+      probe?.stop();
+    }
+    if (first.kind === 'exit') {
+      // The tree dies with its main process: leftovers would hold ports and files.
+      killTree(main.pid, launch.known);
+      this.endLaunch();
+      return { kind: 'exit', info: first.info, uptimeMs: Date.now() - since, cause: describeExit(first.info.code, first.info.signal) };
+    }
+    const hard = first.kind === 'stop' && !!run.stop?.hard;
+    this.transition({ kind: 'stopping', pid: main.pid }, stopReason(first, run));
+    const { killed } = await stopTree({
+      pid: main.pid,
+      signal: hard ? 'SIGKILL' : spec.stopSignal,
+      timeoutMs: spec.stopTimeoutMs,
+      known: launch.known,
+      exited: process.exited,
+      forceNow: run.forceNow.promise,
+    });
+    if (killed > 0 && !hard) this.system(`${killed} processes still running after ${spec.stopTimeoutMs} ms (${spec.stopSignal}); killed with SIGKILL`);
+    const info = await withTimeout(process.exited, EXIT_AFTER_KILL_MS, { code: null, signal: 'SIGKILL' });
+    this.endLaunch();
+    this.lastExit = info;
+    switch (first.kind) {
+      case 'stop':
+        return this.finishStop(run);
+      case 'unhealthy':
+        return { kind: 'exit', info, uptimeMs: Date.now() - since, cause: `unhealthy: ${first.message}` };
+      case 'devices-missing':
+        return { kind: 'relaunch', why: 'required devices are back' };
+      case 'devices-back':
+        return { kind: 'relaunch', why: 'restarting: required devices reconnected' };
+    }
+  }
+
+  /** The restart policy: the reason for the next launch, or null when this run is over. */
+  private async afterExit(run: Run, outcome: { info: ExitInfo; uptimeMs: number; cause: string }): Promise<string | null> {
+    const { info, uptimeMs, cause } = outcome;
+    this.lastExit = info;
+    const clean = info.code === 0 && info.signal === null && !cause.startsWith('unhealthy');
+    const policy = this.spec.restart;
+    if (policy === 'never' || (policy === 'on-failure' && clean)) {
+      if (clean) this.transition({ kind: 'completed', at: Date.now() }, `${cause}; done (restart = ${policy})`);
+      else this.transition({ kind: 'exited', code: info.code, signal: info.signal, at: Date.now() }, `${cause} (restart = ${policy})`);
+      return null;
+    }
+    const decision = this.backoff.next(uptimeMs);
+    if (decision.kind === 'give-up') {
+      const reason = `crash loop: ${cause} after ${decision.restarts} restarts, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
+      this.transition({ kind: 'failed', reason, restarts: decision.restarts, windowMs: decision.windowMs }, reason);
+      return null;
+    }
+    this.restarts++;
+    const nextTryAt = Date.now() + decision.delayMs;
+    this.transition({ kind: 'backoff', nextTryAt, attempt: decision.attempt, lastExit: cause }, `${cause}; restart ${decision.attempt} in ${decision.delayMs} ms`);
+    if (!(await sleep(decision.delayMs, run.controller.signal))) {
+      this.finishStop(run);
+      return null;
+    }
+    return `restart ${decision.attempt} after ${cause}`;
+  }
+
+  private startProbe(launch: Launch): ProbeRunner | null {
+    const { health } = this.spec;
+    if (!health) return null;
+    const probe = new ProbeRunner({
+      health,
+      main: launch.main,
+      context: { workingDir: this.spec.workingDir, env: this.spec.env },
+      onResult: (health, result, changed) => {
+        const healthChanged = health !== this.health;
+        this.health = health;
+        this.lastProbe = result;
+        if (healthChanged) this.system(`health: ${health} (${result.message})`);
+        if (changed) this.host.emit(this, null);
+      },
+      onUnhealthy: (message) => launch.interrupt.resolve({ kind: 'unhealthy', message }),
+    });
+    probe.start();
+    return probe;
+  }
+
+  private endLaunch(): void {
+    this.launch = null;
+    this.health = 'unknown';
+    this.stats = null;
+    this.host.treeChanged();
+  }
+
+  private finishStop(run: Run): { kind: 'stopped' } {
+    const request = run.stop ?? { reason: 'stopped', final: 'exited', hard: false };
+    if (request.final === 'disabled') {
+      this.transition({ kind: 'disabled' }, request.reason);
+    } else {
+      const exit = this.lastExit ?? { code: null, signal: null };
+      this.transition({ kind: 'exited', code: exit.code, signal: exit.signal, at: Date.now() }, request.reason);
+    }
+    return { kind: 'stopped' };
+  }
+
+  private transition(next: ServiceState, reason: string): void {
+    const transition: Transition = { at: Date.now(), from: this.state.kind, to: next.kind, reason };
+    this.state = next;
+    this.transitions.push(transition);
+    if (this.transitions.length > MAX_TRANSITIONS) this.transitions.splice(0, this.transitions.length - MAX_TRANSITIONS);
+    this.system(`${next.kind}: ${reason}`);
+    if (next.kind !== 'starting') this.settle();
+    this.host.emit(this, transition);
+  }
+
+  private settle(): void {
+    for (const resolve of this.settleWaiters.splice(0)) resolve();
+  }
+
+  /** Supervisor messages go to the service's log and to the orchestrator's. */
+  private system(text: string): void {
+    this.host.logs.write(this.name, 'system', `${text}\n`);
+    this.host.logs.write(ORCHESTRATOR_LOG, 'system', `${this.name}: ${text}\n`);
+  }
+}
+
+function blockedState(blocker: Blocker): ServiceState {
+  const waitingOn = { services: blocker.services, devices: blocker.devices };
+  return blocker.problem ? { kind: 'blocked', waitingOn, problem: blocker.problem } : { kind: 'blocked', waitingOn };
+}
+
+function describeBlocker(blocker: Blocker): string {
+  const waits = [...blocker.services.map((dep) => `${dep.name} to be ${dep.condition}`), ...blocker.devices.map((device) => `device ${device}`)];
+  return `waiting for ${waits.join(', ')}`;
+}
+
+function stopReason(interrupt: Interrupt, run: Run): string {
+  switch (interrupt.kind) {
+    case 'stop':
+      return run.stop?.reason ?? 'stopping';
+    case 'unhealthy':
+      return `unhealthy: ${interrupt.message}`;
+    case 'devices-missing':
+      return `device ${interrupt.devices.join(', ')} missing (device_restart_policy = immediate)`;
+    case 'devices-back':
+      return 'required devices reconnected (device_restart_policy = on_reconnect)';
+  }
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** False when the signal aborted first; the timer never outlives the wait. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

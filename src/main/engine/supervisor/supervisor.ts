@@ -1,0 +1,288 @@
+// The process supervisor (issue 5): one ServiceUnit per service, started as a DAG (every
+// unit starts at once and waits, blocked, for its own dependencies, so independent branches
+// run in parallel), stopped in reverse (a unit stops after everything that depends on it).
+// It owns what units share: the state file for orphan cleanup, and one stats timer for all.
+import { EventEmitter } from 'node:events';
+import { isDeepStrictEqual } from 'node:util';
+import { ContractError } from '../../../shared/contract';
+import type { ServiceSnapshot, Transition } from '../../../shared/model';
+import type { ServiceSpec } from '../config/manifest-types';
+import type { LogSink } from '../logs/log-sink';
+import type { DependencyView } from './dependency-wait';
+import { reapOrphans } from './orphan-reaper';
+import { defaultLauncher, type ProcessLauncher } from './process-launcher';
+import { readProcess, type ProcRef } from './proc-table';
+import { ORCHESTRATOR_LOG, ServiceUnit, type StopRequest, type UnitHost } from './service-unit';
+import { StateFile, type TreeRecord } from './state-file';
+import { TreeSampler } from './tree-sampler';
+
+export interface SupervisorOptions {
+  logs: LogSink;
+  /** Where the state file of running process trees lives (for orphan cleanup after a crash). */
+  stateDir: string;
+  /** Stats sampling period; 0 disables. Default 5000. */
+  statsIntervalMs?: number;
+  /** How a service's process is started; default spawns `bash -lc` detached in its own process group (or node-pty when spec.pty). */
+  launcher?: ProcessLauncher;
+}
+
+export type ServiceOrigin = ServiceSnapshot['origin'];
+
+/** Fields whose change needs a new process; the rest (names, policies, dependencies) apply in place. */
+const PROCESS_FIELDS = ['command', 'workingDir', 'venv', 'env', 'pty', 'health'] as const;
+
+export class Supervisor extends EventEmitter {
+  private readonly units = new Map<string, ServiceUnit>();
+  private order: string[] = [];
+  private readonly missingDevices = new Map<string, string[]>();
+  private readonly changeListeners = new Set<() => void>();
+  private readonly logs: LogSink;
+  private readonly stateFile: StateFile;
+  private readonly self: ProcRef | null;
+  private readonly recovery: Promise<unknown>;
+  private readonly sampler = new TreeSampler();
+  private readonly statsTimer: NodeJS.Timeout | null = null;
+  private readonly host: UnitHost;
+  private applied = false;
+  private sampling = false;
+  private stateFileProblem = false;
+  private disposing: Promise<void> | null = null;
+
+  constructor(options: SupervisorOptions) {
+    super();
+    this.logs = options.logs;
+    this.stateFile = new StateFile(options.stateDir);
+    const startTime = readProcess(process.pid)?.startTime;
+    this.self = startTime ? { pid: process.pid, startTime } : null;
+    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line)).catch((error: Error) => this.say(`orphan cleanup failed: ${error.message}`));
+    const view: DependencyView = {
+      status: (name) => this.units.get(name)?.status(),
+      onChange: (listener) => {
+        this.changeListeners.add(listener);
+        return () => this.changeListeners.delete(listener);
+      },
+    };
+    this.host = {
+      logs: this.logs,
+      launcher: options.launcher ?? defaultLauncher,
+      view,
+      emit: (unit, transition) => this.publish(unit, transition),
+      treeChanged: () => this.writeState(),
+    };
+    const statsIntervalMs = options.statsIntervalMs ?? 5000;
+    if (statsIntervalMs > 0) {
+      this.statsTimer = setInterval(() => void this.sampleStats(), statsIntervalMs);
+      this.statsTimer.unref();
+    }
+  }
+
+  override on(event: 'service', listener: (snapshot: ServiceSnapshot, transition: Transition | null) => void): this;
+  override on(event: 'removed', listener: (name: string) => void): this;
+  override on(event: string | symbol, listener: (...args: any[]) => void): this {
+    return super.on(event, listener);
+  }
+
+  /**
+   * Apply a whole new set of specs: add new ones (and start them if autostart), stop and
+   * remove gone ones, restart changed ones, leave unchanged ones running. `origins` marks
+   * built-in services; every name it leaves out is `manifest`.
+   */
+  async apply(specs: ServiceSpec[], origins: ReadonlyMap<string, ServiceOrigin> = new Map()): Promise<void> {
+    this.assertOpen();
+    await this.recovery;
+    const first = !this.applied;
+    this.applied = true;
+    const wanted = new Set(specs.map((spec) => spec.name));
+    const removed = [...this.units.values()].filter((unit) => !wanted.has(unit.name));
+    const changed: { unit: ServiceUnit; spec: ServiceSpec; origin: ServiceOrigin; wasActive: boolean }[] = [];
+    const toStart: { unit: ServiceUnit; reason: string }[] = [];
+    for (const spec of specs) {
+      const origin = origins.get(spec.name) ?? 'manifest';
+      const unit = this.units.get(spec.name);
+      if (!unit) {
+        const added = new ServiceUnit(spec, origin, this.host);
+        added.setMissingDevices(this.missingDevices.get(spec.name) ?? []);
+        this.units.set(spec.name, added);
+        this.publish(added, null);
+        if (spec.autostart) toStart.push({ unit: added, reason: first ? 'autostart' : 'added to the manifest' });
+      } else if (PROCESS_FIELDS.some((field) => !isDeepStrictEqual(unit.spec[field], spec[field]))) {
+        changed.push({ unit, spec, origin, wasActive: unit.active });
+      } else if (!isDeepStrictEqual(unit.spec, spec) || unit.origin !== origin) {
+        const nowAutostart = spec.autostart && !unit.spec.autostart;
+        unit.updateSpec(spec, origin);
+        if (nowAutostart && !unit.active) toStart.push({ unit, reason: 'autostart turned on in the manifest' });
+      }
+    }
+    this.order = specs.map((spec) => spec.name);
+    await this.stopInReverse(removed, { reason: 'removed from the manifest', final: 'exited', hard: false });
+    for (const unit of removed) {
+      this.units.delete(unit.name);
+      this.emit('removed', unit.name);
+    }
+    await this.stopInReverse(
+      changed.filter((entry) => entry.wasActive).map((entry) => entry.unit),
+      { reason: 'restarting: manifest changed', final: 'exited', hard: false },
+    );
+    for (const { unit, spec, origin, wasActive } of changed) {
+      unit.updateSpec(spec, origin);
+      if (wasActive) toStart.push({ unit, reason: 'restarting: manifest changed' });
+    }
+    await Promise.all(toStart.map(({ unit, reason }) => unit.start(reason)));
+  }
+
+  /** Manual start: clears `failed`; a unit with unmet dependencies waits for them, blocked. */
+  async start(name: string): Promise<ServiceSnapshot> {
+    const unit = this.unit(name);
+    await this.recovery;
+    await unit.start('started by operator', { manual: true });
+    return unit.snapshot();
+  }
+
+  async stop(name: string): Promise<ServiceSnapshot> {
+    const unit = this.unit(name);
+    await unit.stop({ reason: 'stopped by operator', final: 'exited', hard: false });
+    return unit.snapshot();
+  }
+
+  async restart(name: string): Promise<ServiceSnapshot> {
+    const unit = this.unit(name);
+    await unit.stop({ reason: 'restarting by operator', final: 'exited', hard: false });
+    await unit.start('restarted by operator', { manual: true });
+    return unit.snapshot();
+  }
+
+  /** SIGKILL for the whole tree now, also cutting short a soft stop under way. */
+  async kill(name: string): Promise<ServiceSnapshot> {
+    const unit = this.unit(name);
+    await unit.stop({ reason: 'killed by operator', final: 'exited', hard: true });
+    return unit.snapshot();
+  }
+
+  async setEnabled(name: string, enabled: boolean): Promise<ServiceSnapshot> {
+    const unit = this.unit(name);
+    if (!enabled) await unit.stop({ reason: 'disabled by operator', final: 'disabled', hard: false });
+    else if (!unit.active) await unit.start('enabled by operator', { manual: true });
+    return unit.snapshot();
+  }
+
+  async startAll(): Promise<ServiceSnapshot[]> {
+    this.assertOpen();
+    await this.recovery;
+    const units = [...this.units.values()].filter((unit) => unit.enabled && !unit.active);
+    await Promise.all(units.map((unit) => unit.start('started by operator (start all)', { manual: true })));
+    return this.snapshot();
+  }
+
+  /** Reverse dependency order: each service stops after everything that depends on it. */
+  async stopAll(): Promise<ServiceSnapshot[]> {
+    await this.stopInReverse([...this.units.values()], { reason: 'stopped by operator (stop all)', final: 'exited', hard: false });
+    return this.snapshot();
+  }
+
+  async restartAll(): Promise<ServiceSnapshot[]> {
+    this.assertOpen();
+    await this.stopInReverse([...this.units.values()], { reason: 'restarting all by operator', final: 'exited', hard: false });
+    return this.startAll();
+  }
+
+  /** From the device layer; may come before the service is applied, and is kept for it. */
+  setMissingDevices(name: string, missing: string[]): void {
+    this.missingDevices.set(name, [...missing]);
+    this.units.get(name)?.setMissingDevices(missing);
+  }
+
+  get(name: string): ServiceSnapshot | undefined {
+    return this.units.get(name)?.snapshot();
+  }
+
+  snapshot(): ServiceSnapshot[] {
+    return this.order.flatMap((name) => this.units.get(name)?.snapshot() ?? []);
+  }
+
+  /** Stop everything (reverse order), clear timers, remove the state file. */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      if (this.statsTimer) clearInterval(this.statsTimer);
+      await this.recovery;
+      await this.stopInReverse([...this.units.values()], { reason: 'supervisor shutting down', final: 'exited', hard: false });
+      this.stateFile.remove();
+    })();
+    return this.disposing;
+  }
+
+  private unit(name: string): ServiceUnit {
+    this.assertOpen();
+    const unit = this.units.get(name);
+    if (!unit) throw new ContractError('not-found', `no service named "${name}"`, { service: name });
+    return unit;
+  }
+
+  private assertOpen(): void {
+    if (this.disposing) throw new ContractError('unavailable', 'the supervisor is shutting down');
+  }
+
+  private async stopInReverse(units: ServiceUnit[], request: StopRequest): Promise<void> {
+    const stops = new Map<string, Promise<void>>();
+    const visiting = new Set<string>();
+    const stopOne = (unit: ServiceUnit): Promise<void> => {
+      const known = stops.get(unit.name);
+      if (known) return known;
+      // A cycle cannot pass the manifest check; should one slip through, it must not deadlock.
+      if (visiting.has(unit.name)) return Promise.resolve();
+      visiting.add(unit.name);
+      const dependents = units.filter((other) => other.spec.dependencies.some((dep) => dep.name === unit.name));
+      const waitForDependents = Promise.all(dependents.map(stopOne));
+      visiting.delete(unit.name);
+      const stop = waitForDependents.then(() => unit.stop({ ...request }));
+      stops.set(unit.name, stop);
+      return stop;
+    };
+    await Promise.all(units.map(stopOne));
+  }
+
+  private publish(unit: ServiceUnit, transition: Transition | null): void {
+    this.emit('service', unit.snapshot(), transition);
+    for (const listener of [...this.changeListeners]) listener();
+  }
+
+  private writeState(): void {
+    const services: Record<string, TreeRecord> = {};
+    for (const unit of this.units.values()) {
+      const tree = unit.tree();
+      if (tree) services[unit.name] = tree;
+    }
+    try {
+      this.stateFile.write(this.self, services);
+      this.stateFileProblem = false;
+    } catch (error) {
+      if (!this.stateFileProblem) this.say(`cannot write ${this.stateFile.path}: ${(error as Error).message}; orphans of a crash could not be cleaned up`);
+      this.stateFileProblem = true;
+    }
+  }
+
+  private async sampleStats(): Promise<void> {
+    if (this.sampling || this.disposing) return;
+    const trees = [...this.units.values()].flatMap((unit) => {
+      const tree = unit.tree();
+      return tree ? [{ unit, name: unit.name, rootPid: tree.root.pid, known: tree.members }] : [];
+    });
+    if (trees.length === 0) return;
+    this.sampling = true;
+    try {
+      const samples = await this.sampler.sample(trees);
+      let membersChanged = false;
+      for (const { unit, rootPid } of trees) {
+        const sample = samples.get(unit.name);
+        // The unit may have relaunched while pidusage was busy: never pin old figures on it.
+        if (sample && unit.tree()?.root.pid === rootPid) membersChanged = unit.applySample(sample) || membersChanged;
+      }
+      if (membersChanged) this.writeState();
+    } finally {
+      this.sampling = false;
+    }
+  }
+
+  private say(line: string): void {
+    this.logs.write(ORCHESTRATOR_LOG, 'system', `${line}\n`);
+  }
+}

@@ -1,0 +1,79 @@
+// CPU and RSS of each service's whole process tree, for all services in one pass: one /proc
+// listing per tick on Linux, shared by every tree. Elsewhere pidusage does the per-pid work.
+// The members found are returned too: they keep the stop and orphan lists current for
+// grandchildren that later lose their parent link.
+import pidusage from 'pidusage';
+import type { ProcessStats } from '../../../shared/model';
+import { collectTree, readProcTable, type ProcRef } from './proc-table';
+
+export interface TreeToSample {
+  name: string;
+  rootPid: number;
+  known: ProcRef[];
+}
+
+export interface TreeSample {
+  stats: ProcessStats;
+  members: ProcRef[];
+}
+
+interface CpuMark {
+  startTime: string;
+  cpuMs: number;
+}
+
+export class TreeSampler {
+  private marks = new Map<string, { at: number; byPid: Map<number, CpuMark> }>();
+
+  async sample(trees: TreeToSample[]): Promise<Map<string, TreeSample>> {
+    const out = new Map<string, TreeSample>();
+    if (trees.length === 0) {
+      this.marks.clear();
+      return out;
+    }
+    const table = readProcTable();
+    const now = Date.now();
+    const withoutCpu: { tree: TreeToSample; members: ProcRef[] }[] = [];
+    for (const tree of trees) {
+      const members = collectTree(table, tree.rootPid, tree.known);
+      if (members.some((ref) => table.get(ref.pid)?.cpuMs === null) || table.size === 0) {
+        withoutCpu.push({ tree, members });
+        continue;
+      }
+      const previous = this.marks.get(tree.name);
+      const byPid = new Map<number, CpuMark>();
+      let rssBytes = 0;
+      let cpuDeltaMs = 0;
+      for (const ref of members) {
+        const info = table.get(ref.pid)!;
+        rssBytes += info.rssBytes;
+        byPid.set(ref.pid, { startTime: info.startTime, cpuMs: info.cpuMs! });
+        const before = previous?.byPid.get(ref.pid);
+        // A member new since the last tick most likely started since then: all its time counts.
+        cpuDeltaMs += before && before.startTime === info.startTime ? info.cpuMs! - before.cpuMs : previous ? info.cpuMs! : 0;
+      }
+      const elapsedMs = previous ? now - previous.at : 0;
+      const cpuPercent = elapsedMs > 0 ? Math.max(0, (cpuDeltaMs / elapsedMs) * 100) : 0;
+      this.marks.set(tree.name, { at: now, byPid });
+      out.set(tree.name, { stats: { cpuPercent, rssBytes, processCount: members.length, at: now }, members });
+    }
+    for (const { tree, members } of withoutCpu) out.set(tree.name, await this.sampleWithPidusage(tree, members, now));
+    for (const name of this.marks.keys()) if (!trees.some((tree) => tree.name === name)) this.marks.delete(name);
+    return out;
+  }
+
+  private async sampleWithPidusage(tree: TreeToSample, members: ProcRef[], now: number): Promise<TreeSample> {
+    const pids = members.length > 0 ? members.map((ref) => ref.pid) : [tree.rootPid];
+    const stats = await new Promise<Record<string, { cpu: number; memory: number }>>((resolve) => {
+      pidusage(pids, (error, result) => resolve(error ? {} : result));
+    });
+    let cpuPercent = 0;
+    let rssBytes = 0;
+    for (const stat of Object.values(stats)) {
+      if (!stat) continue;
+      cpuPercent += stat.cpu;
+      rssBytes += stat.memory;
+    }
+    return { stats: { cpuPercent, rssBytes, processCount: pids.length, at: now }, members };
+  }
+}
