@@ -1,0 +1,294 @@
+// One claimed execution from the queue to its terminal status: choose the runtime, wait for our
+// turn on (runtime URL, session), re-check the claim, stream MRP events into the output block
+// and the entry, and always end in `completed`, `error` or `cancelled`.
+//
+// Failure rules (MRMD-NOTES.md lists what mrmd-monitor gets wrong):
+// - a 409 means a foreign client is using the runtime; our code has not started, so we retry
+//   with capped backoff until cancelled or the stuck timeout, never turning it into `error`;
+// - a stream that ends with neither `result` nor `error` becomes `error` (StreamEnded);
+// - a stream silent for `stuckTimeoutMs` (MRP pings every 60 s) is aborted as `error` (Stuck);
+// - `cancelled` written by the editor interrupts the runtime (MRP `/interrupt`), then drops
+//   the stream after a grace period; the terminal status stays `cancelled`;
+// - exactly one terminal write per run, through the guarded `updateEntry`.
+import type * as Y from 'yjs';
+import { beginRun } from './claim';
+import { STATUS, isOwnedBy, readEntry, updateEntry, type DisplayData, type ExecutionEntry, type ExecutionError } from './execution-entry';
+import { isBusyError, type ExecutionRunner, type RunEvent, type RunRequest } from './execution-runner';
+import { writeOutput } from './output-block';
+import { RunQueue } from './run-queue';
+import { chooseRuntime, type RuntimeTable } from './runtime-choice';
+import { clearStdin, requestStdin } from './stdin';
+import { TerminalText } from './terminal-text';
+
+export interface RunTiming {
+  outputFlushMs: number;
+  stuckTimeoutMs: number;
+  busyRetryMs: number;
+  maxBusyRetryMs: number;
+  interruptGraceMs: number;
+}
+
+export interface RunContext {
+  ydoc: Y.Doc;
+  doc: string;
+  me: string;
+  runner: ExecutionRunner;
+  queue: RunQueue;
+  runtimes: RuntimeTable;
+  timing: RunTiming;
+  /** Marks our own Yjs transactions so the peer can tell them from remote ones. */
+  origin: unknown;
+  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+}
+
+export class ExecutionRun {
+  private readonly abort = new AbortController();
+  private readonly terminal = new TerminalText();
+  private readonly displayData: DisplayData[] = [];
+  private runtimeUrl: string | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private graceTimer: NodeJS.Timeout | null = null;
+  private outcome: { kind: 'result'; result: unknown } | { kind: 'error'; error: ExecutionError } | null = null;
+  private cancelled = false;
+  private stuck = false;
+  private disposed = false;
+  private started = false;
+  private sentInput: string | null = null;
+
+  constructor(
+    private readonly context: RunContext,
+    readonly id: string,
+  ) {}
+
+  /** Resolves when the run is over, whatever its outcome; never rejects. */
+  async start(): Promise<void> {
+    const { ydoc, runtimes, doc } = this.context;
+    try {
+      const entry = readEntry(ydoc, this.id);
+      if (entry === null) return;
+      const choice = chooseRuntime(entry, runtimes);
+      if (!choice.ok) {
+        this.finishWithError({ type: 'RuntimeNotAllowed', message: choice.message });
+        return;
+      }
+      this.runtimeUrl = choice.url;
+      const session = typeof entry.session === 'string' && entry.session !== '' ? entry.session : doc;
+      const request: RunRequest = {
+        runtimeUrl: choice.url,
+        execId: this.id,
+        code: typeof entry.code === 'string' ? entry.code : '',
+        language: typeof entry.language === 'string' ? entry.language : '',
+        session,
+      };
+      await this.context.queue.enqueue(RunQueue.key(choice.url, session), () => this.execute(request));
+    } catch (error) {
+      this.context.log('error', `${this.id}: ${describe(error)}`);
+      this.finishWithError({ type: 'MonitorError', message: describe(error) });
+    } finally {
+      this.clearTimers();
+    }
+  }
+
+  /** The editor set `cancelled`: interrupt the runtime, then let go of the stream. */
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    if (this.started && this.runtimeUrl !== null && this.outcome === null) {
+      this.context.log('info', `${this.id}: cancelled, interrupting ${this.runtimeUrl}`);
+      this.context.runner.interrupt(this.runtimeUrl, this.id).catch((error: unknown) => {
+        this.context.log('warn', `${this.id}: interrupt failed: ${describe(error)}`);
+      });
+      this.graceTimer = setTimeout(() => this.abort.abort(), this.context.timing.interruptGraceMs);
+    } else {
+      this.abort.abort();
+    }
+  }
+
+  /** The editor answered a stdin request; sent once per answer. */
+  answerStdin(text: string): void {
+    if (this.runtimeUrl === null || this.sentInput === text) return;
+    this.sentInput = text;
+    const { ydoc, me, origin } = this.context;
+    this.context.runner
+      .input(this.runtimeUrl, this.id, text)
+      .then(() => clearStdin(ydoc, this.id, me, origin))
+      .catch((error: unknown) => this.context.log('warn', `${this.id}: sending input failed: ${describe(error)}`))
+      .finally(() => {
+        this.sentInput = null;
+      });
+  }
+
+  /** Aborts without writing anything more (the peer is stopping); optionally stops the runtime too. */
+  dispose({ interrupt = false }: { interrupt?: boolean } = {}): void {
+    if (interrupt && this.started && this.runtimeUrl !== null && this.outcome === null) {
+      this.context.runner.interrupt(this.runtimeUrl, this.id).catch(() => undefined);
+    }
+    this.disposed = true;
+    this.abort.abort();
+    this.clearTimers();
+  }
+
+  private async execute(request: RunRequest): Promise<void> {
+    const { ydoc, me, origin, timing } = this.context;
+    if (this.abort.signal.aborted || this.cancelled) return;
+    // Step 5 of claim.ts: only a `ready` entry that still names us starts.
+    if (!beginRun(ydoc, this.id, me, Date.now(), origin)) {
+      this.context.log('info', `${this.id}: no longer ours or cancelled before the run; skipped`);
+      return;
+    }
+    this.started = true;
+    this.context.log('info', `${this.id}: running on ${request.runtimeUrl} (session ${request.session})`);
+    let retryMs = timing.busyRetryMs;
+    const deadline = Date.now() + timing.stuckTimeoutMs;
+    for (;;) {
+      try {
+        this.touch();
+        for await (const event of this.context.runner.run(request, this.abort.signal)) {
+          this.touch();
+          this.handle(event);
+        }
+        break;
+      } catch (error) {
+        if (isBusyError(error) && !this.abort.signal.aborted && Date.now() < deadline) {
+          this.context.log('info', `${this.id}: runtime busy (409), retrying in ${retryMs} ms`);
+          await delay(retryMs, this.abort.signal);
+          retryMs = Math.min(retryMs * 2, timing.maxBusyRetryMs);
+          continue;
+        }
+        if (this.outcome === null && !this.cancelled) {
+          const message = this.stuck ? `no event from the runtime for ${timing.stuckTimeoutMs} ms` : describe(error);
+          this.outcome = { kind: 'error', error: { type: this.stuck ? 'Stuck' : 'ConnectionError', message } };
+        }
+        break;
+      }
+    }
+    if (this.disposed) return;
+    this.flush();
+    this.finish();
+  }
+
+  private handle(event: RunEvent): void {
+    switch (event.kind) {
+      case 'stdout':
+      case 'stderr':
+        this.terminal.write(event.text);
+        this.scheduleFlush();
+        break;
+      case 'stdin_request':
+        this.flush();
+        requestStdin(this.context.ydoc, this.id, this.context.me, event.prompt, event.password, this.context.origin);
+        break;
+      case 'display':
+        this.displayData.push(event.display);
+        this.writeOwned({ displayData: [...this.displayData] });
+        break;
+      case 'result':
+        this.outcome ??= { kind: 'result', result: event.result };
+        break;
+      case 'error':
+        this.outcome ??= { kind: 'error', error: event.error };
+        break;
+      default:
+        break;
+    }
+  }
+
+  private finish(): void {
+    if (this.cancelled) return;
+    const outcome = this.outcome ?? {
+      kind: 'error' as const,
+      error: { type: 'StreamEnded', message: 'the runtime closed the stream without a result or an error' },
+    };
+    if (outcome.kind === 'result') {
+      const written = this.writeOwned({
+        status: STATUS.completed,
+        completedAt: Date.now(),
+        result: outcome.result ?? null,
+        displayData: [...this.displayData],
+        stdinRequest: null,
+        stdinResponse: null,
+      });
+      this.context.log('info', `${this.id}: ${written ? 'completed' : 'finished, but the entry was no longer ours'}`);
+    } else {
+      this.finishWithError(outcome.error);
+    }
+  }
+
+  private finishWithError(error: ExecutionError): void {
+    if (this.terminal.toString().trim() === '') {
+      const trace = error.traceback && error.traceback.length > 0 ? '\n' + error.traceback.join('\n') : '';
+      this.terminal.write(`${error.type}: ${error.message}${trace}`);
+      this.flush();
+    }
+    const written = this.writeOwned({
+      status: STATUS.error,
+      completedAt: Date.now(),
+      error,
+      displayData: [...this.displayData],
+      stdinRequest: null,
+      stdinResponse: null,
+    });
+    this.context.log(written ? 'warn' : 'info', `${this.id}: ${error.type}: ${error.message}${written ? '' : ' (not written: entry no longer ours)'}`);
+  }
+
+  private writeOwned(patch: Partial<ExecutionEntry>): boolean {
+    const { ydoc, me, origin } = this.context;
+    return updateEntry(ydoc, this.id, (current) => (isOwnedBy(current, me) ? patch : null), origin) !== null;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer !== null) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.flush();
+    }, this.context.timing.outputFlushMs);
+  }
+
+  private flush(): void {
+    if (this.flushTimer !== null) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
+    const { ydoc, me, origin } = this.context;
+    const entry = readEntry(ydoc, this.id);
+    // A monitor that lost the entry must not fight the winner over the same block.
+    if (!isOwnedBy(entry, me)) return;
+    if (!writeOutput(ydoc, this.id, this.terminal.toString(), entry?.outputPosition, origin)) {
+      this.context.log('debug', `${this.id}: output block not found; output kept for the next flush`);
+    }
+  }
+
+  private touch(): void {
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.stuck = true;
+      this.abort.abort();
+    }, this.context.timing.stuckTimeoutMs);
+  }
+
+  private clearTimers(): void {
+    for (const timer of [this.flushTimer, this.idleTimer, this.graceTimer]) if (timer !== null) clearTimeout(timer);
+    this.flushTimer = this.idleTimer = this.graceTimer = null;
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+export function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+  }
+  return String(error);
+}

@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../../test/helpers/wait-for';
+import { startSyncServer, type SyncServer } from '../sync/sync-server';
+import { EditorPeer } from './editor-peer.test-kit';
+import { MonitorPeer, type PeerTiming } from './monitor-peer';
+import { SpawnRunner } from './spawn-runner.test-kit';
+
+const RUNTIME = 'http://runtime.test/mrp/v1';
+const FAST: Partial<PeerTiming> = { settleMs: 40, headlessBlockMs: 300, outputFlushMs: 20, sweepMs: 200 };
+
+let dir: string;
+let sync: SyncServer;
+const cleanups: Array<() => unknown> = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'monitor-peer-'));
+  sync = await startSyncServer({ port: 0, docsDir: dir, saveDebounceMs: 20 });
+});
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await sync.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function monitor(runner: SpawnRunner, options: { id?: string; timing?: Partial<PeerTiming>; syncUrl?: string; doc?: string } = {}): MonitorPeer {
+  const peer = new MonitorPeer({
+    doc: options.doc ?? 'notebook',
+    syncUrl: options.syncUrl ?? sync.url,
+    monitorId: options.id ?? 'monitor-a',
+    runner,
+    runtimes: { runtimes: { bash: RUNTIME, node: RUNTIME } },
+    timing: { ...FAST, ...options.timing },
+  });
+  peer.start();
+  cleanups.push(() => peer.stop());
+  return peer;
+}
+
+async function editor(options: { createsOutputBlocks?: boolean; doc?: string } = {}): Promise<EditorPeer> {
+  const peer = await EditorPeer.connect(sync.url, options.doc ?? 'notebook', options);
+  cleanups.push(() => peer.close());
+  return peer;
+}
+
+function statusOf(editorPeer: EditorPeer, id: string): () => string {
+  return () => String(editorPeer.entry(id)?.status);
+}
+
+describe('MonitorPeer', () => {
+  it('runs a bash cell and a node cell into their output blocks while the editor types elsewhere', async () => {
+    const runner = new SpawnRunner();
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const ed = await editor();
+    ed.text.insert(0, '# Notes\n\n');
+    ed.addCell('bash', 'for i in 1 2 3; do echo "line $i"; done');
+    ed.addCell('node', 'console.log("from node", 6 * 7)');
+    ed.startTyping(3);
+    const bash = ed.request('for i in 1 2 3; do echo "line $i"; done', 'bash');
+    const node = ed.request('console.log("from node", 6 * 7)', 'node');
+    await waitFor(statusOf(ed, bash), (s) => s === 'completed', { what: 'bash completed' });
+    await waitFor(statusOf(ed, node), (s) => s === 'completed', { what: 'node completed' });
+    ed.stopTyping();
+    await waitFor(() => ed.output(bash), (text) => text === 'line 1\nline 2\nline 3\n', { what: 'bash output' });
+    await waitFor(() => ed.output(node), (text) => text === 'from node 42\n', { what: 'node output' });
+    const heading = ed.content().split('\n')[0];
+    expect(heading).toBe('# Notes' + 'x'.repeat(ed.typedCount));
+    expect(ed.entry(bash)).toMatchObject({ claimedBy: 'monitor-a', outputBlockReady: true });
+    expect(ed.entry(bash)?.startedAt).toEqual(expect.any(Number));
+    expect(ed.entry(bash)?.completedAt).toEqual(expect.any(Number));
+    expect(runner.runs.get(bash)).toBe(1);
+  });
+
+  it('creates the output block after the code cell itself when no editor does', async () => {
+    const runner = new SpawnRunner();
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const client = await editor({ createsOutputBlocks: false });
+    client.text.insert(0, 'intro\n\n```bash\necho headless\n```\n\nafter\n');
+    const id = client.request('echo headless', 'bash');
+    await waitFor(statusOf(client, id), (s) => s === 'completed', { what: 'completed' });
+    await waitFor(
+      () => client.content(),
+      (text) => text === `intro\n\n\`\`\`bash\necho headless\n\`\`\`\n\n\`\`\`output:${id}\nheadless\n\`\`\`\n\nafter\n`,
+      { what: 'block after the cell' },
+    );
+    expect(client.entry(id)).toMatchObject({ outputBlockReady: true, status: 'completed' });
+  });
+
+  it('replaces an output block that already follows the cell when running headless', async () => {
+    const runner = new SpawnRunner();
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const client = await editor({ createsOutputBlocks: false });
+    client.text.insert(0, '```bash\necho again\n```\n\n```output:exec-old\nold output\n```\n');
+    const id = client.request('echo again', 'bash');
+    await waitFor(statusOf(client, id), (s) => s === 'completed');
+    await waitFor(() => client.content(), (text) => text === `\`\`\`bash\necho again\n\`\`\`\n\n\`\`\`output:${id}\nagain\n\`\`\`\n`, {
+      what: 'old block replaced',
+    });
+  });
+
+  it('turns an editor cancel into an interrupt and keeps the entry cancelled', async () => {
+    const runner = new SpawnRunner();
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const ed = await editor();
+    ed.addCell('bash', 'echo started; sleep 30');
+    const id = ed.request('echo started; sleep 30', 'bash');
+    await waitFor(() => ed.output(id), (text) => text === 'started\n', { what: 'started output' });
+    ed.cancel(id);
+    await waitFor(() => runner.interrupted, (list) => list.includes(id), { what: 'interrupt sent' });
+    await waitFor(() => peer.snapshot().counts.running ?? 0, (n) => n === 0);
+    expect(ed.entry(id)?.status).toBe('cancelled');
+  });
+
+  it('fails an entry whose runtime is not allowed, saying why', async () => {
+    const runner = new SpawnRunner();
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const ed = await editor();
+    ed.addCell('ruby', 'puts 1');
+    const id = ed.request('puts 1', 'ruby', { runtimeUrl: 'http://evil.example/mrp/v1' });
+    await waitFor(statusOf(ed, id), (s) => s === 'error');
+    expect(String((ed.entry(id)?.error as { message: string }).message)).toContain('http://evil.example/mrp/v1 is not on the allow-list');
+    expect(runner.totalRuns).toBe(0);
+  });
+
+  it('waits while a foreign client keeps the runtime busy (409) instead of failing', async () => {
+    const runner = new SpawnRunner({ refuseWhenBusy: true });
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const release = runner.occupy(RUNTIME, 'notebook');
+    const ed = await editor();
+    ed.addCell('bash', 'echo finally');
+    const id = ed.request('echo finally', 'bash');
+    await waitFor(statusOf(ed, id), (s) => s === 'running', { what: 'running (waiting on 409)' });
+    release();
+    await waitFor(statusOf(ed, id), (s) => s === 'completed', { what: 'completed after the runtime freed up' });
+    expect(ed.output(id)).toBe('finally\n');
+  });
+
+  it('resumes an entry it claimed before a restart and fails one it was running', async () => {
+    const runner = new SpawnRunner();
+    const first = monitor(runner, { timing: { headlessBlockMs: 60_000 } });
+    await first.whenSynced();
+    const client = await editor({ createsOutputBlocks: false });
+    client.addCell('bash', 'echo resumed');
+    client.addCell('bash', 'echo long; sleep 30');
+    const running = client.request('echo long; sleep 30', 'bash');
+    await waitFor(statusOf(client, running), (s) => s === 'claimed');
+    client.markReady(running);
+    await waitFor(() => client.output(running), (text) => text === 'long\n', { what: 'long cell running' });
+    const claimedOnly = client.request('echo resumed', 'bash');
+    await waitFor(statusOf(client, claimedOnly), (s) => s === 'claimed');
+    await first.stop({ failOwned: false });
+    cleanups.splice(cleanups.length - 2, 1);
+    expect(client.entry(running)?.status).toBe('running');
+
+    const second = monitor(runner);
+    await second.whenSynced();
+    await waitFor(statusOf(client, claimedOnly), (s) => s === 'completed', { what: 'claimed entry resumed' });
+    expect(client.output(claimedOnly)).toBe('resumed\n');
+    await waitFor(statusOf(client, running), (s) => s === 'error', { what: 'running entry failed' });
+    expect(client.entry(running)?.error).toMatchObject({ type: 'MonitorRestarted' });
+    expect(runner.runs.get(running)).toBe(1);
+  });
+
+  it('fails what it owns when stopped, so no cell waits for a monitor that is gone', async () => {
+    const runner = new SpawnRunner();
+    const peer = monitor(runner, { timing: { headlessBlockMs: 60_000 } });
+    await peer.whenSynced();
+    const client = await editor({ createsOutputBlocks: false });
+    client.addCell('bash', 'echo never');
+    const id = client.request('echo never', 'bash');
+    await waitFor(statusOf(client, id), (s) => s === 'claimed');
+    await peer.stop();
+    await waitFor(statusOf(client, id), (s) => s === 'error');
+    expect(client.entry(id)?.error).toMatchObject({ type: 'MonitorStopped' });
+  });
+});
