@@ -8,7 +8,7 @@ import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protoco
 import { bindContractToIpc } from './app/ipc';
 import { createMainWindow } from './app/main-window';
 import { denyAllPermissions, hardenWebContents } from './app/security';
-import { demoManifestPath, rendererDir } from './resource-paths';
+import { demoManifestPath, rendererDir, resourcesDir } from './resource-paths';
 import { parseDesktopArgs } from './app/desktop-args';
 
 const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     log,
   });
   const unbind = bindContractToIpc(orchestrator.hub, devServerUrl, log);
-  let window: BrowserWindow | null = createMainWindow(devServerUrl, join(__dirname, '../../resources/icon.png'));
+  let window: BrowserWindow | null = createMainWindow(devServerUrl, join(resourcesDir(), 'icon.png'));
   window.on('closed', () => (window = null));
 
   app.on('second-instance', () => {

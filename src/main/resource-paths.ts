@@ -1,24 +1,36 @@
-// Where the app's own files are: beside the build output in a checkout (out/main → ../../),
-// under process.resourcesPath in a packaged app (electron-builder extraResources).
+// Where the app's own files are: in a checkout, the package root above the build output (the
+// bundler may put this code in out/main or out/main/chunks, so we look upward); in a packaged
+// app, under process.resourcesPath (electron-builder extraResources).
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
-function packageRoot(): string {
-  return join(__dirname, '..', '..');
+function findUp(start: string, relative: string): string | null {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, relative))) return dir;
+    if (dirname(dir) === dir) return null;
+  }
 }
 
 export function resourcesDir(): string {
   if (process.env.SHOWRUNNER_RESOURCES) return process.env.SHOWRUNNER_RESOURCES;
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
   if (packaged && existsSync(join(packaged, 'demo'))) return packaged;
-  return join(packageRoot(), 'resources');
+  const root = findUp(__dirname, join('resources', 'demo', 'services.toml'));
+  return join(root ?? process.cwd(), 'resources');
 }
 
 export function demoManifestPath(): string {
   return join(resourcesDir(), 'demo', 'services.toml');
 }
 
-/** The built renderer; the daemon serves it over HTTP. */
+/** The built renderer; the daemon serves it over HTTP and the app over app://. */
 export function rendererDir(): string {
-  return join(__dirname, '..', 'renderer');
+  const root = findUp(__dirname, join('out', 'renderer', 'index.html'));
+  return join(root ?? process.cwd(), 'out', 'renderer');
+}
+
+/** The built main-process output, for preload paths and child entry points. */
+export function mainOutDir(): string {
+  const root = findUp(__dirname, join('out', 'main'));
+  return join(root ?? process.cwd(), 'out', 'main');
 }

@@ -1,6 +1,7 @@
 // The one window: sandboxed, isolated, no Node, loading our own origin only.
 import { BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import { mainOutDir } from '../resource-paths';
 import { APP_ORIGIN } from './sender-policy';
 
 export function createMainWindow(devServerUrl: string | null, iconPath?: string): BrowserWindow {
@@ -14,7 +15,7 @@ export function createMainWindow(devServerUrl: string | null, iconPath?: string)
     icon: iconPath,
     autoHideMenuBar: true,
     webPreferences: {
-      preload: join(__dirname, '../preload/index.cjs'),
+      preload: join(mainOutDir(), '..', 'preload', 'index.cjs'),
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
