@@ -44,6 +44,8 @@ interface Run {
   controller: AbortController;
   stop: StopRequest | null;
   forceNow: Deferred<void>;
+  /** Set with the run's last transition, so waiters see it as over in that same event. */
+  ended: boolean;
   done: Promise<void>;
 }
 
@@ -58,6 +60,8 @@ type LaunchOutcome = { kind: 'stopped' } | { kind: 'exit'; info: ExitInfo; uptim
 
 export const ORCHESTRATOR_LOG = 'orchestrator';
 const MAX_TRANSITIONS = 20;
+/** States a run only reaches as its last. */
+const RUN_ENDS = new Set<ServiceState['kind']>(['exited', 'completed', 'failed', 'disabled']);
 /** After SIGKILL the exit event follows within milliseconds; this only guards a lost event. */
 const EXIT_AFTER_KILL_MS = 5000;
 
@@ -94,7 +98,7 @@ export class ServiceUnit {
 
   /** Wanted up: a run is under way and not being stopped. */
   get active(): boolean {
-    return !!this.run && !this.run.controller.signal.aborted;
+    return !!this.run && !this.run.controller.signal.aborted && !this.run.ended;
   }
 
   status(): DependencyStatus {
@@ -111,7 +115,7 @@ export class ServiceUnit {
       if (this.active) return;
       await this.run.done;
     }
-    const run: Run = { controller: new AbortController(), stop: null, forceNow: deferred(), done: Promise.resolve() };
+    const run: Run = { controller: new AbortController(), stop: null, forceNow: deferred(), ended: false, done: Promise.resolve() };
     const settled = new Promise<void>((resolve) => this.settleWaiters.push(resolve));
     this.run = run;
     run.done = this.loop(run, reason).finally(() => {
@@ -372,6 +376,7 @@ export class ServiceUnit {
   private transition(next: ServiceState, reason: string): void {
     const transition: Transition = { at: Date.now(), from: this.state.kind, to: next.kind, reason };
     this.state = next;
+    if (this.run && RUN_ENDS.has(next.kind)) this.run.ended = true;
     this.transitions.push(transition);
     if (this.transitions.length > MAX_TRANSITIONS) this.transitions.splice(0, this.transitions.length - MAX_TRANSITIONS);
     this.system(`${next.kind}: ${reason}`);

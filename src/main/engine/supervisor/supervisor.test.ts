@@ -1,40 +1,19 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ServiceSnapshot, Transition } from '../../../shared/model';
+import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../../shared/contract';
 import { waitFor } from '../../../../test/helpers/wait-for';
-import { alivePids, makeSpec, MemoryLogSink, nodeCommand, readPidFile } from '../../../../test/fixtures/supervisor-test-kit';
+import { alivePids, makeSpec, nodeCommand, readPidFile, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
 import { STATE_FILE_NAME } from './state-file';
-import { Supervisor, type SupervisorOptions } from './supervisor';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'supervisor-test-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-function makeSupervisor(options: Partial<SupervisorOptions> = {}): { supervisor: Supervisor; logs: MemoryLogSink; events: [ServiceSnapshot, Transition | null][]; stateDir: string } {
-  const logs = new MemoryLogSink();
-  const stateDir = tempDir();
-  const supervisor = new Supervisor({ logs, stateDir, statsIntervalMs: 0, ...options });
-  const events: [ServiceSnapshot, Transition | null][] = [];
-  supervisor.on('service', (snapshot, transition) => events.push([snapshot, transition]));
-  cleanups.push(() => supervisor.dispose());
-  return { supervisor, logs, events, stateDir };
-}
-
-const kind = (supervisor: Supervisor, name: string) => () => supervisor.get(name)?.state.kind;
+const harness = supervisorHarness();
+const tempDir = harness.tempDir;
+const makeSupervisor = harness.supervisor;
+const kind = (supervisor: { get(name: string): { state: { kind: string } } | undefined }, name: string) => () => supervisor.get(name)?.state.kind;
 
 describe('Supervisor', () => {
   it('starts a service, passes its output to the log sink and stops it with a reason', async () => {
-    const { supervisor, logs, events } = makeSupervisor();
+    const { supervisor, logs, events, transitions } = makeSupervisor();
     await supervisor.apply([makeSpec('echo', `echo hello from echo; exec sleep 30`)]);
     const running = supervisor.get('echo')!;
     expect(running.state.kind).toBe('running');
@@ -44,10 +23,11 @@ describe('Supervisor', () => {
 
     const stopped = await supervisor.stop('echo');
     expect(stopped.state).toMatchObject({ kind: 'exited', signal: 'SIGTERM' });
-    const path = events.filter(([, t]) => t).map(([, t]) => `${t!.to}: ${t!.reason}`);
-    expect(path[0]).toBe('starting: autostart');
-    expect(path[1]).toMatch(/^running: started \(pid \d+\)$/);
-    expect(path.slice(-2)).toEqual(['stopping: stopped by operator', 'exited: stopped by operator']);
+    const path = transitions();
+    expect(path[0]).toBe('echo starting: autostart');
+    expect(path[1]).toMatch(/^echo running: started \(pid \d+\)$/);
+    expect(path.slice(-2)).toEqual(['echo stopping: stopped by operator', 'echo exited: stopped by operator']);
+    expect(events.at(0)?.transition).toBeNull();
     expect(stopped.transitions.map((t) => t.to)).toEqual(['starting', 'running', 'stopping', 'exited']);
     expect(logs.text('orchestrator', 'system')).toContain('echo: exited: stopped by operator');
   });
