@@ -49,9 +49,9 @@ describe.skipIf(!chromiumAvailable())('the daemon on the demo manifest', () => {
     await display.click();
     await page.getByRole('complementary', { name: 'Details of Gallery display' }).waitFor();
     await page.screenshot({ path: join(screenshotDir, 'skeleton-panel.png'), fullPage: true });
-    await page.getByRole('button', { name: 'Stop Gallery display' }).click();
+    await page.getByRole('button', { name: 'Stop Gallery display', exact: true }).click();
     await expect.poll(() => display.getAttribute('data-state'), { timeout: 15_000 }).not.toMatch(/running|stopping/);
-    await page.getByRole('button', { name: 'Start Gallery display' }).click();
+    await page.getByRole('button', { name: 'Start Gallery display', exact: true }).click();
     await expect.poll(() => display.getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
     await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent()).toBe('Connected');
     await page.close();

@@ -37,9 +37,9 @@ describe.skipIf('missing' in binary)('the desktop app on the demo manifest', () 
     const page = await app.firstWindow();
     const display = page.locator('[data-service="display"]');
     await expect.poll(() => display.getAttribute('data-state'), { timeout: 20_000 }).toBe('running');
-    await page.getByRole('button', { name: 'Stop Gallery display' }).click();
+    await page.getByRole('button', { name: 'Stop Gallery display', exact: true }).click();
     await expect.poll(() => display.getAttribute('data-state'), { timeout: 15_000 }).not.toMatch(/running|stopping/);
-    await page.getByRole('button', { name: 'Start Gallery display' }).click();
+    await page.getByRole('button', { name: 'Start Gallery display', exact: true }).click();
     await expect.poll(() => display.getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
   });
 

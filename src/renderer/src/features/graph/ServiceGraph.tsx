@@ -1,6 +1,6 @@
-import { Background, Controls, ReactFlow, type Edge, type Node } from '@xyflow/react';
+import { Background, Controls, ReactFlow, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useSystem } from '../../store/store-context';
 import { DeviceNode } from './DeviceNode';
 import { layoutGraph, serviceNodeId, topologyKey, type TopologyDevice, type TopologyService } from './graph-layout';
@@ -21,6 +21,18 @@ export function ServiceGraph() {
   );
   const selected = useSystem((state) => state.selected);
   const select = useSystem((state) => state.select);
+  const container = useRef<HTMLDivElement>(null);
+  const flow = useRef<ReactFlowInstance | null>(null);
+
+  // The side panel opening or the window resizing changes the canvas: fit again, so no
+  // node hides behind the panel.
+  useEffect(() => {
+    const element = container.current;
+    if (!element) return;
+    const observer = new ResizeObserver(() => void flow.current?.fitView({ padding: 0.2, maxZoom: 1.2, duration: 150 }));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   const layout = useMemo(() => {
     const [services, devices] = JSON.parse(key) as [[string, [string, TopologyService['dependencies'][number]['condition']][]][], [string, string[]][]];
@@ -58,9 +70,9 @@ export function ServiceGraph() {
     [layout],
   );
 
-  if (layout.nodes.length === 0) return <p className="empty">The manifest defines no services.</p>;
   return (
-    <div className="graph" aria-label="Service graph">
+    <div className="graph" aria-label="Service graph" ref={container}>
+      {layout.nodes.length === 0 && <p className="empty">The manifest defines no services.</p>}
       <ReactFlow
         key={key}
         nodes={nodes}
@@ -75,6 +87,7 @@ export function ServiceGraph() {
         proOptions={{ hideAttribution: true }}
         onNodeClick={(_event, node) => node.type === 'service' && select((node.data as { ref: string }).ref)}
         onPaneClick={() => select(null)}
+        onInit={(instance) => (flow.current = instance)}
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
