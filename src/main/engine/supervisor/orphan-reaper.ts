@@ -4,7 +4,7 @@
 // belongs to someone else is left alone.
 import { collectTree, isSameProcess, readProcTable } from './proc-table';
 import type { StateFile } from './state-file';
-import { killTree, stopTree } from './stop-tree';
+import { stopTree } from './stop-tree';
 
 export async function reapOrphans(file: StateFile, say: (line: string) => void): Promise<number> {
   const content = file.read();
@@ -24,7 +24,7 @@ export async function reapOrphans(file: StateFile, say: (line: string) => void):
       say(`killed orphan tree of ${name} (pid ${record.root.pid}, ${count} processes) left by a previous run`);
       return count;
     }
-    for (const ref of members) killTree(ref.pid, members);
+    for (const ref of members) await stopTree({ pid: ref.pid, signal: 'SIGKILL', timeoutMs: 0, known: members });
     say(`killed ${members.length} orphan processes of ${name} (pids ${members.map((ref) => ref.pid).join(', ')}) left by a previous run`);
     return members.length;
   });

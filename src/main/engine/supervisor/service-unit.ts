@@ -278,7 +278,7 @@ export class ServiceUnit {
     }
     if (first.kind === 'exit') {
       // The tree dies with its main process: leftovers would hold ports and files.
-      killTree(main.pid, launch.known);
+      await stopTree({ pid: main.pid, signal: 'SIGKILL', timeoutMs: 0, known: launch.known });
       this.endLaunch();
       return { kind: 'exit', info: first.info, uptimeMs: Date.now() - since, cause: describeExit(first.info.code, first.info.signal) };
     }

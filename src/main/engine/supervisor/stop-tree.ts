@@ -25,6 +25,7 @@ export interface StopTreeResult {
 }
 
 const WINDOWS = process.platform === 'win32';
+const KILL_SETTLE_MS = 2000;
 
 export async function stopTree(options: StopTreeOptions): Promise<StopTreeResult> {
   const { pid, signal, timeoutMs, pollMs = 20 } = options;
@@ -45,7 +46,10 @@ export async function stopTree(options: StopTreeOptions): Promise<StopTreeResult
       if (members.length === 0) return { killed: 0 };
     }
   }
-  return { killed: killTree(pid, members) };
+  const killed = killTreeRefs(pid, members);
+  // SIGKILL is delivered at once but a process takes a moment to die; "stopped" means gone.
+  await waitUntil(() => killed.every((ref) => !isSameProcess(ref)), KILL_SETTLE_MS, pollMs, [options.exited]);
+  return { killed: killed.length };
 }
 
 /** SIGKILL for the whole tree at once. Members are frozen first so nothing forks in between. */
@@ -54,13 +58,21 @@ export function killTree(pid: number, known: ProcRef[] = []): number {
     taskkill(pid);
     return 1;
   }
+  return killTreeRefs(pid, known).length;
+}
+
+function killTreeRefs(pid: number, known: ProcRef[]): ProcRef[] {
+  if (WINDOWS) {
+    taskkill(pid);
+    return [];
+  }
   const before = collectTree(readProcTable(), pid, known);
   signalGroup(pid, 'SIGSTOP');
   for (const ref of before) signalPid(ref.pid, 'SIGSTOP');
   const frozen = collectTree(readProcTable(), pid, [...known, ...before]);
   signalGroup(pid, 'SIGKILL');
   for (const ref of frozen) signalPid(ref.pid, 'SIGKILL');
-  return frozen.length;
+  return frozen;
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {

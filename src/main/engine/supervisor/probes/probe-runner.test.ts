@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../../test/helpers/wait-for';
-import { freePort, makeSpec, nodeCommand, supervisorHarness } from '../../../../../test/fixtures/supervisor-test-kit';
+import { freePort, makeSpec, nodeCommand, QUIET_HOME, supervisorHarness } from '../../../../../test/fixtures/supervisor-test-kit';
 import type { HealthSpec, ProbeTiming } from '../../config/manifest-types';
 import { readProcess } from '../proc-table';
 import { execProbe } from './exec-probe';
@@ -49,7 +49,7 @@ describe('probes', () => {
   });
 
   it('runs an exec probe in the service env and dir, and kills it at the timeout', async () => {
-    const context = { workingDir: harness.tempDir(), env: { PROBE_WORD: 'ready' } };
+    const context = { workingDir: harness.tempDir(), env: { PROBE_WORD: 'ready', HOME: QUIET_HOME } };
     expect(await execProbe('test "$PROBE_WORD" = ready && echo "$PWD"', 2000, context)).toEqual({ ok: true, message: `exit 0: ${context.workingDir}` });
     expect(await execProbe('echo not yet >&2; exit 3', 2000, context)).toEqual({ ok: false, message: 'exit 3: not yet' });
     expect(await execProbe('sleep 30', 100, context)).toEqual({ ok: false, message: 'timed out after 100 ms' });
