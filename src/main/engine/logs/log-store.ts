@@ -8,6 +8,10 @@
 //     bufferedAmount is high); it then gets nothing until it calls `resume()`;
 //   - after that, or whenever it lags, it gets at most `maxChunkBytes` per process; older lines
 //     are skipped and the chunk's `dropped` says how many (also lines the ring evicted first).
+// Files: `write` returns false, as stream.write does, once more than `highWaterBytes` of a
+// process's output waits for the disk; a producer that can (a child's stdout pipe) pauses until
+// `whenWritable` resolves. One that does not is never blocked: past the writer's own cap lines
+// are left out of the file and counted (see LogFileWriter).
 // A chunk's `offset` is the byte offset where its data ends, the same count `tail` returns, so a
 // client that follows first and then fetches `tail` drops the chunk bytes it already has.
 import { join } from 'node:path';
@@ -28,6 +32,8 @@ export interface LogStoreOptions {
   maxFilesPerProcess?: number;
   /** Bytes kept on disk per process (the oldest files go first). */
   maxBytesPerProcess?: number;
+  /** Past this many bytes waiting for the disk, `write` returns false. */
+  highWaterBytes?: number;
   /** Subscribers get at most one chunk per process per this interval. */
   batchMs?: number;
   /** A partial line that saw no output for this long is written to its file anyway. */
@@ -36,6 +42,17 @@ export interface LogStoreOptions {
   now?: () => number;
   /** Called once, the first time files cannot be written; logs then stay in memory. */
   onProblem?: (message: string) => void;
+}
+
+export interface LogStats {
+  /** Bytes ever written (the offset chunks and tails count in). */
+  totalBytes: number;
+  /** Bytes held in memory now. */
+  retainedBytes: number;
+  /** Lines evicted from memory. */
+  droppedLines: number;
+  /** Lines left out of files because the disk did not keep up. */
+  linesNotWritten: number;
 }
 
 /** Return `false` when the consumer is behind; deliveries stop until `resume()`. */
@@ -78,6 +95,8 @@ export class LogStore implements LogSink {
   private readonly logDir: string | null;
   private readonly ringBytes: number;
   private readonly batchMs: number;
+  private readonly highWaterBytes: number;
+  private readonly writableWaiters = new Map<ProcessLog, (() => void)[]>();
   private readonly partialFlushMs: number;
   private readonly now: () => number;
   private readonly onProblem: (message: string) => void;
@@ -97,6 +116,7 @@ export class LogStore implements LogSink {
     maxFileBytes = 10 * 1024 * 1024,
     maxFilesPerProcess = 20,
     maxBytesPerProcess,
+    highWaterBytes = 1024 * 1024,
     batchMs = 25,
     partialFlushMs = 500,
     now = Date.now,
@@ -105,6 +125,7 @@ export class LogStore implements LogSink {
     this.logDir = logDir;
     this.ringBytes = ringBytes;
     this.batchMs = batchMs;
+    this.highWaterBytes = highWaterBytes;
     this.partialFlushMs = partialFlushMs;
     this.now = now;
     this.onProblem = onProblem;
@@ -118,20 +139,32 @@ export class LogStore implements LogSink {
     if (!log.writer.hasPartial) this.partials.delete(log);
   }
 
-  write(process: string, stream: LogStream, data: Buffer | string, at = this.now()): void {
+  /** False when this process's file is behind by more than `highWaterBytes` (see `whenWritable`). */
+  write(process: string, stream: LogStream, data: Buffer | string, at = this.now()): boolean {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    if (bytes.length === 0) return;
+    if (bytes.length === 0) return true;
     const log = this.open(process);
     log.ring.write(stream, bytes, at);
-    if (this.closed) return;
-    if (log.writer) {
-      log.writer.write(stream, bytes, at);
-      if (log.writer.hasPartial) this.notePartial(log);
-    }
+    if (this.closed) return true;
     if (this.subscribers.size > 0 && (this.subscribers.has(process) || this.subscribers.has(ALL))) {
       this.dirty.add(process);
       this.scheduleBatch();
     }
+    if (!log.writer) return true;
+    log.writer.write(stream, bytes, at);
+    if (log.writer.hasPartial) this.notePartial(log);
+    return log.writer.queuedBytes <= this.highWaterBytes;
+  }
+
+  /** Resolves once the process's file is no more than half `highWaterBytes` behind (or closed). */
+  whenWritable(process: string): Promise<void> {
+    const log = this.logs.get(process);
+    if (!log?.writer || this.closed || log.writer.queuedBytes <= this.highWaterBytes / 2) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.writableWaiters.get(log) ?? [];
+      waiters.push(resolve);
+      this.writableWaiters.set(log, waiters);
+    });
   }
 
   /** The last `maxBytes` of output (all that is kept by default), as `logs.tail` returns it. */
@@ -155,6 +188,14 @@ export class LogStore implements LogSink {
   /** Names of every process that wrote or launched, in order of first appearance. */
   processes(): string[] {
     return [...this.logs.keys()];
+  }
+
+  /** Counters for one process (for `/metrics` and benchmarks), or null when it never wrote. */
+  stats(process: string): LogStats | null {
+    const log = this.logs.get(process);
+    if (!log) return null;
+    const { totalBytes, retainedBytes, droppedLines } = log.ring;
+    return { totalBytes, retainedBytes, droppedLines, linesNotWritten: log.writer?.linesNotWritten ?? 0 };
   }
 
   /** The file a process is writing now (for "open log file"), or null. */
@@ -202,6 +243,8 @@ export class LogStore implements LogSink {
       this.partialTimer = null;
       this.partials.clear();
     }
+    for (const waiters of this.writableWaiters.values()) for (const resolve of waiters) resolve();
+    this.writableWaiters.clear();
     await Promise.all([...this.logs.values()].map((log) => log.writer?.close()));
   }
 
@@ -215,11 +258,20 @@ export class LogStore implements LogSink {
           name: dirName,
           ...this.writerLimits,
           onError: (error) => this.reportProblem(`log files under ${this.logDir} cannot be written (${error.message}); logs are kept in memory only`),
+          onWritten: () => this.wakeWriters(created),
         })
       : null;
-    log = { name: process, ring: new LogRing({ maxBytes: this.ringBytes }), writer };
+    const created: ProcessLog = { name: process, ring: new LogRing({ maxBytes: this.ringBytes }), writer };
+    log = created;
     this.logs.set(process, log);
     return log;
+  }
+
+  private wakeWriters(log: ProcessLog): void {
+    const waiters = this.writableWaiters.get(log);
+    if (!waiters || (log.writer?.queuedBytes ?? 0) > this.highWaterBytes / 2) return;
+    this.writableWaiters.delete(log);
+    for (const resolve of waiters) resolve();
   }
 
   private cursorAt(log: ProcessLog, offset: number): LogCursor {

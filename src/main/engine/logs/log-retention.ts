@@ -1,0 +1,98 @@
+// Retention for one process's files, so a disk never fills: the oldest launches (and their
+// rotated parts) go first until at most `maxFiles` remain and together they hold at most
+// `maxTotalBytes`. The writer tells us about the files it creates as it creates them (a burst
+// of rotations opens files faster than a directory listing would see them); files left by
+// earlier runs are found by one listing. Only names of this process's pattern are touched.
+import { readdir, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface LogRetentionOptions {
+  dir: string;
+  /** File name prefix (the safe process name). */
+  name: string;
+  maxFiles: number;
+  maxTotalBytes: number;
+  /** The file being written now, never deleted. */
+  current: () => string | null;
+}
+
+interface TrackedFile {
+  path: string;
+  stamp: string;
+  part: number;
+  bytes: number;
+  /** Resolves once the writer has closed it: deleting earlier could race its pending open. */
+  closed: Promise<void>;
+}
+
+export class LogRetention {
+  private readonly dir: string;
+  private readonly maxFiles: number;
+  private readonly maxTotalBytes: number;
+  private readonly pattern: RegExp;
+  private readonly current: () => string | null;
+  /** Oldest first. */
+  private files: TrackedFile[] = [];
+  private scanned = false;
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor({ dir, name, maxFiles, maxTotalBytes, current }: LogRetentionOptions) {
+    this.dir = dir;
+    this.current = current;
+    this.maxFiles = Math.max(1, maxFiles);
+    this.maxTotalBytes = maxTotalBytes;
+    this.pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}-\\d{6})\\.log(?:\\.(\\d+))?$`);
+  }
+
+  /** A file this writer opened (it may not exist on disk yet); again with its size when it closes. */
+  track(path: string, bytes = 0, closed?: Promise<void>): void {
+    const known = this.files.find((file) => file.path === path);
+    if (known) {
+      known.bytes = bytes;
+      if (closed) known.closed = closed;
+      return;
+    }
+    const match = this.pattern.exec(path.slice(this.dir.length + 1));
+    if (match) this.files.push({ path, stamp: match[1], part: Number(match[2] ?? 0), bytes, closed: closed ?? Promise.resolve() });
+  }
+
+  /** Deletes the oldest files beyond the limits, never the current one nor the newest. */
+  enforce(): Promise<void> {
+    this.chain = this.chain.then(async () => {
+      await this.scan();
+      const current = this.current();
+      let count = this.files.length;
+      let bytes = this.files.reduce((sum, file) => sum + file.bytes, 0);
+      const victims: TrackedFile[] = [];
+      for (const file of this.files.slice(0, -1)) {
+        if (count <= this.maxFiles && bytes <= this.maxTotalBytes) break;
+        if (file.path === current) continue;
+        victims.push(file);
+        count--;
+        bytes -= file.bytes;
+      }
+      this.files = this.files.filter((file) => !victims.includes(file));
+      await Promise.all(victims.map((file) => file.closed.then(() => unlink(file.path)).catch(() => {})));
+    });
+    return this.chain;
+  }
+
+  private async scan(): Promise<void> {
+    if (this.scanned) return;
+    this.scanned = true;
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return; // the writer reports a folder it cannot use
+    }
+    for (const name of names) {
+      const path = join(this.dir, name);
+      const match = this.pattern.exec(name);
+      if (!match || this.files.some((file) => file.path === path)) continue;
+      const bytes = await stat(path).then((info) => info.size, () => 0);
+      this.files.push({ path, stamp: match[1], part: Number(match[2] ?? 0), bytes, closed: Promise.resolve() });
+    }
+    this.files.sort((a, b) => (a.stamp === b.stamp ? a.part - b.part : a.stamp < b.stamp ? -1 : 1));
+  }
+}
