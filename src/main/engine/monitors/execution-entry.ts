@@ -23,11 +23,15 @@ export const STATUS = {
 
 const TERMINAL: ReadonlySet<string> = new Set([STATUS.completed, STATUS.error, STATUS.cancelled]);
 
-/** Forward-only moves; a terminal status never changes again. */
+/**
+ * Forward-only moves; a terminal status never changes again. `completed` is reachable from
+ * `claimed` and `ready` because a concurrent whole-entry write (an editor's late `ready`) can
+ * undo our `running` while the run goes on; the run's outcome must still be recorded.
+ */
 const NEXT: Record<ExecutionStatus, readonly ExecutionStatus[]> = {
   requested: ['claimed', 'ready', 'running', 'error', 'cancelled'],
-  claimed: ['ready', 'running', 'error', 'cancelled'],
-  ready: ['running', 'error', 'cancelled'],
+  claimed: ['ready', 'running', 'completed', 'error', 'cancelled'],
+  ready: ['running', 'completed', 'error', 'cancelled'],
   running: ['error', 'completed', 'cancelled'],
   completed: [],
   error: [],

@@ -39,6 +39,8 @@ export interface RunContext {
   /** Marks our own Yjs transactions so the peer can tell them from remote ones. */
   origin: unknown;
   log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
+  /** Called once the guarded `ready` → `running` write succeeded, right before the POST. */
+  onStarted?: () => void;
 }
 
 export class ExecutionRun {
@@ -54,6 +56,8 @@ export class ExecutionRun {
   private stuck = false;
   private disposed = false;
   private started = false;
+  /** The terminal fields this run wrote (or tried to): the peer re-asserts them if a concurrent write undoes them. */
+  finalPatch: Partial<ExecutionEntry> | null = null;
   private sentInput: string | null = null;
 
   constructor(
@@ -119,6 +123,10 @@ export class ExecutionRun {
       });
   }
 
+  get hasStarted(): boolean {
+    return this.started;
+  }
+
   /** Aborts without writing anything more (the peer is stopping); optionally stops the runtime too. */
   dispose({ interrupt = false }: { interrupt?: boolean } = {}): void {
     if (interrupt && this.started && this.runtimeUrl !== null && this.outcome === null) {
@@ -138,6 +146,7 @@ export class ExecutionRun {
       return;
     }
     this.started = true;
+    this.context.onStarted?.();
     this.context.log('info', `${this.id}: running on ${request.runtimeUrl} (session ${request.session})`);
     let retryMs = timing.busyRetryMs;
     const deadline = Date.now() + timing.stuckTimeoutMs;
@@ -201,7 +210,7 @@ export class ExecutionRun {
       error: { type: 'StreamEnded', message: 'the runtime closed the stream without a result or an error' },
     };
     if (outcome.kind === 'result') {
-      const written = this.writeOwned({
+      this.writeFinal({
         status: STATUS.completed,
         completedAt: Date.now(),
         result: outcome.result ?? null,
@@ -209,7 +218,6 @@ export class ExecutionRun {
         stdinRequest: null,
         stdinResponse: null,
       });
-      this.context.log('info', `${this.id}: ${written ? 'completed' : 'finished, but the entry was no longer ours'}`);
     } else {
       this.finishWithError(outcome.error);
     }
@@ -221,7 +229,7 @@ export class ExecutionRun {
       this.terminal.write(`${error.type}: ${error.message}${trace}`);
       this.flush();
     }
-    const written = this.writeOwned({
+    this.writeFinal({
       status: STATUS.error,
       completedAt: Date.now(),
       error,
@@ -229,7 +237,17 @@ export class ExecutionRun {
       stdinRequest: null,
       stdinResponse: null,
     });
-    this.context.log(written ? 'warn' : 'info', `${this.id}: ${error.type}: ${error.message}${written ? '' : ' (not written: entry no longer ours)'}`);
+  }
+
+  private writeFinal(patch: Partial<ExecutionEntry>): void {
+    this.finalPatch = patch;
+    const written = this.writeOwned(patch);
+    const what = patch.status === STATUS.error ? `error: ${patch.error?.type}: ${patch.error?.message}` : String(patch.status);
+    if (written) this.context.log(patch.status === STATUS.error ? 'warn' : 'info', `${this.id}: ${what}`);
+    else {
+      const entry = readEntry(this.context.ydoc, this.id);
+      this.context.log('info', `${this.id}: ${what}, not written: entry is ${String(entry?.status)}, claimed by ${String(entry?.claimedBy)}`);
+    }
   }
 
   private writeOwned(patch: Partial<ExecutionEntry>): boolean {

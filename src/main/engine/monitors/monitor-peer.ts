@@ -15,15 +15,16 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
 import { DEFAULT_CLAIM_TIMING, MONITOR_AWARENESS_FIELD, claimDelayMs, claimEntry, claimRank, isClaimable, settledAt, type ClaimTiming } from './claim';
-import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, toExecutionSnapshot, updateEntry, type ExecutionError } from './execution-entry';
+import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, toExecutionSnapshot, updateEntry, type ExecutionEntry, type ExecutionError } from './execution-entry';
 import { ExecutionRun, describe, type RunTiming } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
-import { ensureOutputBlock } from './output-block';
+import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
 import { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
 import { pendingStdinResponse, respondStdin } from './stdin';
 
 export const MONITOR_COLOR = '#10b981';
+const MAX_REMEMBERED_RUNS = 5000;
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -79,6 +80,8 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   private readonly queue: RunQueue;
   private readonly origin = Symbol('monitor-peer');
   private readonly tracking = new Map<string, Tracking>();
+  /** Runs this peer started, with their terminal fields once known; never run twice here. */
+  private readonly started = new Map<string, Partial<ExecutionEntry> | null>();
   private provider: WebsocketProvider | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private connection: Connection = 'stopped';
@@ -248,6 +251,8 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     }
     if (!this.synced) return;
     const ours = isOwnedBy(entry, this.monitorId);
+    if (ours && entry.outputBlockReady) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
+    if (ours && !isTerminal(entry.status) && this.repair(id, entry, tracking)) return;
     if (entry.status === STATUS.requested) {
       if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id);
       return;
@@ -274,6 +279,31 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     }
   }
 
+  /**
+   * A concurrent whole-entry write (typically an editor's late `ready`) can undo what we wrote.
+   * We know better for runs we started: re-assert `running` while the run goes on, and the
+   * terminal fields once it is over. Returns true when the entry was one of ours to repair.
+   */
+  private repair(id: string, entry: ExecutionEntry, tracking: Tracking | undefined): boolean {
+    if (!this.started.has(id)) return false;
+    const final = tracking?.run?.finalPatch ?? this.started.get(id) ?? null;
+    if (final !== null) {
+      this.log('info', `${id}: entry went back to ${String(entry.status)} after our run ended; writing its outcome again`);
+      updateEntry(this.ydoc, id, (current) => (isOwnedBy(current, this.monitorId) && !isTerminal(current.status) ? final : null), this.origin);
+      return true;
+    }
+    if (tracking?.run) {
+      if (entry.status !== STATUS.running) {
+        this.log('info', `${id}: entry went back to ${String(entry.status)} while running; restoring running`);
+        updateEntry(this.ydoc, id, (current) => (isOwnedBy(current, this.monitorId) && !isTerminal(current.status) ? { status: STATUS.running } : null), this.origin);
+        return true;
+      }
+      return false;
+    }
+    this.fail(id, { type: 'MonitorError', message: 'the run of this cell ended without an outcome' });
+    return true;
+  }
+
   private track(id: string): Tracking {
     let tracking = this.tracking.get(id);
     if (!tracking) {
@@ -292,11 +322,11 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       if (typeof monitor?.id === 'string') monitorIds.push(monitor.id);
     }
     const delayMs = claimDelayMs(claimRank(id, monitorIds, this.monitorId), this.timing);
-    tracking.claimTimer = setTimeout(() => {
+    tracking.claimTimer = settledTimeout(delayMs, () => {
       tracking.claimTimer = undefined;
       if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) this.log('info', `${id}: claimed`);
       else if (!tracking.run) this.release(id, tracking);
-    }, delayMs);
+    });
   }
 
   private scheduleHeadless(id: string): void {
@@ -305,7 +335,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     const entry = readEntry(this.ydoc, id);
     const claimedAt = typeof entry?.claimedAt === 'number' ? entry.claimedAt : Date.now();
     const waitMs = Math.max(0, claimedAt + this.timing.headlessBlockMs - Date.now());
-    tracking.headlessTimer = setTimeout(() => {
+    tracking.headlessTimer = settledTimeout(waitMs, () => {
       this.safely(id, () => {
         const current = readEntry(this.ydoc, id);
         if (current?.status !== STATUS.claimed || !isOwnedBy(current, this.monitorId)) return;
@@ -318,7 +348,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
           this.origin,
         );
       });
-    }, waitMs);
+    });
   }
 
   private scheduleStart(id: string): void {
@@ -328,10 +358,10 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     if (entry === null) return;
     const waitMs = settledAt(entry, this.timing) - Date.now();
     if (waitMs > 0) {
-      tracking.settleTimer = setTimeout(() => {
+      tracking.settleTimer = settledTimeout(waitMs, () => {
         tracking.settleTimer = undefined;
         this.consider(id);
-      }, waitMs);
+      });
       return;
     }
     if (tracking.headlessTimer) clearTimeout(tracking.headlessTimer);
@@ -347,15 +377,24 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
         timing: this.timing,
         origin: this.origin,
         log: (level, message) => this.log(level, message),
+        onStarted: () => this.remember(id, null),
       },
       id,
     );
     tracking.run = run;
     void run.start().finally(() => {
+      if (run.hasStarted) this.remember(id, run.finalPatch);
       if (tracking.run !== run) return;
       tracking.run = undefined;
       if (this.tracking.get(id) === tracking) this.release(id, tracking);
     });
+  }
+
+  private remember(id: string, final: Partial<ExecutionEntry> | null): void {
+    this.started.delete(id);
+    this.started.set(id, final);
+    // Bounded: only recent runs can still be undone by a late concurrent write.
+    if (this.started.size > MAX_REMEMBERED_RUNS) this.started.delete(this.started.keys().next().value as string);
   }
 
   private sweep(): void {
@@ -421,4 +460,24 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   private log(level: LogLevel, message: string): void {
     this.options.log?.(level, message);
   }
+}
+
+/**
+ * A timer for decisions that depend on having heard from the other peers. When the event loop
+ * was busy (the timer fires late), messages that arrived meanwhile are not processed yet, so
+ * the decision waits one more period instead of acting on a stale view.
+ */
+function settledTimeout(delayMs: number, action: () => void, retries = 3): NodeJS.Timeout {
+  let due = Date.now() + delayMs;
+  const handle = setTimeout(() => {
+    const lateMs = Date.now() - due;
+    if (retries > 0 && delayMs > 0 && lateMs > Math.max(20, delayMs / 2)) {
+      due = Date.now() + delayMs;
+      handle.refresh();
+      retries--;
+      return;
+    }
+    action();
+  }, delayMs);
+  return handle;
 }

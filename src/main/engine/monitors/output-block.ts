@@ -78,6 +78,7 @@ export function blockContent(output: string): string {
 export function writeOutput(doc: Y.Doc, id: string, output: string, position?: unknown, origin: unknown = null): boolean {
   let found = false;
   doc.transact(() => {
+    reconcileOutputBlocks(doc, id, position);
     const block = locateOutputBlock(doc, id, position);
     if (block === null) return;
     found = true;
@@ -101,6 +102,41 @@ export function writeOutput(doc: Y.Doc, id: string, output: string, position?: u
     if (inserted !== '') text.insert(block.contentStart + prefix, inserted);
   }, origin);
   return found;
+}
+
+/**
+ * An editor and a headless monitor can both create the block when the editor's answer takes
+ * longer than the headless wait; the entry then points at one of them (whichever `ready`
+ * write Yjs kept). The block it points at keeps the longest content found among the copies,
+ * and the other copies are removed with the blank line before them, so the document shows
+ * the output once. Returns true when it changed the text.
+ */
+export function reconcileOutputBlocks(doc: Y.Doc, id: string, position: unknown, origin: unknown = null): boolean {
+  const text = contentOf(doc);
+  const marker = '```' + OUTPUT_INFO_PREFIX + id;
+  const first = text.toString().indexOf(marker);
+  if (first === -1 || text.toString().indexOf(marker, first + 1) === -1) return false;
+  let changed = false;
+  doc.transact(() => {
+    const current = text.toString();
+    const blocks = findOutputBlocks(current, id);
+    if (blocks.length < 2) return;
+    const keep = locateOutputBlock(doc, id, position) ?? blocks[0];
+    const contents = blocks.map((block) => current.slice(block.contentStart, block.contentEnd));
+    const longest = contents.reduce((best, next) => (next.length > best.length ? next : best), '');
+    const extra = blocks.filter((block) => block.start !== keep.start).sort((a, b) => b.start - a.start);
+    for (const block of extra) {
+      const from = current.slice(block.start - 2, block.start) === '\n\n' ? block.start - 1 : block.start;
+      text.delete(from, block.end - from);
+    }
+    changed = true;
+    const kept = locateOutputBlock(doc, id, position);
+    if (kept && current.slice(keep.contentStart, keep.contentEnd).length < longest.length) {
+      text.delete(kept.contentStart, kept.contentEnd - kept.contentStart);
+      text.insert(kept.contentStart, longest);
+    }
+  }, origin);
+  return changed;
 }
 
 /** A RelativePosition (JSON) at the content start of the block, as the editor stores it. */
