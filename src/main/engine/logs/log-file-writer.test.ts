@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,10 +107,31 @@ describe('LogFileWriter', () => {
     expect((await readdir(join(dir, 'api'))).sort()).toEqual(['api-20260131-120001.log', 'api-worker-20260131-115900.log']);
   });
 
+  it('passes any bytes through unchanged, valid UTF-8 or not', async () => {
+    const writer = make();
+    const raw = Buffer.from([...Array.from({ length: 256 }, (_, byte) => byte).filter((byte) => byte !== 10), 10]);
+    writer.write('stdout', Buffer.concat([raw, raw.subarray(0, 100)]), AT);
+    writer.write('stdout', raw.subarray(100), AT);
+    await writer.close();
+    const prefix = Buffer.from('2026-01-31T12:00:00.000Z [stdout] ');
+    expect(await readFile(join(dir, 'api', 'api-20260131-120000.log'))).toEqual(Buffer.concat([prefix, raw, prefix, raw]));
+  });
+
+  it('also deletes files an earlier run left, oldest first', async () => {
+    await mkdir(join(dir, 'api'), { recursive: true });
+    for (const name of ['api-20250101-000000.log', 'api-20250101-000000.log.1', 'api-20250102-000000.log', 'api-20250103-000000.log', 'notes.txt']) {
+      await writeFile(join(dir, 'api', name), 'old\n');
+    }
+    const writer = make({ maxFiles: 3 });
+    writer.beginLaunch(AT);
+    await writer.close();
+    expect((await readdir(join(dir, 'api'))).sort()).toEqual(['api-20250102-000000.log', 'api-20250103-000000.log', 'api-20260131-120000.log', 'notes.txt']);
+  });
+
   it('reports once and writes nothing when the folder cannot be created', async () => {
     const blocker = join(dir, 'file');
     await rm(blocker, { force: true });
-    await import('node:fs/promises').then((fs) => fs.writeFile(blocker, 'not a folder'));
+    await writeFile(blocker, 'not a folder');
     const writer = make({ dir: join(blocker, 'api') });
     writer.beginLaunch(AT);
     writer.write('stdout', Buffer.from('lost\n'), AT);

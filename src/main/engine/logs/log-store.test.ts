@@ -81,6 +81,18 @@ describe('LogStore', () => {
     expect(store.filePath('api')).toBeNull();
   });
 
+  it('asks a producer to pause while its file is behind, and says when to go on', async () => {
+    const store = make({ highWaterBytes: 64 * 1024 });
+    const block = 'x'.repeat(79) + '\n';
+    let accepted = true;
+    for (let i = 0; i < 2000 && accepted; i++) accepted = store.write('chatty', 'stdout', block.repeat(10));
+    expect(accepted).toBe(false);
+    await store.whenWritable('chatty');
+    expect(store.write('chatty', 'stdout', 'more\n')).toBe(true);
+    await store.close();
+    expect(store.stats('chatty')?.linesNotWritten).toBe(0);
+  });
+
   it('returns tails and lines, and an empty tail for a process never seen', () => {
     const store = make({ logDir: null });
     store.write('api', 'stdout', 'one\ntwo\nthr');
