@@ -34,8 +34,20 @@ export interface ProcessLauncher {
   launch(request: LaunchRequest, output: OutputListener): Promise<LaunchedProcess>;
 }
 
+/** A launch failure; `permanent` when retrying cannot help, so the service fails at once. */
+export class LaunchError extends Error {
+  readonly permanent: boolean;
+
+  constructor(message: string, { permanent = false } = {}) {
+    super(message);
+    this.name = 'LaunchError';
+    this.permanent = permanent;
+  }
+}
+
 /** Colour hints for programs that turn colour off on pipes; the service's env may override. */
 const COLOUR_HINTS = { FORCE_COLOR: '1', CLICOLOR_FORCE: '1' };
+const DRAIN_AFTER_EXIT_MS = 50;
 
 export function shellScript(command: string, venv?: string): string {
   if (!venv) return command;
@@ -62,14 +74,22 @@ function launchPiped(request: LaunchRequest, output: OutputListener): Promise<La
       windowsHide: true,
     });
     const exited = new Promise<ExitInfo>((resolveExit) => {
-      child.once('exit', (code, signal) => resolveExit({ code, signal }));
+      child.once('exit', (code, signal) => {
+        // Output still in the pipes belongs before the exit in the log; but a grandchild
+        // holding the pipes open must not delay the exit for long.
+        const timer = setTimeout(() => resolveExit({ code, signal }), DRAIN_AFTER_EXIT_MS);
+        child.once('close', () => {
+          clearTimeout(timer);
+          resolveExit({ code, signal });
+        });
+      });
     });
     child.stdout!.on('data', (data: Buffer) => output('stdout', data));
     child.stderr!.on('data', (data: Buffer) => output('stderr', data));
     child.once('spawn', () => resolve({ pid: child.pid!, exited }));
     child.once('error', (error) => {
       // After a successful spawn an error is a failed kill or pipe; the exit still comes.
-      if (child.pid === undefined) reject(new Error(`could not start bash in ${request.workingDir}: ${error.message}`));
+      if (child.pid === undefined) reject(new LaunchError(`could not start bash in ${request.workingDir}: ${error.message}`));
     });
   });
 }

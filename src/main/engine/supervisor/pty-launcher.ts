@@ -3,7 +3,7 @@
 // it fails only the services that ask for a pty, with a reason saying so.
 import { constants } from 'node:os';
 import type { ExitInfo, LaunchedProcess, LaunchRequest, OutputListener, ProcessLauncher } from './process-launcher';
-import { launchEnv, shellScript } from './process-launcher';
+import { LaunchError, launchEnv, shellScript } from './process-launcher';
 
 type NodePty = typeof import('node-pty');
 
@@ -21,7 +21,7 @@ export const ptyLauncher: ProcessLauncher = {
       pty = await loadNodePty();
     } catch (error) {
       loading = null;
-      throw new Error(`pty = true needs node-pty, which could not be loaded: ${(error as Error).message}`);
+      throw new LaunchError(`pty = true needs node-pty, which could not be loaded: ${(error as Error).message}`, { permanent: true });
     }
     // forkpty makes the child a session (and group) leader, as `detached` does for pipes.
     const term = pty.spawn('bash', ['-lc', shellScript(request.command, request.venv)], {

@@ -10,7 +10,7 @@ import type { ServiceSpec } from '../config/manifest-types';
 import type { LogSink } from '../logs/log-sink';
 import { deviceLabel } from './device-label';
 import { waitForDependencies, type Blocker, type DependencyStatus, type DependencyView } from './dependency-wait';
-import type { ExitInfo, LaunchedProcess, ProcessLauncher } from './process-launcher';
+import { LaunchError, type ExitInfo, type LaunchedProcess, type ProcessLauncher } from './process-launcher';
 import { readProcess, type ProcRef } from './proc-table';
 import { ProbeRunner, probeTarget } from './probes/probe-runner';
 import { RestartBackoff } from './restart-backoff';
@@ -262,7 +262,12 @@ export class ServiceUnit {
       process = await host.launcher.launch(spec, (stream, data) => host.logs.write(spec.name, stream, data));
     } catch (error) {
       if (run.stop) return this.finishStop(run);
-      return { kind: 'exit', info: { code: null, signal: null }, uptimeMs: 0, cause: (error as Error).message };
+      const reason = (error as Error).message;
+      if (error instanceof LaunchError && error.permanent) {
+        this.transition({ kind: 'failed', reason, restarts: 0, windowMs: 0 }, reason);
+        return { kind: 'stopped' };
+      }
+      return { kind: 'exit', info: { code: null, signal: null }, uptimeMs: 0, cause: reason };
     }
     const since = Date.now();
     const main = { pid: process.pid, startTime: readProcess(process.pid)?.startTime ?? '' };

@@ -1,0 +1,39 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../../test/helpers/wait-for';
+import { makeSpec, QUIET_HOME, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
+
+const harness = supervisorHarness();
+
+describe('launching', () => {
+  it('runs the command through bash -lc in its working dir with the env merged and colour hints on pipes', async () => {
+    const { supervisor, logs } = harness.supervisor();
+    const dir = harness.tempDir();
+    await supervisor.apply([
+      makeSpec('env', 'echo "dir=$PWD word=$WORD force=$FORCE_COLOR clicolor=$CLICOLOR_FORCE path=${PATH:+set}"', { workingDir: dir, env: { HOME: QUIET_HOME, WORD: 'hi' }, restart: 'never' }),
+      makeSpec('no-colour', 'echo "force=$FORCE_COLOR"', { env: { HOME: QUIET_HOME, FORCE_COLOR: '0' }, restart: 'never' }),
+    ]);
+    await waitFor(() => supervisor.snapshot().map((s) => s.state.kind), (kinds) => kinds.every((k) => k === 'completed'), { what: 'both completed' });
+    expect(logs.text('env', 'stdout')).toBe(`dir=${dir} word=hi force=1 clicolor=1 path=set\n`);
+    expect(logs.text('no-colour', 'stdout')).toBe('force=0\n');
+  });
+
+  it('sources the venv activate script before the command', async () => {
+    const { supervisor, logs } = harness.supervisor();
+    const venv = harness.tempDir();
+    mkdirSync(join(venv, 'bin'));
+    writeFileSync(join(venv, 'bin', 'activate'), `export VIRTUAL_ENV='${venv}'\n`);
+    await supervisor.apply([makeSpec('py', 'echo "venv=$VIRTUAL_ENV"', { venv, restart: 'never' })]);
+    await waitFor(() => logs.text('py', 'stdout'), (text) => text.length > 0, { what: 'output' });
+    expect(logs.text('py', 'stdout')).toBe(`venv=${venv}\n`);
+  });
+
+  it('runs a pty = true service on a terminal and stops it like any other', async () => {
+    const { supervisor, logs } = harness.supervisor();
+    await supervisor.apply([makeSpec('tty', 'test -t 1 && echo "on a tty: $TERM"; exec sleep 30', { pty: true })]);
+    await waitFor(() => logs.text('tty', 'stdout'), (text) => text.includes('on a tty: xterm-256color'), { what: 'tty output' });
+    const stopped = await supervisor.stop('tty');
+    expect(stopped.state).toMatchObject({ kind: 'exited', signal: 'SIGTERM' });
+  });
+});
