@@ -1,0 +1,143 @@
+// Bash cells: each cell runs in a fresh `bash` process (no state carries over between cells;
+// `capabilities` says so). File descriptors of a cell:
+//   0  /dev/null: a command that reads stdin sees end of file instead of hanging
+//   1  output; the prelude runs `exec 2>&1`, so stderr shares this one pipe. Two pipes cannot
+//      keep the order of interleaved writes (the reader sees whichever is ready first), so
+//      order wins over the stdout/stderr split: bash output all arrives as `stdout`
+//   3  stdin requests from `mrmd_input`, each a NUL-terminated prompt
+//   4  replies to them, each NUL-terminated
+//   5  the cell's code, read by the prelude and then closed (no argument length limit)
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import type { CellRunner } from './cell-runner';
+import { INTERRUPTED, InputCancelledError, type Execution } from './execution';
+import { signalGroup } from './signal-group';
+
+const PRELUDE = [
+  'mrmd_input() {',
+  '  local __mrmd_reply=',
+  "  printf '%s\\0' \"${1-}\" >&3",
+  "  IFS= read -r -d '' __mrmd_reply <&4",
+  '  if [ -n "${2-}" ]; then printf -v "$2" \'%s\' "$__mrmd_reply"; else printf \'%s\\n\' "$__mrmd_reply"; fi',
+  '}',
+  'exec 2>&1',
+  '__mrmd_cell=$(cat <&5)',
+  'exec 5<&-',
+  'eval "$__mrmd_cell"',
+].join('\n');
+
+/** After bash exits, how long a background job may keep the output pipe open. */
+const DRAIN_AFTER_EXIT_MS = 200;
+
+export interface BashCellRunnerOptions {
+  bashPath: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  interruptGraceMs: number;
+}
+
+export class BashCellRunner implements CellRunner {
+  private child: ChildProcess | undefined;
+  private interrupted = false;
+  private killTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: BashCellRunnerOptions) {}
+
+  run(execution: Execution): Promise<void> {
+    const { bashPath, cwd, env } = this.options;
+    this.interrupted = false;
+    let inputCancelled = false;
+    return new Promise<void>((resolve) => {
+      const child = spawn(bashPath, ['--noprofile', '--norc', '-c', PRELUDE, 'mrmd-cell'], {
+        cwd,
+        env: { ...env, MRMD_EXEC_ID: execution.id, MRMD_SESSION: execution.session },
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+        detached: true,
+      });
+      this.child = child;
+      const [, stdout, stderr, requests, replies, codeIn] = child.stdio as unknown as [null, Readable, Readable, Readable, Writable, Writable];
+      for (const stream of [replies, codeIn]) stream.on('error', () => {});
+      stdout.setEncoding('utf8').on('data', (text: string) => execution.write('stdout', text));
+      stderr.setEncoding('utf8').on('data', (text: string) => execution.write('stderr', text));
+      codeIn.end(execution.code);
+
+      let pendingPrompt = '';
+      requests.setEncoding('utf8').on('data', (text: string) => {
+        pendingPrompt += text;
+        let end: number;
+        while ((end = pendingPrompt.indexOf('\0')) !== -1) {
+          const prompt = pendingPrompt.slice(0, end);
+          pendingPrompt = pendingPrompt.slice(end + 1);
+          execution.requestInput(prompt).then(
+            (reply) => replies.write(`${reply.replace(/\r?\n$/, '').replaceAll('\0', '')}\0`),
+            (error: unknown) => {
+              if (!(error instanceof InputCancelledError) || execution.state === 'finished') return;
+              // A cancelled prompt ends the cell, as Python's input() raising would.
+              inputCancelled = true;
+              signalGroup(child.pid, 'SIGTERM');
+            },
+          );
+        }
+      });
+
+      let outputEnded = 0;
+      let exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+      let drainTimer: NodeJS.Timeout | undefined;
+      const settle = (): void => {
+        if (exitStatus === undefined || execution.state === 'finished') return;
+        clearTimeout(drainTimer);
+        this.clearKillTimer();
+        this.child = undefined;
+        for (const stream of [stdout, stderr, requests]) stream.destroy();
+        const { code, signal } = exitStatus;
+        if (this.interrupted) execution.fail(INTERRUPTED);
+        else if (inputCancelled) execution.fail({ type: 'InputCancelledError', message: 'Input cancelled by user', traceback: [] });
+        else if (code === 0) execution.succeed(null);
+        else if (code !== null) execution.fail({ type: 'ExitStatus', message: `bash exited with status ${code}`, traceback: [] });
+        else execution.fail({ type: 'Killed', message: `bash was killed by ${signal}`, traceback: [] });
+        resolve();
+      };
+      for (const stream of [stdout, stderr]) {
+        stream.once('end', () => {
+          outputEnded++;
+          if (outputEnded === 2) settle();
+        });
+      }
+      child.once('error', (error) => {
+        exitStatus ??= { code: 127, signal: null };
+        execution.write('stderr', `cannot start ${bashPath}: ${error.message}\n`);
+        settle();
+      });
+      child.once('exit', (code, signal) => {
+        exitStatus = { code, signal };
+        if (outputEnded === 2) settle();
+        else drainTimer = setTimeout(settle, DRAIN_AFTER_EXIT_MS);
+      });
+    });
+  }
+
+  interrupt(): void {
+    const child = this.child;
+    if (child === undefined || this.interrupted) return;
+    this.interrupted = true;
+    signalGroup(child.pid, 'SIGINT');
+    this.killTimer = setTimeout(() => signalGroup(child.pid, 'SIGKILL'), this.options.interruptGraceMs);
+  }
+
+  async reset(): Promise<void> {
+    // Nothing persists between bash cells.
+  }
+
+  async dispose(): Promise<void> {
+    this.clearKillTimer();
+    if (this.child !== undefined) {
+      this.interrupted = true;
+      signalGroup(this.child.pid, 'SIGKILL');
+    }
+  }
+
+  private clearKillTimer(): void {
+    if (this.killTimer !== undefined) clearTimeout(this.killTimer);
+    this.killTimer = undefined;
+  }
+}
