@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../../../test/helpers/wait-for';
+import { MrpClient } from './mrp-client';
+import type { MrpEvent } from './mrp-events';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface RunningMain {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs `runMrpRuntimeMain(args)` in its own Node process, as the CLI will. */
+function runMain(args: string[]): RunningMain {
+  const entry = path.join(__dirname, 'mrp-runtime-main.ts');
+  const script = `import(${JSON.stringify(entry)}).then((m) => (m.runMrpRuntimeMain ?? m.default.runMrpRuntimeMain)(process.argv.slice(1)))`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  });
+  return { child, output: () => output, exited };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('runMrpRuntimeMain', () => {
+  it('prints a ready line, runs cells, and leaves no cell or session behind after SIGTERM', async () => {
+    const main = runMain(['--port', '0']);
+    const output = await waitFor(main.output, (text) => /^ready http:\/\/127\.0\.0\.1:\d+$/m.test(text), { what: 'ready line', timeoutMs: 15_000 });
+    const url = /^ready (\S+)$/m.exec(output)![1];
+
+    const node = new MrpClient(`${url}/node/mrp/v1`);
+    const kernel = await node.execute({ code: 'process.pid', execId: 'pid-1' });
+    const kernelPid = Number(kernel.result);
+    expect(isAlive(kernelPid)).toBe(true);
+
+    const bash = new MrpClient(`${url}/mrp/v1`);
+    const events: MrpEvent[] = [];
+    const sleeping = (async () => {
+      for await (const event of bash.executeStream({ code: 'echo $$; sleep 30', execId: 'sleeper' })) events.push(event);
+    })();
+    const pidLine = await waitFor(
+      () => events.flatMap((event) => (event.type === 'stdout' ? [event.data.content] : [])).join(''),
+      (text) => /^\d+\n/.test(text),
+      { what: 'bash pid' },
+    );
+    const bashPid = Number(pidLine.trim());
+    expect(main.output()).toMatch(/bash execute\/stream exec=sleeper/);
+
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+    await sleeping.catch(() => {});
+    await waitFor(() => [isAlive(kernelPid), isAlive(bashPid)], (alive) => !alive[0] && !alive[1], { what: 'no cell processes left' });
+  });
+
+  it('exits with 2 when asked to bind beyond loopback without a token', async () => {
+    const main = runMain(['--host', '0.0.0.0', '--port', '0']);
+    expect(await main.exited).toBe(2);
+    expect(main.output()).toMatch(/token is required/);
+  });
+});

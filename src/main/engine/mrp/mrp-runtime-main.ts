@@ -1,0 +1,75 @@
+// Entry point for running the built-in MRP runtime as its own supervised process (service
+// `mrmd-runtime`). Prints `ready <url>` (the base URL; bash at `<url>/mrp/v1`, node at
+// `<url>/node/mrp/v1`) once listening, logs requests on stdout, and on SIGTERM or SIGINT
+// kills every running cell and session before exiting.
+import path from 'node:path';
+import { FlagError, parseFlags, parsePort } from '../sync/parse-flags';
+import { startMrpRuntime, type MrpRuntime, type MrpRuntimeOptions } from './mrp-runtime';
+
+const FLAGS = {
+  host: 'string',
+  port: 'string',
+  token: 'string',
+  'allow-origin': 'list',
+  cwd: 'string',
+  'node-path': 'string',
+  'bash-path': 'string',
+  'interrupt-grace-ms': 'string',
+  help: 'boolean',
+} as const;
+
+const USAGE = `usage: mrp-runtime [--host 127.0.0.1] [--port 8000] [--token T] [--allow-origin URL]...
+                   [--cwd DIR] [--node-path node] [--bash-path bash] [--interrupt-grace-ms 2000]
+A token may also come from the SHOWRUNNER_MRP_TOKEN environment variable.`;
+
+export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
+  let options: MrpRuntimeOptions;
+  try {
+    const flags = parseFlags(argv, FLAGS);
+    if (flags.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    }
+    const grace = flags['interrupt-grace-ms'] === undefined ? undefined : Number(flags['interrupt-grace-ms']);
+    if (grace !== undefined && !(grace >= 0)) throw new FlagError('--interrupt-grace-ms must be a number of milliseconds');
+    options = {
+      host: flags.host ?? '127.0.0.1',
+      port: parsePort(flags.port, 8000),
+      token: flags.token ?? (process.env.SHOWRUNNER_MRP_TOKEN || undefined),
+      allowedOrigins: flags['allow-origin'] ?? [],
+      cwd: path.resolve(flags.cwd ?? '.'),
+      nodePath: flags['node-path'],
+      bashPath: flags['bash-path'],
+      interruptGraceMs: grace,
+      log: (line) => process.stdout.write(`${line}\n`),
+    };
+  } catch (error) {
+    if (!(error instanceof FlagError)) throw error;
+    process.stderr.write(`mrp-runtime: ${error.message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+
+  let runtime: MrpRuntime;
+  try {
+    runtime = await startMrpRuntime(options);
+  } catch (error) {
+    process.stderr.write(`mrp-runtime: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = /token/.test(String(error)) ? 2 : 1;
+    return;
+  }
+  process.stdout.write(`ready ${runtime.url}\n`);
+
+  const shutdown = (signal: NodeJS.Signals): void => {
+    process.stdout.write(`received ${signal}, closing\n`);
+    runtime.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`mrp-runtime: close failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
