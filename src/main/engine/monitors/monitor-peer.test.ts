@@ -1,38 +1,53 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
+import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
 import { startSyncServer, type SyncServer } from '../sync/sync-server';
 import { EditorPeer } from './editor-peer.test-kit';
+import type { ExecutionRunner } from './execution-runner';
 import { MonitorPeer, type PeerTiming } from './monitor-peer';
+import { MrpRunner } from './mrp-runner';
 import { SpawnRunner } from './spawn-runner.test-kit';
+
+/** The real client, recording which interrupts the monitor sent. */
+class RecordingRunner extends MrpRunner {
+  readonly interrupted: string[] = [];
+  override async interrupt(runtimeUrl: string, execId: string): Promise<void> {
+    this.interrupted.push(execId);
+    await super.interrupt(runtimeUrl, execId);
+  }
+}
 
 const RUNTIME = 'http://runtime.test/mrp/v1';
 const FAST: Partial<PeerTiming> = { settleMs: 40, headlessBlockMs: 300, outputFlushMs: 20, sweepMs: 200 };
 
 let dir: string;
 let sync: SyncServer;
+let runtime: MrpRuntime;
 const cleanups: Array<() => unknown> = [];
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'monitor-peer-'));
   sync = await startSyncServer({ port: 0, docsDir: dir, saveDebounceMs: 20 });
+  runtime = await startMrpRuntime({ port: 0, cwd: dir, interruptGraceMs: 500 });
 });
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await runtime.close();
   await sync.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function monitor(runner: SpawnRunner, options: { id?: string; timing?: Partial<PeerTiming>; syncUrl?: string; doc?: string } = {}): MonitorPeer {
+function monitor(runner: ExecutionRunner, options: { id?: string; timing?: Partial<PeerTiming>; syncUrl?: string; doc?: string; runtimes?: Record<string, string> } = {}): MonitorPeer {
   const peer = new MonitorPeer({
     doc: options.doc ?? 'notebook',
     syncUrl: options.syncUrl ?? sync.url,
     monitorId: options.id ?? 'monitor-a',
     runner,
-    runtimes: { runtimes: { bash: RUNTIME, node: RUNTIME } },
+    runtimes: { runtimes: options.runtimes ?? { bash: runtime.urls.bash, node: runtime.urls.node } },
     timing: { ...FAST, ...options.timing },
   });
   peer.start();
@@ -52,7 +67,7 @@ function statusOf(editorPeer: EditorPeer, id: string): () => string {
 
 describe('MonitorPeer', () => {
   it('runs a bash cell and a node cell into their output blocks while the editor types elsewhere', async () => {
-    const runner = new SpawnRunner();
+    const runner = new RecordingRunner();
     const peer = monitor(runner);
     await peer.whenSynced();
     const ed = await editor();
@@ -72,11 +87,10 @@ describe('MonitorPeer', () => {
     expect(ed.entry(bash)).toMatchObject({ claimedBy: 'monitor-a', outputBlockReady: true });
     expect(ed.entry(bash)?.startedAt).toEqual(expect.any(Number));
     expect(ed.entry(bash)?.completedAt).toEqual(expect.any(Number));
-    expect(runner.runs.get(bash)).toBe(1);
   });
 
   it('creates the output block after the code cell itself when no editor does', async () => {
-    const runner = new SpawnRunner();
+    const runner = new RecordingRunner();
     const peer = monitor(runner);
     await peer.whenSynced();
     const client = await editor({ createsOutputBlocks: false });
@@ -92,7 +106,7 @@ describe('MonitorPeer', () => {
   });
 
   it('replaces an output block that already follows the cell when running headless', async () => {
-    const runner = new SpawnRunner();
+    const runner = new RecordingRunner();
     const peer = monitor(runner);
     await peer.whenSynced();
     const client = await editor({ createsOutputBlocks: false });
@@ -105,21 +119,70 @@ describe('MonitorPeer', () => {
   });
 
   it('turns an editor cancel into an interrupt and keeps the entry cancelled', async () => {
-    const runner = new SpawnRunner();
+    const runner = new RecordingRunner();
     const peer = monitor(runner);
     await peer.whenSynced();
     const ed = await editor();
-    ed.addCell('bash', 'echo started; sleep 30');
-    const id = ed.request('echo started; sleep 30', 'bash');
+    ed.addCell('bash', 'echo started; sleep 30; echo never');
+    ed.addCell('bash', 'echo next');
+    const id = ed.request('echo started; sleep 30; echo never', 'bash');
     await waitFor(() => ed.output(id), (text) => text === 'started\n', { what: 'started output' });
+    const next = ed.request('echo next', 'bash');
     ed.cancel(id);
     await waitFor(() => runner.interrupted, (list) => list.includes(id), { what: 'interrupt sent' });
-    await waitFor(() => peer.snapshot().counts.running ?? 0, (n) => n === 0);
+    // The next cell of the same session can only run once the runtime stopped the first.
+    await waitFor(statusOf(ed, next), (s) => s === 'completed', { what: 'next cell ran after the interrupt' });
     expect(ed.entry(id)?.status).toBe('cancelled');
+    expect(ed.output(id)).not.toContain('never');
+  });
+
+  it('asks the editor for input and sends its answer to the runtime, for node and bash cells', async () => {
+    const runner = new RecordingRunner();
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const ed = await editor();
+    const nodeCode = 'const name = await input("Name? "); console.log("hello " + name)';
+    const bashCode = 'mrmd_input "Colour? " colour; echo "likes $colour"';
+    ed.addCell('node', nodeCode);
+    ed.addCell('bash', bashCode);
+    const node = ed.request(nodeCode, 'node');
+    const bash = ed.request(bashCode, 'bash');
+    for (const [id, answer] of [
+      [node, 'Ada'],
+      [bash, 'green'],
+    ] as const) {
+      const request = await waitFor(() => ed.entry(id)?.stdinRequest as { prompt: string; password: boolean } | null, (r) => Boolean(r), {
+        what: `stdin request for ${id}`,
+      });
+      expect(request).toMatchObject({ prompt: expect.stringMatching(/\?\s*$/), password: false });
+      expect(peer.execution(id)?.stdinPrompt).toBe(request?.prompt);
+      ed.respond(id, answer);
+    }
+    await waitFor(statusOf(ed, node), (s) => s === 'completed', { what: 'node completed' });
+    await waitFor(statusOf(ed, bash), (s) => s === 'completed', { what: 'bash completed' });
+    expect(ed.output(node)).toContain('hello Ada');
+    expect(ed.output(bash)).toContain('likes green');
+    expect(ed.entry(node)).toMatchObject({ stdinRequest: null, stdinResponse: null });
+  });
+
+  it('records an error with its traceback and shows it in the output block', async () => {
+    const runner = new RecordingRunner();
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const ed = await editor();
+    const code = 'function inner() { throw new TypeError("bad input") }\ninner()';
+    ed.addCell('node', code);
+    const id = ed.request(code, 'node');
+    await waitFor(statusOf(ed, id), (s) => s === 'error', { what: 'error' });
+    const error = ed.entry(id)?.error as { type: string; message: string; traceback: string[] };
+    expect(error).toMatchObject({ type: 'TypeError', message: 'bad input' });
+    expect(error.traceback.join('\n')).toContain('inner');
+    await waitFor(() => ed.output(id) ?? '', (text) => text.startsWith('TypeError: bad input'), { what: 'error in the block' });
+    expect(peer.execution(id)?.error).toBe('TypeError: bad input');
   });
 
   it('fails an entry whose runtime is not allowed, saying why', async () => {
-    const runner = new SpawnRunner();
+    const runner = new RecordingRunner();
     const peer = monitor(runner);
     await peer.whenSynced();
     const ed = await editor();
@@ -127,12 +190,11 @@ describe('MonitorPeer', () => {
     const id = ed.request('puts 1', 'ruby', { runtimeUrl: 'http://evil.example/mrp/v1' });
     await waitFor(statusOf(ed, id), (s) => s === 'error');
     expect(String((ed.entry(id)?.error as { message: string }).message)).toContain('http://evil.example/mrp/v1 is not on the allow-list');
-    expect(runner.totalRuns).toBe(0);
   });
 
   it('waits while a foreign client keeps the runtime busy (409) instead of failing', async () => {
     const runner = new SpawnRunner({ refuseWhenBusy: true });
-    const peer = monitor(runner);
+    const peer = monitor(runner, { runtimes: { bash: RUNTIME } });
     await peer.whenSynced();
     const release = runner.occupy(RUNTIME, 'notebook');
     const ed = await editor();
@@ -145,13 +207,13 @@ describe('MonitorPeer', () => {
   });
 
   it('resumes an entry it claimed before a restart and fails one it was running', async () => {
-    const runner = new SpawnRunner();
+    const runner = new RecordingRunner();
     const first = monitor(runner, { timing: { headlessBlockMs: 60_000 } });
     await first.whenSynced();
     const client = await editor({ createsOutputBlocks: false });
     client.addCell('bash', 'echo resumed');
-    client.addCell('bash', 'echo long; sleep 30');
-    const running = client.request('echo long; sleep 30', 'bash');
+    client.addCell('bash', 'echo long; echo run >> runs.txt; sleep 30');
+    const running = client.request('echo long; echo run >> runs.txt; sleep 30', 'bash', { session: 'long' });
     await waitFor(statusOf(client, running), (s) => s === 'claimed');
     client.markReady(running);
     await waitFor(() => client.output(running), (text) => text === 'long\n', { what: 'long cell running' });
@@ -167,11 +229,11 @@ describe('MonitorPeer', () => {
     expect(client.output(claimedOnly)).toBe('resumed\n');
     await waitFor(statusOf(client, running), (s) => s === 'error', { what: 'running entry failed' });
     expect(client.entry(running)?.error).toMatchObject({ type: 'MonitorRestarted' });
-    expect(runner.runs.get(running)).toBe(1);
+    expect(readFileSync(join(dir, 'runs.txt'), 'utf8')).toBe('run\n');
   });
 
   it('fails what it owns when stopped, so no cell waits for a monitor that is gone', async () => {
-    const runner = new SpawnRunner();
+    const runner = new RecordingRunner();
     const peer = monitor(runner, { timing: { headlessBlockMs: 60_000 } });
     await peer.whenSynced();
     const client = await editor({ createsOutputBlocks: false });
