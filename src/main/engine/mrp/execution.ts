@@ -1,6 +1,11 @@
 // One cell run in the built-in MRP runtime: its events in order (start, output, stdin
 // requests, then exactly one of result or error, then done), the output collected for the
 // non-streaming `execute`, and the one stdin request it may be waiting on.
+//
+// Output written in quick succession to the same stream goes out as one event: every event
+// carries the whole `accumulated` text (mrmd-python's shape), so a cell printing ten
+// thousand lines one by one would otherwise send quadratic bytes. A switch of stream, any
+// other event, or OUTPUT_BATCH_MS of quiet sends what is pending, so order is kept.
 import type { MrpDisplayData, MrpEventName, MrpExecuteError, MrpExecuteResult } from './mrp-events';
 
 export type ExecutionListener = (event: MrpEventName, data: unknown) => void;
@@ -14,6 +19,8 @@ export class InputCancelledError extends Error {
   }
 }
 
+const OUTPUT_BATCH_MS = 10;
+
 export const INTERRUPTED: MrpExecuteError = { type: 'KeyboardInterrupt', message: 'Execution interrupted', traceback: [] };
 
 export class Execution {
@@ -26,6 +33,8 @@ export class Execution {
   private startedAt = 0;
   private outcome: MrpExecuteResult | undefined;
   private pendingInput: { resolve: (text: string) => void; reject: (error: Error) => void } | undefined;
+  private pending: { stream: 'stdout' | 'stderr'; text: string } | undefined;
+  private pendingTimer: NodeJS.Timeout | undefined;
   private resolveFinished!: () => void;
   readonly finished = new Promise<void>((resolve) => (this.resolveFinished = resolve));
 
@@ -53,8 +62,13 @@ export class Execution {
 
   write(stream: 'stdout' | 'stderr', content: string): void {
     if (this.state === 'finished' || content.length === 0) return;
-    const accumulated = (this[stream] += content);
-    this.emit(stream, { content, accumulated });
+    if (this.pending !== undefined && this.pending.stream !== stream) this.flushOutput();
+    if (this.pending === undefined) {
+      this.pending = { stream, text: '' };
+      this.pendingTimer = setTimeout(() => this.flushOutput(), OUTPUT_BATCH_MS);
+    }
+    this.pending.text += content;
+    this[stream] += content;
   }
 
   display(data: MrpDisplayData): void {
@@ -127,7 +141,21 @@ export class Execution {
     this.resolveFinished();
   }
 
+  private flushOutput(): void {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    this.pending = undefined;
+    clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+    this.send(pending.stream, { content: pending.text, accumulated: this[pending.stream] });
+  }
+
   private emit(event: MrpEventName, data: unknown): void {
+    this.flushOutput();
+    this.send(event, data);
+  }
+
+  private send(event: MrpEventName, data: unknown): void {
     for (const listener of this.listeners) listener(event, data);
   }
 }

@@ -117,9 +117,16 @@ describe('startMrpRuntime: bash', () => {
     const first = stream(client, `echo first-running; while [ ! -e '${gate}' ]; do sleep 0.02; done; echo first-done`, 'b-first');
     await waitFor(() => outputs(first.events).length, (n) => n > 0, { what: 'first running' });
     const second = stream(client, 'echo second', 'b-second');
+    const third = stream(client, 'echo third', 'b-third');
     // The second request is accepted and waits: the runtime has it, but it has not started.
     await waitFor(() => logs, (lines) => lines.some((line) => line.includes('exec=b-second')), { what: 'second request received' });
+    await waitFor(() => logs, (lines) => lines.some((line) => line.includes('exec=b-third')), { what: 'third request received' });
     expect(second.events).toEqual([]);
+    // A queued cell can be dropped before it starts.
+    expect(await client.interrupt('b-third')).toMatchObject({ interrupted: true, execIds: ['b-third'] });
+    const thirdEvents = await third.done;
+    expect(kinds(thirdEvents)).toEqual(['error', 'done']);
+    expect(last(thirdEvents, 'error').data.type).toBe('KeyboardInterrupt');
     writeFileSync(gate, '');
     const [firstEvents, secondEvents] = await Promise.all([first.done, second.done]);
     expect(last(firstEvents, 'result').data.stdout).toBe('first-running\nfirst-done\n');
@@ -165,6 +172,20 @@ describe('startMrpRuntime: node', () => {
       ['stderr', 'd\n'],
     ]);
     expect(last(events, 'result').data).toMatchObject({ success: true, result: '{ answer: 42 }', stdout: 'a\nc\n', stderr: 'b\nd\n' });
+  });
+
+  it('sends display() as a display event and batches many small writes into few events', async () => {
+    const runtime = await startRuntime();
+    const client = new MrpClient(runtime.urls.node);
+    const events = await stream(client, 'display({ "text/html": "<b>hi</b>" }); for (let i = 0; i < 2000; i++) console.log(i)', 'n-many').done;
+    expect(last(events, 'display').data).toEqual({ data: { 'text/html': '<b>hi</b>' }, metadata: {} });
+    const expected = Array.from({ length: 2000 }, (_, i) => `${i}\n`).join('');
+    expect(last(events, 'result').data.stdout).toBe(expected);
+    const chunks = events.filter((event) => event.type === 'stdout');
+    expect(chunks.map((event) => (event.type === 'stdout' ? event.data.content : '')).join('')).toBe(expected);
+    expect(chunks.length).toBeLessThan(1000);
+    const lastChunk = chunks.at(-1);
+    expect(lastChunk?.type === 'stdout' && lastChunk.data.accumulated).toBe(expected);
   });
 
   it('answers await input() with /input', async () => {

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { CellRunner } from './cell-runner';
 import { INTERRUPTED, type Execution } from './execution';
-import type { MrpDisplayData, MrpExecuteError } from './mrp-events';
+import type { MrpExecuteError } from './mrp-events';
 import { NODE_KERNEL_SOURCE } from './node-kernel-source';
 import { signalGroup } from './signal-group';
 
@@ -138,7 +138,7 @@ export class NodeKernel implements CellRunner {
         execution.write(message.stream, message.text);
         break;
       case 'display':
-        execution.display(message as unknown as MrpDisplayData);
+        execution.display({ data: message.data, metadata: message.metadata });
         break;
       case 'stdin':
         execution.requestInput(message.prompt, message.password).then(
