@@ -1,18 +1,21 @@
 // MRMD-NOTES.md: mrmd-monitor with 5 monitors on one document ran 16 of 200 cells twice and
-// failed 30. Here five monitor hosts share one document and one runtime (which answers 409
-// while busy, as a foreign client would see); every cell must run exactly once, counted at
-// the runtime side.
-import { mkdtempSync, rmSync } from 'node:fs';
+// failed 30. Here five monitor hosts (in one process, so their event loop is shared and busy,
+// which makes Yjs messages slow: a harsh setting for the claim protocol) share one document
+// and one runtime; every cell must run exactly once, counted at the runtime side: by the cells
+// themselves on the built-in runtime, and by a runtime that answers 409 while busy.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
 import { startSyncServer, type SyncServer } from '../sync/sync-server';
+import { startMrpRuntime } from '../mrp/mrp-runtime';
 import { EditorPeer } from './editor-peer.test-kit';
+import type { ExecutionRunner } from './execution-runner';
 import { MonitorHost } from './monitor-host';
+import { MrpRunner } from './mrp-runner';
 import { SpawnRunner } from './spawn-runner.test-kit';
 
-const RUNTIME = 'http://runtime.test/mrp/v1';
 const MONITORS = 5;
 const CELLS = 200;
 
@@ -29,20 +32,21 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it(`runs every one of ${CELLS} cells exactly once with ${MONITORS} monitors on one document`, { timeout: 60_000 }, async () => {
-  const runner = new SpawnRunner({ refuseWhenBusy: true });
-  const lines: string[] = [];
-  const logs = { beginLaunch: () => {}, write: (_p: string, _s: string, data: string | Buffer) => lines.push(`${Date.now() % 100000} ${String(data)}`) };
+async function runCells(
+  runner: ExecutionRunner,
+  runtimeUrl: string,
+  cells: number,
+  code: (cell: number) => string,
+  runsOf: (ids: string[]) => number[],
+): Promise<void> {
   const hosts = Array.from(
     { length: MONITORS },
     (_, index) =>
       new MonitorHost({
         syncUrl: sync.url,
         runner,
-        runtimes: { runtimes: { bash: RUNTIME } },
+        runtimes: { runtimes: { bash: runtimeUrl } },
         monitorId: `monitor-${index}`,
-        logs,
-        logLevel: 'debug',
         timing: { settleMs: 100, claimStaggerMs: 300, outputFlushMs: 20, busyRetryMs: 20, maxBusyRetryMs: 200 },
       }),
   );
@@ -52,33 +56,42 @@ it(`runs every one of ${CELLS} cells exactly once with ${MONITORS} monitors on o
     await Promise.all(hosts.map((host) => host.whenSynced('shared')));
     await waitFor(() => editor.provider.awareness.getStates().size, (size) => size === MONITORS + 1, { what: 'all monitors in awareness' });
     editor.ydoc.transact(() => {
-      for (let cell = 0; cell < CELLS; cell++) editor.addCell('bash', `echo cell-${cell}`);
+      for (let cell = 0; cell < cells; cell++) editor.addCell('bash', code(cell));
     });
-    const ids = Array.from({ length: CELLS }, (_, cell) => editor.request(`echo cell-${cell}`, 'bash'));
+    const ids = Array.from({ length: cells }, (_, cell) => editor.request(code(cell), 'bash'));
     const finished = (): number => ids.filter((id) => ['completed', 'error', 'cancelled'].includes(String(editor.entry(id)?.status))).length;
-    await waitFor(finished, (count) => count === CELLS, { timeoutMs: 45_000, intervalMs: 100, what: 'all cells finished' });
+    await waitFor(finished, (count) => count === cells, { timeoutMs: 40_000, intervalMs: 100, what: 'all cells finished' });
 
-    const bad = ids.filter((id, cell) => runner.runs.get(id) !== 1 || editor.entry(id)?.status !== 'completed' || editor.output(id) !== `cell-${cell}\n`);
-    if (bad.length > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      for (const id of bad) {
-        console.log(id, runner.runs.get(id), JSON.stringify(editor.entry(id)), JSON.stringify(editor.output(id)));
-        console.log(lines.filter((line) => line.includes(id)).join(''));
-      }
-    }
-    const statuses = ids.map((id) => editor.entry(id)?.status);
-    expect(statuses.filter((status) => status !== 'completed')).toEqual([]);
-    expect(ids.filter((id) => runner.runs.get(id) !== 1)).toEqual([]);
-    expect(runner.totalRuns).toBe(CELLS);
+    expect(ids.filter((id) => editor.entry(id)?.status !== 'completed')).toEqual([]);
+    const runs = runsOf(ids);
+    expect(ids.filter((_, cell) => runs[cell] !== 1)).toEqual([]);
     await waitFor(
       () => ids.filter((id, cell) => editor.output(id) !== `cell-${cell}\n`).length,
       (wrong) => wrong === 0,
       { what: 'every output block holds its own output once' },
     );
-    const owners = new Set(ids.map((id) => editor.entry(id)?.claimedBy));
-    expect(owners.size).toBeGreaterThan(1);
+    expect(new Set(ids.map((id) => editor.entry(id)?.claimedBy)).size).toBeGreaterThan(1);
   } finally {
     editor.close();
     await Promise.all(hosts.map((host) => host.close()));
   }
+}
+
+it(`runs every one of ${CELLS} cells exactly once with ${MONITORS} monitors on one document`, { timeout: 60_000 }, async () => {
+  const runtime = await startMrpRuntime({ port: 0, cwd: dir });
+  try {
+    const runsFile = join(dir, 'runs.txt');
+    await runCells(new MrpRunner(), runtime.urls.bash, CELLS, (cell) => `echo cell-${cell}; echo ${cell} >> runs.txt`, () => {
+      const counts = new Array<number>(CELLS).fill(0);
+      for (const line of readFileSync(runsFile, 'utf8').split('\n').filter(Boolean)) counts[Number(line)]++;
+      return counts;
+    });
+  } finally {
+    await runtime.close();
+  }
+});
+
+it(`runs cells exactly once on a runtime that answers 409 while busy, with ${MONITORS} monitors`, { timeout: 60_000 }, async () => {
+  const runner = new SpawnRunner({ refuseWhenBusy: true });
+  await runCells(runner, 'http://busy-runtime.test/mrp/v1', 60, (cell) => `echo cell-${cell}`, (ids) => ids.map((id) => runner.runs.get(id) ?? 0));
 });
