@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -245,6 +245,20 @@ describe('startSyncServer', () => {
     expect(await upgradeStatus(`${server.url}/%2Fetc%2Fpasswd`)).toBe(400);
     expect(await upgradeStatus(`${server.url}/.showrunner-sync/x`)).toBe(400);
     expect(await upgradeStatus(`${server.url}/`)).toBe(400);
+  });
+
+  it('fails only the client of a document whose file cannot be read', async () => {
+    const docs = tempDocs();
+    mkdirSync(path.join(docs, 'broken.md'));
+    const server = await startServer({ docsDir: docs });
+    const code = await new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${server.url}/broken`);
+      ws.on('close', (closeCode) => resolve(closeCode));
+    });
+    expect(code).toBe(1011);
+    const healthy = await connect(server.url, 'fine');
+    healthy.text.insert(0, 'still serving');
+    await waitFor(() => readText(path.join(docs, 'fine.md')), (text) => text === 'still serving', { what: 'other doc saved' });
   });
 
   it('writes pending edits when closed before the debounce fires', async () => {

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { connectHost } from './connect-host';
 import { docFilePath } from './doc-file-path';
 import { ensureDocsDir, MarkdownPersistence, snapshotFileFor } from './markdown-persistence';
 import { RequestGuard } from './request-guard';
@@ -68,7 +69,13 @@ export async function startSyncServer({
       saveMaxWaitMs,
       log,
     });
-    persistence.load();
+    try {
+      persistence.load();
+    } catch (error) {
+      persistence.dispose();
+      shared.destroy();
+      throw error;
+    }
     const opened: OpenDoc = { shared, persistence };
     docs.set(key, opened);
     log(`opened doc ${key} from ${file}`);
@@ -92,7 +99,15 @@ export async function startSyncServer({
   };
 
   const onConnection = (ws: WebSocket, key: string, file: string, peer: string): void => {
-    const opened = openDoc(key, file);
+    let opened: OpenDoc;
+    try {
+      opened = openDoc(key, file);
+    } catch (error) {
+      // An unreadable file fails this client, not the server.
+      log(`cannot open doc ${key} from ${file}: ${String(error)}`);
+      ws.close(1011, 'document could not be loaded');
+      return;
+    }
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
     ws.on('error', (error) => log(`socket error on ${key} from ${peer}: ${error.message}`));
@@ -187,13 +202,6 @@ export async function startSyncServer({
   };
 
   return { url, port: boundPort, close };
-}
-
-/** Clients reach a wildcard bind through loopback. */
-export function connectHost(host: string): string {
-  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
-  if (host === '::' || host === '[::]') return '[::1]';
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 function pathOf(request: IncomingMessage): string {
