@@ -59,14 +59,20 @@ export function claimDelayMs(rank: number, timing: ClaimTiming): number {
 }
 
 function score(monitorId: string, execId: string): number {
-  // FNV-1a, 32 bit: cheap and stable across processes.
+  // FNV-1a, 32 bit, then mixed: cheap and stable across processes.
   let hash = 0x811c9dc5;
   const text = `${monitorId}\u0000${execId}`;
   for (let index = 0; index < text.length; index++) {
     hash ^= text.charCodeAt(index);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return hash;
+  // murmur3's finalizer: FNV alone barely mixes the last characters, and ids differ there.
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return hash >>> 0;
 }
 
 export function isClaimable(entry: ExecutionEntry | null, me: string): boolean {
