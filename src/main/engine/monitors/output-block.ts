@@ -126,8 +126,10 @@ export function reconcileOutputBlocks(doc: Y.Doc, id: string, position: unknown,
     const longest = contents.reduce((best, next) => (next.length > best.length ? next : best), '');
     const extra = blocks.filter((block) => block.start !== keep.start).sort((a, b) => b.start - a.start);
     for (const block of extra) {
-      const from = current.slice(block.start - 2, block.start) === '\n\n' ? block.start - 1 : block.start;
-      text.delete(from, block.end - from);
+      const blankBefore = current.slice(block.start - 2, block.start) === '\n\n';
+      const from = blankBefore ? block.start - 1 : block.start;
+      const to = !blankBefore && current[block.end] === '\n' ? block.end + 1 : block.end;
+      text.delete(from, to - from);
     }
     changed = true;
     const kept = locateOutputBlock(doc, id, position);
