@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    setupFiles: ['./test/helpers/hermetic-home.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Real processes and sockets: two workers on two cores keep timings honest.

@@ -3,6 +3,8 @@ import { clientCommand } from './cli/client-commands';
 import { UsageError } from './cli/parse-cli-args';
 import { serveCommand } from './cli/serve-command';
 import { checkManifestFile } from './engine/config/check-manifest-file';
+import { runMrpRuntimeMain } from './engine/mrp/mrp-runtime-main';
+import { runSyncServerMain } from './engine/sync/sync-server-main';
 
 const usage = `usage: showrunner <command> [options]
 
@@ -14,12 +16,23 @@ const usage = `usage: showrunner <command> [options]
                            act on one service of the running daemon
   check FILE               validate a services.toml; one line per problem
 
+Built-in parts, started by the supervisor as services mrmd-sync and mrmd-runtime:
+  sync-server [--host H] [--port N] [--docs DIR] [--token T] [--allow-origin URL]...
+  mrp-runtime [--host H] [--port N] [--token T] [--allow-origin URL]... [--cwd DIR]
+
 Client commands find the daemon through its discovery file, or take --url and --token.
 `;
 
-async function main(argv: string[]): Promise<number> {
+/** A number is the exit code; 'running' means a server keeps the process alive. */
+async function main(argv: string[]): Promise<number | 'running'> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'sync-server':
+      await runSyncServerMain(rest);
+      return process.exitCode === undefined ? 'running' : Number(process.exitCode);
+    case 'mrp-runtime':
+      await runMrpRuntimeMain(rest);
+      return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'serve':
       return serveCommand(rest);
     case 'status':
@@ -46,7 +59,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  (code) => {
+    if (code !== 'running') process.exit(code);
+  },
   (error: unknown) => {
     if (error instanceof UsageError) {
       process.stderr.write(`showrunner: ${error.message}\n\n${usage}`);

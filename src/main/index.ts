@@ -8,6 +8,7 @@ import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protoco
 import { bindContractToIpc } from './app/ipc';
 import { createMainWindow } from './app/main-window';
 import { denyAllPermissions, hardenWebContents } from './app/security';
+import { builtinCliArgv } from './cli-argv';
 import { demoManifestPath, rendererDir, resourcesDir } from './resource-paths';
 import { parseDesktopArgs } from './app/desktop-args';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     services: args.services,
     testing: args.testing,
     stateDir: join(defaultStateDir(), 'desktop'),
+    cliArgv: builtinCliArgv(),
     log,
   });
   const unbind = bindContractToIpc(orchestrator.hub, devServerUrl, log);

@@ -7,6 +7,7 @@ import { defaultStateDir } from '../engine/state-dir';
 import { startDaemonServer, type DaemonServer } from '../daemon/daemon-server';
 import { removeDiscoveryFile, writeDiscoveryFile } from '../daemon/discovery-file';
 import { generateToken, isLoopbackHost } from '../daemon/token-auth';
+import { builtinCliArgv } from '../cli-argv';
 import { demoManifestPath, rendererDir } from '../resource-paths';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from './parse-cli-args';
 
@@ -46,6 +47,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     logDir: stringFlag(parsed, 'log-dir') ? resolve(stringFlag(parsed, 'log-dir')!) : undefined,
     stateDir: resolve(stringFlag(parsed, 'state-dir') ?? defaultStateDir()),
     deviceRoot: stringFlag(parsed, 'device-root'),
+    cliArgv: builtinCliArgv(),
     log,
   });
   let server: DaemonServer | undefined;

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSystemStore } from '../../renderer/src/store/system-store';
 import { createHubTransport } from '../../../test/helpers/hub-transport';
+import { sourceCliArgv } from '../../../test/helpers/cli-argv';
 import { waitFor } from '../../../test/helpers/wait-for';
+import { findFreePort } from './find-free-port';
 import { createOrchestrator, type Orchestrator } from './orchestrator';
 
 const ticker = (label: string) => `node -e "setInterval(() => console.log('${label}'), 100)"`;
@@ -37,7 +39,7 @@ describe('createOrchestrator', () => {
 
   async function start(text: string) {
     await writeFile(file, text);
-    orchestrator = await createOrchestrator({ manifestPath: file, stateDir: join(dir, 'state'), usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0 });
+    orchestrator = await createOrchestrator({ manifestPath: file, stateDir: join(dir, 'state'), usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0, cliArgv: sourceCliArgv });
     const transport = createHubTransport(orchestrator.hub);
     const store = createSystemStore(transport);
     await waitFor(() => store.getState().synced, Boolean, { what: 'store synced' });
@@ -88,5 +90,23 @@ describe('createOrchestrator', () => {
     expect(store.getState().serviceOrder).toEqual([]);
     const reply = await orchestrator!.call('manifest.reload', {});
     expect(reply).toMatchObject({ ok: true, value: { applied: false } });
+  });
+
+  it('supervises the built-in sync server and runtime as services mrmd-sync and mrmd-runtime', async () => {
+    const syncPort = await findFreePort();
+    const store = await start(`[sync]\nport = ${syncPort}\ndocs_dir = "docs"\n\n[monitors]\n`);
+    for (const name of ['mrmd-sync', 'mrmd-runtime']) {
+      await waitFor(() => store.getState().services[name], (service) => service?.state.kind === 'running' && service.health === 'healthy', {
+        what: `${name} running and healthy`,
+        timeoutMs: 15_000,
+      });
+      expect(store.getState().services[name].origin).toBe('builtin');
+    }
+    const health = await fetch(`http://127.0.0.1:${syncPort}/health`);
+    expect(await health.json()).toEqual({ status: 'healthy' });
+    const runtime = store.getState().services['mrmd-runtime'];
+    expect(runtime.command).toContain('mrp-runtime');
+    const lines = await orchestrator!.call('logs.lines', { process: 'mrmd-sync', lines: 20 });
+    expect(lines.ok && lines.value.lines.some((line) => line.includes('ready ws://'))).toBe(true);
   });
 });

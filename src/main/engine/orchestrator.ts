@@ -17,6 +17,8 @@ import { UsbSource } from './devices/usb-source';
 import { LogStore } from './logs/log-store';
 import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './resolve-log-dir';
+import { planBuiltins, type BuiltinPlan } from './builtin-services';
+import { findFreePort } from './find-free-port';
 
 export interface OrchestratorOptions {
   manifestPath: string;
@@ -34,6 +36,10 @@ export interface OrchestratorOptions {
   usbSource?: DeviceSource | null;
   deviceDebounceMs?: number;
   statsIntervalMs?: number;
+  /** argv that runs our CLI, for the built-in parts (`sync-server`, `mrp-runtime`). */
+  cliArgv: string[];
+  /** Port of the built-in MRP runtime; default a free one, chosen once. */
+  runtimePort?: number;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
   log?: (line: string) => void;
 }
@@ -96,11 +102,16 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   });
   devices.on('notice', (notice: { id: string; level: Notice['level']; message: string }) => notify(notice.id, notice.level, notice.message));
 
+  const runtimePort = options.runtimePort ?? (await findFreePort());
+  let builtins: BuiltinPlan = { specs: [], syncUrl: null, runtimes: {} };
+
   async function applyManifest(next: Manifest): Promise<void> {
     await devices.update(next.services);
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
-    await supervisor.apply(next.services);
+    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort });
+    const origins = new Map(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
+    await supervisor.apply([...builtins.specs, ...next.services], origins);
     hub.publish('devices.changed', { devices: devices.snapshot() });
   }
 

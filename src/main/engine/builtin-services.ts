@@ -1,0 +1,81 @@
+// The mrmd stack's own parts as ordinary supervised services (ARCHITECTURE.md §8: `mrmd-sync`
+// and `mrmd-runtime` in every mode), so they get the graph node, logs, health probe and
+// restarts every other service gets. Each runs our own CLI in a child process.
+import type { Manifest, ServiceSpec } from './config/manifest-types';
+
+export const SYNC_SERVICE = 'mrmd-sync';
+export const RUNTIME_SERVICE = 'mrmd-runtime';
+
+export interface BuiltinPlan {
+  /** Service specs to supervise beside the manifest's. */
+  specs: ServiceSpec[];
+  /** WebSocket URL of the sync server monitors join (built-in or configured). */
+  syncUrl: string | null;
+  /** language → MRP base URL. */
+  runtimes: Record<string, string>;
+}
+
+export interface BuiltinOptions {
+  /** argv that runs our CLI: [node, cli.js] when built, [node, --import, tsx, cli.ts] in tests. */
+  cliArgv: string[];
+  /** Port for the built-in runtime; chosen once per orchestrator so reloads keep it. */
+  runtimePort: number;
+  /** Run the built-in runtime even without a `[monitors]` table (the `mrmd` command). */
+  forceRuntime?: boolean;
+}
+
+const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+function builtinSpec(name: string, displayName: string, args: string[], workingDir: string, healthUrl: string): ServiceSpec {
+  return {
+    name,
+    displayName,
+    command: `exec ${args.map(quote).join(' ')}`,
+    workingDir,
+    env: {},
+    dependencies: [],
+    requiresDevices: [],
+    deviceRestartPolicy: 'immediate',
+    restart: 'always',
+    restartDelayMs: 500,
+    maxRestartDelayMs: 30_000,
+    maxRestarts: 10,
+    restartWindowMs: 60_000,
+    stopSignal: 'SIGTERM',
+    stopTimeoutMs: 5000,
+    autostart: true,
+    pty: false,
+    health: {
+      type: 'http',
+      url: healthUrl,
+      expectStatus: [200, 299],
+      timing: { intervalMs: 5000, timeoutMs: 2000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 },
+    },
+  };
+}
+
+export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, forceRuntime = false }: BuiltinOptions): BuiltinPlan {
+  const specs: ServiceSpec[] = [];
+  let syncUrl = manifest.monitors?.syncUrl ?? null;
+  const sync = manifest.sync;
+  if (sync?.enabled) {
+    const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir];
+    const hostForUrl = sync.host === '0.0.0.0' || sync.host === '::' ? '127.0.0.1' : sync.host;
+    specs.push(builtinSpec(SYNC_SERVICE, 'Yjs sync server', args, manifest.root, `http://${hostForUrl}:${sync.port}/health`));
+    syncUrl ??= `ws://${hostForUrl}:${sync.port}`;
+  }
+  const runtimes: Record<string, string> = {};
+  if (manifest.monitors || forceRuntime) {
+    const base = `http://127.0.0.1:${runtimePort}`;
+    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort)];
+    specs.push(builtinSpec(RUNTIME_SERVICE, 'MRP runtime (bash, node)', args, manifest.root, `${base}/health`));
+    runtimes.bash = `${base}/mrp/v1`;
+    runtimes.sh = runtimes.bash;
+    runtimes.node = `${base}/node/mrp/v1`;
+    runtimes.javascript = runtimes.node;
+    runtimes.js = runtimes.node;
+  }
+  // Configured runtimes win over the built-in one for their language.
+  Object.assign(runtimes, manifest.monitors?.runtimes ?? {});
+  return { specs, syncUrl, runtimes };
+}
