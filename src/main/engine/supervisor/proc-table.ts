@@ -67,22 +67,37 @@ export function isAlive(pid: number): boolean {
   return !!info && !info.zombie;
 }
 
+export interface TableIndex {
+  children: Map<number, number[]>;
+  groups: Map<number, number[]>;
+}
+
+/** Parent and group links of a table, built once when many trees are listed from it. */
+export function indexTable(table: Map<number, ProcInfo>): TableIndex {
+  const children = new Map<number, number[]>();
+  const groups = new Map<number, number[]>();
+  const add = (map: Map<number, number[]>, key: number, pid: number): void => {
+    const list = map.get(key);
+    if (list) list.push(pid);
+    else map.set(key, [pid]);
+  };
+  for (const info of table.values()) {
+    if (info.zombie) continue;
+    add(children, info.ppid, info.pid);
+    add(groups, info.pgid, info.pid);
+  }
+  return { children, groups };
+}
+
 /**
  * Every live process of a tree: the root, its descendants by parent links, every member of
  * the group the root leads (they stay in the group after their parent died), the descendants
  * of those, and the `known` refs that still match (setsid'd grandchildren whose parent died
  * since we last looked).
  */
-export function collectTree(table: Map<number, ProcInfo>, rootPid: number, known: ProcRef[] = []): ProcRef[] {
-  const children = new Map<number, number[]>();
-  const seeds: number[] = [];
-  for (const info of table.values()) {
-    if (info.zombie) continue;
-    const list = children.get(info.ppid);
-    if (list) list.push(info.pid);
-    else children.set(info.ppid, [info.pid]);
-    if (info.pgid === rootPid) seeds.push(info.pid);
-  }
+export function collectTree(table: Map<number, ProcInfo>, rootPid: number, known: ProcRef[] = [], index = indexTable(table)): ProcRef[] {
+  const { children, groups } = index;
+  const seeds = [...(groups.get(rootPid) ?? [])];
   if (table.get(rootPid)?.zombie === false) seeds.push(rootPid);
   for (const ref of known) if (isSameProcess(ref, table)) seeds.push(ref.pid);
   const seen = new Set<number>();
@@ -95,6 +110,40 @@ export function collectTree(table: Map<number, ProcInfo>, rootPid: number, known
     if (!info || info.zombie) continue;
     out.push({ pid, startTime: info.startTime });
     for (const child of children.get(pid) ?? []) seeds.push(child);
+  }
+  return out;
+}
+
+/**
+ * A cheaper listing of one tree for periodic sampling on Linux: parent-to-children links from
+ * /proc/<pid>/task/<pid>/children, a couple of reads per member instead of reading every
+ * process on the machine. It sees only children of each main thread and misses group members
+ * whose parent died unseen, so callers still do a full `collectTree` now and then. Null where
+ * the kernel lacks those files (CONFIG_PROC_CHILDREN) or off Linux.
+ */
+export function walkTree(rootPid: number, known: ProcRef[] = []): ProcInfo[] | null {
+  if (!LINUX) return null;
+  const expected = new Map(known.map((ref) => [ref.pid, ref.startTime]));
+  const seeds = [rootPid, ...expected.keys()];
+  const seen = new Set<number>();
+  const out: ProcInfo[] = [];
+  while (seeds.length > 0) {
+    const pid = seeds.pop()!;
+    if (seen.has(pid)) continue;
+    seen.add(pid);
+    const info = readLinuxStat(pid);
+    if (!info || info.zombie) continue;
+    const want = expected.get(pid);
+    if (want !== undefined && want !== info.startTime && pid !== rootPid) continue;
+    out.push(info);
+    let children: string;
+    try {
+      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && readLinuxStat(pid)) return null;
+      continue;
+    }
+    for (const child of children.split(' ')) if (child) seeds.push(Number(child));
   }
   return out;
 }

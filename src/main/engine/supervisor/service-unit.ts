@@ -181,7 +181,8 @@ export class ServiceUnit {
   applySample(sample: TreeSample): boolean {
     if (!this.launch) return false;
     const others = sample.members.filter((ref) => ref.pid !== this.launch!.main.pid);
-    const changed = others.map((ref) => ref.pid).join() !== this.launch.known.map((ref) => ref.pid).join();
+    const pids = (refs: ProcRef[]): string => refs.map((ref) => ref.pid).sort((a, b) => a - b).join();
+    const changed = pids(others) !== pids(this.launch.known);
     this.launch.known = others;
     this.stats = sample.stats;
     this.host.emit(this, null);

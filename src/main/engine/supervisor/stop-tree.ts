@@ -30,6 +30,8 @@ const KILL_SETTLE_MS = 2000;
 export async function stopTree(options: StopTreeOptions): Promise<StopTreeResult> {
   const { pid, signal, timeoutMs, pollMs = 20 } = options;
   if (WINDOWS) return stopWindowsTree(options);
+  // The common case after an exit: nothing left. One kill(…, 0) each beats listing /proc.
+  if (!isSignalable(-pid) && !isSignalable(pid) && (options.known ?? []).every((ref) => !isSameProcess(ref))) return { killed: 0 };
   const table = readProcTable();
   let members = collectTree(table, pid, options.known);
   if (signal !== 'SIGKILL') {
@@ -130,4 +132,14 @@ async function stopWindowsTree(options: StopTreeOptions): Promise<StopTreeResult
 
 function taskkill(pid: number): void {
   spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { stdio: 'ignore', windowsHide: true }).on('error', () => {});
+}
+
+/** Whether a process (or, for a negative pid, any member of that group) still exists. */
+function isSignalable(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

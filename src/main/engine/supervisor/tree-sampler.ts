@@ -4,7 +4,9 @@
 // grandchildren that later lose their parent link.
 import pidusage from 'pidusage';
 import type { ProcessStats } from '../../../shared/model';
-import { collectTree, readProcTable, type ProcRef } from './proc-table';
+import { collectTree, indexTable, readProcTable, walkTree, type ProcInfo, type ProcRef } from './proc-table';
+
+const FULL_SCAN_EVERY = 12;
 
 export interface TreeToSample {
   name: string;
@@ -24,6 +26,7 @@ interface CpuMark {
 
 export class TreeSampler {
   private marks = new Map<string, { at: number; byPid: Map<number, CpuMark> }>();
+  private ticks = 0;
 
   async sample(trees: TreeToSample[]): Promise<Map<string, TreeSample>> {
     const out = new Map<string, TreeSample>();
@@ -31,12 +34,13 @@ export class TreeSampler {
       this.marks.clear();
       return out;
     }
-    const table = readProcTable();
     const now = Date.now();
+    const listed = this.list(trees);
     const withoutCpu: { tree: TreeToSample; members: ProcRef[] }[] = [];
     for (const tree of trees) {
-      const members = collectTree(table, tree.rootPid, tree.known);
-      if (members.some((ref) => table.get(ref.pid)?.cpuMs === null) || table.size === 0) {
+      const infos = listed.get(tree.name) ?? [];
+      const members = infos.map((info) => ({ pid: info.pid, startTime: info.startTime }));
+      if (infos.length === 0 || infos.some((info) => info.cpuMs === null)) {
         withoutCpu.push({ tree, members });
         continue;
       }
@@ -44,21 +48,40 @@ export class TreeSampler {
       const byPid = new Map<number, CpuMark>();
       let rssBytes = 0;
       let cpuDeltaMs = 0;
-      for (const ref of members) {
-        const info = table.get(ref.pid)!;
+      for (const info of infos) {
         rssBytes += info.rssBytes;
-        byPid.set(ref.pid, { startTime: info.startTime, cpuMs: info.cpuMs! });
-        const before = previous?.byPid.get(ref.pid);
+        byPid.set(info.pid, { startTime: info.startTime, cpuMs: info.cpuMs! });
+        const before = previous?.byPid.get(info.pid);
         // A member new since the last tick most likely started since then: all its time counts.
         cpuDeltaMs += before && before.startTime === info.startTime ? info.cpuMs! - before.cpuMs : previous ? info.cpuMs! : 0;
       }
       const elapsedMs = previous ? now - previous.at : 0;
       const cpuPercent = elapsedMs > 0 ? Math.max(0, (cpuDeltaMs / elapsedMs) * 100) : 0;
       this.marks.set(tree.name, { at: now, byPid });
-      out.set(tree.name, { stats: { cpuPercent, rssBytes, processCount: members.length, at: now }, members });
+      out.set(tree.name, { stats: { cpuPercent, rssBytes, processCount: infos.length, at: now }, members });
     }
     for (const { tree, members } of withoutCpu) out.set(tree.name, await this.sampleWithPidusage(tree, members, now));
     for (const name of this.marks.keys()) if (!trees.some((tree) => tree.name === name)) this.marks.delete(name);
+    return out;
+  }
+
+  /**
+   * Most ticks walk each tree from its root (a few reads per member); every
+   * FULL_SCAN_EVERY-th tick lists all of /proc, to find members the walk cannot see.
+   */
+  private list(trees: TreeToSample[]): Map<string, ProcInfo[]> {
+    const out = new Map<string, ProcInfo[]>();
+    if (this.ticks++ % FULL_SCAN_EVERY !== 0) {
+      for (const tree of trees) {
+        const walked = walkTree(tree.rootPid, tree.known);
+        if (!walked) break;
+        out.set(tree.name, walked);
+      }
+      if (out.size === trees.length) return out;
+    }
+    const table = readProcTable();
+    const index = indexTable(table);
+    for (const tree of trees) out.set(tree.name, collectTree(table, tree.rootPid, tree.known, index).map((ref) => table.get(ref.pid)!));
     return out;
   }
 

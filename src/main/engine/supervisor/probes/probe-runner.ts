@@ -1,7 +1,7 @@
 // Runs one service's probe on its schedule and turns results into health (issue 5).
 //
 // Readiness: after `initialDelayMs`, a service becomes `healthy` after `successThreshold`
-// passes in a row. Until it first does, network and process probes poll every 50 ms (or the
+// passes in a row. Until it first does, network and process probes poll every 25 ms (or the
 // interval, if shorter) so dependents start as soon as it is ready, not up to a whole
 // interval later; exec probes keep their interval, since each run spawns a shell.
 //
@@ -27,7 +27,7 @@ export interface ProbeRunnerOptions {
   onUnhealthy(message: string): void;
 }
 
-const STARTUP_POLL_MS = 50;
+const STARTUP_POLL_MS = 25;
 
 export function probeTarget(health: HealthSpec): string {
   switch (health.type) {
