@@ -64,7 +64,8 @@ export interface MonitorPeerOptions {
 }
 
 interface Tracking {
-  claimTimer?: NodeJS.Timeout;
+  /** Set while a claim is scheduled. */
+  cancelClaim?: () => void;
   headlessTimer?: NodeJS.Timeout;
   settleTimer?: NodeJS.Timeout;
   run?: ExecutionRun;
@@ -315,18 +316,30 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
 
   private scheduleClaim(id: string): void {
     const tracking = this.track(id);
-    if (tracking.claimTimer) return;
+    if (tracking.cancelClaim) return;
     const monitorIds: string[] = [];
     for (const state of this.provider?.awareness.getStates().values() ?? []) {
       const monitor = (state as Record<string, unknown>)[MONITOR_AWARENESS_FIELD] as { id?: unknown } | undefined;
       if (typeof monitor?.id === 'string') monitorIds.push(monitor.id);
     }
     const delayMs = claimDelayMs(claimRank(id, monitorIds, this.monitorId), this.timing);
-    tracking.claimTimer = settledTimeout(delayMs, () => {
-      tracking.claimTimer = undefined;
-      if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) this.log('info', `${id}: claimed`);
-      else if (!tracking.run) this.release(id, tracking);
-    });
+    const claim = (): void => {
+      tracking.cancelClaim = undefined;
+      if (this.tracking.get(id) !== tracking) return;
+      this.safely(id, () => {
+        if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) this.log('info', `${id}: claimed`);
+        else if (!tracking.run) this.release(id, tracking);
+      });
+    };
+    if (delayMs > 0) {
+      const timer = settledTimeout(delayMs, claim);
+      tracking.cancelClaim = () => clearTimeout(timer);
+      return;
+    }
+    // The preferred monitor claims at once (claim latency is what the editor waits on), but
+    // outside the observer that told us, so our own write does not re-enter this decision.
+    const immediate = setImmediate(claim);
+    tracking.cancelClaim = () => clearImmediate(immediate);
   }
 
   private scheduleHeadless(id: string): void {
@@ -442,10 +455,11 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   }
 
   private clearTimers(tracking: Tracking): void {
-    clearTimeout(tracking.claimTimer);
+    tracking.cancelClaim?.();
     clearTimeout(tracking.headlessTimer);
     clearTimeout(tracking.settleTimer);
-    tracking.claimTimer = tracking.headlessTimer = tracking.settleTimer = undefined;
+    tracking.cancelClaim = undefined;
+    tracking.headlessTimer = tracking.settleTimer = undefined;
   }
 
   private release(id: string, tracking: Tracking): void {
