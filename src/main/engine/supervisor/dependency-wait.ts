@@ -109,3 +109,13 @@ function nextChange(options: WaitOptions): Promise<void> {
     options.signal.addEventListener('abort', done, { once: true });
   });
 }
+
+export function blockedState(blocker: Blocker): ServiceState {
+  const waitingOn = { services: blocker.services, devices: blocker.devices };
+  return blocker.problem ? { kind: 'blocked', waitingOn, problem: blocker.problem } : { kind: 'blocked', waitingOn };
+}
+
+export function describeBlocker(blocker: Blocker): string {
+  const waits = [...blocker.services.map((dep) => `${dep.name} to be ${dep.condition}`), ...blocker.devices.map((device) => `device ${device}`)];
+  return `waiting for ${waits.join(', ')}`;
+}

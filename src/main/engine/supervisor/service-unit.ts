@@ -9,7 +9,9 @@ import { describeExit } from '../../../shared/describe-state';
 import type { ServiceSpec } from '../config/manifest-types';
 import type { LogSink } from '../logs/log-sink';
 import { deviceLabel } from './device-label';
-import { waitForDependencies, type Blocker, type DependencyStatus, type DependencyView } from './dependency-wait';
+import { blockedState, describeBlocker, waitForDependencies, type DependencyStatus, type DependencyView } from './dependency-wait';
+import { deferred, type Deferred } from './deferred';
+import { sleep } from './sleep';
 import { LaunchError, type ExitInfo, type LaunchedProcess, type ProcessLauncher } from './process-launcher';
 import { readProcess, type ProcRef } from './proc-table';
 import { ProbeRunner, probeTarget } from './probes/probe-runner';
@@ -401,16 +403,6 @@ export class ServiceUnit {
   }
 }
 
-function blockedState(blocker: Blocker): ServiceState {
-  const waitingOn = { services: blocker.services, devices: blocker.devices };
-  return blocker.problem ? { kind: 'blocked', waitingOn, problem: blocker.problem } : { kind: 'blocked', waitingOn };
-}
-
-function describeBlocker(blocker: Blocker): string {
-  const waits = [...blocker.services.map((dep) => `${dep.name} to be ${dep.condition}`), ...blocker.devices.map((device) => `device ${device}`)];
-  return `waiting for ${waits.join(', ')}`;
-}
-
 function stopReason(interrupt: Interrupt, run: Run): string {
   switch (interrupt.kind) {
     case 'stop':
@@ -424,35 +416,8 @@ function stopReason(interrupt: Interrupt, run: Run): string {
   }
 }
 
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((r) => (resolve = r));
-  return { promise, resolve };
-}
-
 function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** False when the signal aborted first; the timer never outlives the wait. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
