@@ -181,6 +181,20 @@ describe('MonitorPeer', () => {
     expect(peer.execution(id)?.error).toBe('TypeError: bad input');
   });
 
+  it('fails a run whose runtime goes silent for the stuck timeout, and frees the session', async () => {
+    const runner = new RecordingRunner();
+    const peer = monitor(runner, { timing: { stuckTimeoutMs: 600 } });
+    await peer.whenSynced();
+    const ed = await editor();
+    ed.addCell('bash', 'echo before; sleep 20');
+    ed.addCell('bash', 'echo after');
+    const silent = ed.request('echo before; sleep 20', 'bash');
+    const next = ed.request('echo after', 'bash');
+    await waitFor(statusOf(ed, silent), (s) => s === 'error', { what: 'stuck error' });
+    expect(ed.entry(silent)?.error).toMatchObject({ type: 'Stuck', message: 'no event from the runtime for 600 ms' });
+    await waitFor(statusOf(ed, next), (s) => s === 'completed', { what: 'next cell ran' });
+  });
+
   it('fails an entry whose runtime is not allowed, saying why', async () => {
     const runner = new RecordingRunner();
     const peer = monitor(runner);
