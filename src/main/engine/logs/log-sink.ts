@@ -5,6 +5,11 @@ import type { LogStream } from '../../../shared/model';
 export interface LogSink {
   /** A new launch of the process: its file rotates to `<name>-YYYYmmdd-HHMMSS.log`. */
   beginLaunch(process: string): void;
-  /** Raw output, ANSI kept; chunks may split lines and multi-byte characters anywhere. */
-  write(process: string, stream: LogStream, data: Buffer | string): void;
+  /**
+   * Raw output, ANSI kept; chunks may split lines and multi-byte characters anywhere.
+   * Returns false when the process's log is behind; a producer that can pause waits for
+   * `whenWritable` (one that cannot is never blocked, and the sink counts what it drops).
+   */
+  write(process: string, stream: LogStream, data: Buffer | string): boolean | void;
+  whenWritable?(process: string): Promise<void>;
 }

@@ -22,7 +22,9 @@ const launches: string[] = [];
 
 const logs: LogSink = {
   beginLaunch: (name) => launches.push(name),
-  write: (name, _stream, data) => logged.set(name, (logged.get(name) ?? '') + String(data)),
+  write: (name, _stream, data) => {
+    logged.set(name, (logged.get(name) ?? '') + String(data));
+  },
 };
 
 beforeEach(async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
 import { makeSpec, QUIET_HOME, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
+import { defaultLauncher } from './process-launcher';
 
 const harness = supervisorHarness();
 
@@ -35,5 +36,31 @@ describe('launching', () => {
     await waitFor(() => logs.text('tty', 'stdout'), (text) => text.includes('on a tty: xterm-256color'), { what: 'tty output' });
     const stopped = await supervisor.stop('tty');
     expect(stopped.state).toMatchObject({ kind: 'exited', signal: 'SIGTERM' });
+  });
+});
+
+describe('backpressure from the log', () => {
+  it('pauses a chatty child while the log is behind and lets it finish once the log catches up', async () => {
+    let received = 0;
+    let openGate!: () => void;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const launched = await defaultLauncher.launch(
+      { ...makeSpec('chatty', 'head -c 2000000 /dev/zero', { env: { HOME: QUIET_HOME } }), pty: false },
+      (_stream, data) => {
+        received += data.length;
+        // Behind from the first chunk until the test opens the gate.
+        return gate;
+      },
+    );
+    let exited = false;
+    void launched.exited.then(() => (exited = true));
+    // The child fills the pipe and blocks; far less than 2 MB arrives while paused.
+    await waitFor(() => received, (bytes) => bytes > 0, { what: 'first output' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(exited).toBe(false);
+    expect(received).toBeLessThan(1_000_000);
+    openGate();
+    await launched.exited;
+    expect(received).toBe(2_000_000);
   });
 });

@@ -27,7 +27,8 @@ export interface LaunchedProcess {
   readonly exited: Promise<ExitInfo>;
 }
 
-export type OutputListener = (stream: Exclude<LogStream, 'system'>, data: Buffer | string) => void;
+/** May return a promise: the log is behind, so reading pauses until it resolves (backpressure). */
+export type OutputListener = (stream: Exclude<LogStream, 'system'>, data: Buffer | string) => void | Promise<void>;
 
 export interface ProcessLauncher {
   /** Rejects when the process could not be started at all (no bash, missing working dir). */
@@ -84,8 +85,23 @@ function launchPiped(request: LaunchRequest, output: OutputListener): Promise<La
         });
       });
     });
-    child.stdout!.on('data', (data: Buffer) => output('stdout', data));
-    child.stderr!.on('data', (data: Buffer) => output('stderr', data));
+    // A chatty child that outruns the log files waits on its pipe (as it would writing to a
+    // slow terminal) instead of growing our memory.
+    let paused = false;
+    const forward = (stream: 'stdout' | 'stderr') => (data: Buffer) => {
+      const behind = output(stream, data);
+      if (!behind || paused) return;
+      paused = true;
+      child.stdout!.pause();
+      child.stderr!.pause();
+      void behind.finally(() => {
+        paused = false;
+        child.stdout!.resume();
+        child.stderr!.resume();
+      });
+    };
+    child.stdout!.on('data', forward('stdout'));
+    child.stderr!.on('data', forward('stderr'));
     child.once('spawn', () => resolve({ pid: child.pid!, exited }));
     child.once('error', (error) => {
       // After a successful spawn an error is a failed kill or pipe; the exit still comes.

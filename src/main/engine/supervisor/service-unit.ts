@@ -262,7 +262,9 @@ export class ServiceUnit {
     this.transition({ kind: 'starting' }, why);
     let process: LaunchedProcess;
     try {
-      process = await host.launcher.launch(spec, (stream, data) => host.logs.write(spec.name, stream, data));
+      process = await host.launcher.launch(spec, (stream, data) => {
+        if (host.logs.write(spec.name, stream, data) === false) return host.logs.whenWritable?.(spec.name);
+      });
     } catch (error) {
       if (run.stop) return this.finishStop(run);
       const reason = (error as Error).message;
