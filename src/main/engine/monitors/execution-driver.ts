@@ -1,0 +1,328 @@
+// Drives every entry of one document's `Y.Map('executions')` through the protocol, for one
+// monitor: claim (claim.ts), make the output block when no editor does (output-block.ts),
+// start the run after the settle window (execution-run.ts), repair what concurrent writes undo,
+// fail what is stuck. Each entry is handled on its own: every change re-reads the entry and
+// decides from its current value (no event is trusted to carry the state), inside a try/catch,
+// so a malformed entry is marked failed and never stops the peer or its neighbours.
+import type * as Y from 'yjs';
+import { claimDelayMs, claimEntry, claimRank, isClaimable, settledAt } from './claim';
+import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, type ExecutionEntry, type ExecutionError } from './execution-entry';
+import { ExecutionRun, describe } from './execution-run';
+import type { ExecutionRunner } from './execution-runner';
+import type { LogLevel, PeerTiming } from './monitor-peer';
+import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
+import type { RunQueue } from './run-queue';
+import type { RuntimeTable } from './runtime-choice';
+import { pendingStdinResponse } from './stdin';
+
+const MAX_REMEMBERED_RUNS = 5000;
+
+export interface DriverContext {
+  ydoc: Y.Doc;
+  doc: string;
+  monitorId: string;
+  runner: ExecutionRunner;
+  runtimes: RuntimeTable;
+  queue: RunQueue;
+  timing: PeerTiming;
+  origin: unknown;
+  /** Monitor ids announced in awareness right now (ours included or not). */
+  monitorIds: () => string[];
+  /** Decisions wait until the document has synced: an unsynced view is not the document. */
+  isSynced: () => boolean;
+  log: (level: LogLevel, message: string) => void;
+}
+
+interface Tracking {
+  /** Set while a claim is scheduled. */
+  cancelClaim?: () => void;
+  headlessTimer?: NodeJS.Timeout;
+  settleTimer?: NodeJS.Timeout;
+  run?: ExecutionRun;
+}
+
+export class ExecutionDriver {
+  private readonly tracking = new Map<string, Tracking>();
+  /** Runs this peer started, with their terminal fields once known; never run twice here. */
+  private readonly started = new Map<string, Partial<ExecutionEntry> | null>();
+  private readonly ydoc: Y.Doc;
+  private readonly monitorId: string;
+  private readonly timing: PeerTiming;
+  private readonly origin: unknown;
+
+  constructor(private readonly context: DriverContext) {
+    this.ydoc = context.ydoc;
+    this.monitorId = context.monitorId;
+    this.timing = context.timing;
+    this.origin = context.origin;
+  }
+
+  /**
+   * Lets go of every entry. With `failOwned`, unfinished entries we own are failed (running
+   * ones interrupted) so no cell waits for a monitor that is gone.
+   */
+  stop(failOwned: boolean): void {
+    for (const [id, tracking] of this.tracking) {
+      this.clearTimers(tracking);
+      tracking.run?.dispose({ interrupt: failOwned });
+      const entry = readEntry(this.ydoc, id);
+      if (failOwned && isOwnedBy(entry, this.monitorId) && !isTerminal(entry?.status)) {
+        this.fail(id, { type: 'MonitorStopped', message: `monitor ${this.monitorId} stopped before this cell finished; run it again` });
+      }
+    }
+    this.tracking.clear();
+  }
+
+  scanAll(): void {
+    executionsOf(this.ydoc).forEach((_value, id) => this.consider(id));
+  }
+
+  consider(id: string): void {
+    try {
+      this.decide(id);
+    } catch (error) {
+      this.log('error', `${id}: ${describe(error)}`);
+      this.fail(id, { type: 'MonitorError', message: describe(error) });
+    }
+  }
+
+  private decide(id: string): void {
+    const entry = readEntry(this.ydoc, id);
+    const tracking = this.tracking.get(id);
+    if (entry === null) {
+      if (tracking) this.release(id, tracking);
+      return;
+    }
+    if (!this.context.isSynced()) return;
+    const ours = isOwnedBy(entry, this.monitorId);
+    if (ours && entry.outputBlockReady) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
+    if (ours && !isTerminal(entry.status) && this.repair(id, entry, tracking)) return;
+    if (entry.status === STATUS.requested) {
+      if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id);
+      return;
+    }
+    if (!ours || isTerminal(entry.status)) {
+      if (entry.status === STATUS.cancelled) tracking?.run?.cancel();
+      // Backing off: a rival's claim won, or the entry is over.
+      if (tracking && !tracking.run) this.release(id, tracking);
+      else if (tracking) this.clearTimers(tracking);
+      return;
+    }
+    if (entry.status === STATUS.claimed) this.scheduleHeadless(id);
+    else if (entry.status === STATUS.ready) this.scheduleStart(id);
+    else if (entry.status === STATUS.running) {
+      if (!tracking?.run) {
+        this.fail(id, {
+          type: 'MonitorRestarted',
+          message: `monitor ${this.monitorId} restarted while this cell was running; its output may be incomplete, run it again`,
+        });
+        return;
+      }
+      const answer = pendingStdinResponse(entry);
+      if (answer !== null) tracking.run.answerStdin(answer);
+    }
+  }
+
+  /**
+   * A concurrent whole-entry write (typically an editor's late `ready`) can undo what we wrote.
+   * We know better for runs we started: re-assert `running` while the run goes on, and the
+   * terminal fields once it is over. Returns true when the entry was one of ours to repair.
+   */
+  private repair(id: string, entry: ExecutionEntry, tracking: Tracking | undefined): boolean {
+    if (!this.started.has(id)) return false;
+    const final = tracking?.run?.finalPatch ?? this.started.get(id) ?? null;
+    if (final !== null) {
+      this.log('info', `${id}: entry went back to ${String(entry.status)} after our run ended; writing its outcome again`);
+      updateEntry(this.ydoc, id, (current) => (isOwnedBy(current, this.monitorId) && !isTerminal(current.status) ? final : null), this.origin);
+      return true;
+    }
+    if (tracking?.run) {
+      if (entry.status !== STATUS.running) {
+        this.log('info', `${id}: entry went back to ${String(entry.status)} while running; restoring running`);
+        updateEntry(this.ydoc, id, (current) => (isOwnedBy(current, this.monitorId) && !isTerminal(current.status) ? { status: STATUS.running } : null), this.origin);
+        return true;
+      }
+      return false;
+    }
+    this.fail(id, { type: 'MonitorError', message: 'the run of this cell ended without an outcome' });
+    return true;
+  }
+
+  private track(id: string): Tracking {
+    let tracking = this.tracking.get(id);
+    if (!tracking) {
+      tracking = {};
+      this.tracking.set(id, tracking);
+    }
+    return tracking;
+  }
+
+  private scheduleClaim(id: string): void {
+    const tracking = this.track(id);
+    if (tracking.cancelClaim) return;
+    const delayMs = claimDelayMs(claimRank(id, this.context.monitorIds(), this.monitorId), this.timing);
+    const claim = (): void => {
+      tracking.cancelClaim = undefined;
+      if (this.tracking.get(id) !== tracking) return;
+      this.safely(id, () => {
+        if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) this.log('info', `${id}: claimed`);
+        else if (!tracking.run) this.release(id, tracking);
+      });
+    };
+    if (delayMs > 0) {
+      const timer = settledTimeout(delayMs, claim);
+      tracking.cancelClaim = () => clearTimeout(timer);
+      return;
+    }
+    // The preferred monitor claims at once (claim latency is what the editor waits on), but
+    // outside the observer that told us, so our own write does not re-enter this decision.
+    const immediate = setImmediate(claim);
+    tracking.cancelClaim = () => clearImmediate(immediate);
+  }
+
+  private scheduleHeadless(id: string): void {
+    const tracking = this.track(id);
+    if (tracking.headlessTimer) return;
+    const entry = readEntry(this.ydoc, id);
+    const claimedAt = typeof entry?.claimedAt === 'number' ? entry.claimedAt : Date.now();
+    const waitMs = Math.max(0, claimedAt + this.timing.headlessBlockMs - Date.now());
+    tracking.headlessTimer = settledTimeout(waitMs, () => {
+      this.safely(id, () => {
+        const current = readEntry(this.ydoc, id);
+        if (current?.status !== STATUS.claimed || !isOwnedBy(current, this.monitorId)) return;
+        this.log('info', `${id}: no editor made the output block; creating it`);
+        const outputPosition = ensureOutputBlock(this.ydoc, id, current, this.origin);
+        updateEntry(
+          this.ydoc,
+          id,
+          (now) => (now.status === STATUS.claimed && isOwnedBy(now, this.monitorId) ? { status: STATUS.ready, outputBlockReady: true, outputPosition } : null),
+          this.origin,
+        );
+      });
+    });
+  }
+
+  private scheduleStart(id: string): void {
+    const tracking = this.track(id);
+    if (tracking.run || tracking.settleTimer) return;
+    const entry = readEntry(this.ydoc, id);
+    if (entry === null) return;
+    const waitMs = settledAt(entry, this.timing) - Date.now();
+    if (waitMs > 0) {
+      tracking.settleTimer = settledTimeout(waitMs, () => {
+        tracking.settleTimer = undefined;
+        this.consider(id);
+      });
+      return;
+    }
+    if (tracking.headlessTimer) clearTimeout(tracking.headlessTimer);
+    tracking.headlessTimer = undefined;
+    const run = new ExecutionRun(
+      {
+        ydoc: this.ydoc,
+        doc: this.context.doc,
+        me: this.monitorId,
+        runner: this.context.runner,
+        queue: this.context.queue,
+        runtimes: this.context.runtimes,
+        timing: this.timing,
+        origin: this.origin,
+        log: (level, message) => this.log(level, message),
+        onStarted: () => this.remember(id, null),
+      },
+      id,
+    );
+    tracking.run = run;
+    void run.start().finally(() => {
+      if (run.hasStarted) this.remember(id, run.finalPatch);
+      if (tracking.run !== run) return;
+      tracking.run = undefined;
+      if (this.tracking.get(id) === tracking) this.release(id, tracking);
+    });
+  }
+
+  private remember(id: string, final: Partial<ExecutionEntry> | null): void {
+    this.started.delete(id);
+    this.started.set(id, final);
+    // Bounded: only recent runs can still be undone by a late concurrent write.
+    if (this.started.size > MAX_REMEMBERED_RUNS) this.started.delete(this.started.keys().next().value as string);
+  }
+
+  /** Periodic: fails owned entries stuck in `claimed`, and picks up entries no event announced. */
+  sweep(): void {
+    if (!this.context.isSynced()) return;
+    const now = Date.now();
+    executionsOf(this.ydoc).forEach((_value, id) => {
+      this.safely(id, () => {
+        const entry = readEntry(this.ydoc, id);
+        if (entry === null) return;
+        const stale = typeof entry.claimedAt === 'number' && now - entry.claimedAt > this.timing.stuckTimeoutMs;
+        if (entry.status === STATUS.claimed && isOwnedBy(entry, this.monitorId) && stale) {
+          this.fail(id, { type: 'Stuck', message: `claimed for ${this.timing.stuckTimeoutMs} ms without becoming ready` });
+        } else if (!this.tracking.has(id) && !isTerminal(entry.status)) {
+          this.consider(id);
+        }
+      });
+    });
+  }
+
+  private fail(id: string, error: ExecutionError): void {
+    try {
+      updateEntry(
+        this.ydoc,
+        id,
+        (current) => (isOwnedBy(current, this.monitorId) ? { status: STATUS.error, completedAt: Date.now(), error } : null),
+        this.origin,
+      );
+      this.log('warn', `${id}: ${error.type}: ${error.message}`);
+    } catch (writeError) {
+      this.log('error', `${id}: could not record failure: ${describe(writeError)}`);
+    }
+  }
+
+  private safely(id: string, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.log('error', `${id}: ${describe(error)}`);
+      this.fail(id, { type: 'MonitorError', message: describe(error) });
+    }
+  }
+
+  private clearTimers(tracking: Tracking): void {
+    tracking.cancelClaim?.();
+    clearTimeout(tracking.headlessTimer);
+    clearTimeout(tracking.settleTimer);
+    tracking.cancelClaim = undefined;
+    tracking.headlessTimer = tracking.settleTimer = undefined;
+  }
+
+  private release(id: string, tracking: Tracking): void {
+    this.clearTimers(tracking);
+    this.tracking.delete(id);
+  }
+
+  private log(level: LogLevel, message: string): void {
+    this.context.log(level, message);
+  }
+}
+
+/**
+ * A timer for decisions that depend on having heard from the other peers. When the event loop
+ * was busy (the timer fires late), messages that arrived meanwhile are not processed yet, so
+ * the decision waits one more period instead of acting on a stale view.
+ */
+function settledTimeout(delayMs: number, action: () => void, retries = 3): NodeJS.Timeout {
+  let due = Date.now() + delayMs;
+  const handle = setTimeout(() => {
+    const lateMs = Date.now() - due;
+    if (retries > 0 && delayMs > 0 && lateMs > Math.max(20, delayMs / 2)) {
+      due = Date.now() + delayMs;
+      handle.refresh();
+      retries--;
+      return;
+    }
+    action();
+  }, delayMs);
+  return handle;
+}
