@@ -9,6 +9,12 @@ describe('parseLaunchFlags', () => {
     expect(parseLaunchFlags(['--hidden', '--config', 'x.toml'])).toEqual({ hidden: true, headless: false });
     expect(parseLaunchFlags(['--headless', '--ozone-platform=headless'])).toEqual({ hidden: false, headless: true });
   });
+
+  it('treats `serve` as the first word like --headless, so the installed binary answers `showrunner serve`', () => {
+    expect(parseLaunchFlags(['--ozone-platform=headless', 'serve', '--port', '0']).headless).toBe(true);
+    expect(parseLaunchFlags(['--config', 'serve']).headless).toBe(false);
+    expect(headlessServeArgs(['serve', '--port', '0'])).toEqual(['--port', '0']);
+  });
 });
 
 describe('headlessServeArgs', () => {

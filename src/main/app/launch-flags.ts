@@ -2,7 +2,8 @@
 //   --hidden    start without a window and supervise at once (start at login uses it);
 //   --headless  the windowless daemon mode of the installed app, for systemd at boot: the
 //               RunAsNode fuse is off in packaged builds, so the app binary itself runs
-//               `showrunner serve` (docs/unattended-boot.md).
+//               `showrunner serve` (docs/unattended-boot.md). `serve` as the first word means
+//               the same, since the deb links the app binary as /usr/bin/showrunner.
 // Chromium's own switches (`--ozone-platform=headless`, `--no-sandbox`) pass through untouched.
 import { serveFlags } from '../cli/serve-command';
 
@@ -12,7 +13,17 @@ export interface LaunchFlags {
 }
 
 export function parseLaunchFlags(argv: readonly string[]): LaunchFlags {
-  return { hidden: argv.includes('--hidden'), headless: argv.includes('--headless') };
+  return { hidden: argv.includes('--hidden'), headless: argv.includes('--headless') || firstWord(argv) === 'serve' };
+}
+
+/** The first argument that is neither a switch nor the value of one of serve's flags. */
+function firstWord(argv: readonly string[]): string | undefined {
+  const specs: Record<string, { kind: string }> = serveFlags;
+  return argv.find((arg, i) => {
+    if (arg.startsWith('-')) return false;
+    const previous = i > 0 ? argv[i - 1] : '';
+    return !(previous.startsWith('--') && !previous.includes('=') && specs[previous.slice(2)]?.kind !== undefined && specs[previous.slice(2)].kind !== 'boolean');
+  });
 }
 
 /**
