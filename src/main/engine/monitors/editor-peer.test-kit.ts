@@ -9,6 +9,8 @@ import * as Y from 'yjs';
 export interface EditorOptions {
   /** false: a browser-less client that only requests (the monitor must create the block). */
   createsOutputBlocks?: boolean;
+  /** Writes `ready` at most once per entry instead of re-asserting it (MRMD-NOTES.md: 86 of 200 hung then). */
+  readyOnce?: boolean;
 }
 
 type Entry = Record<string, unknown> & { status?: string; code?: string };
@@ -17,6 +19,8 @@ export class EditorPeer {
   readonly ydoc = new Y.Doc();
   readonly provider: WebsocketProvider;
   private typingTimer: NodeJS.Timeout | null = null;
+  private readonly readied = new Set<string>();
+  private readonly readyOnce: boolean;
   typedCount = 0;
 
   private constructor(syncUrl: string, doc: string, options: EditorOptions) {
@@ -26,6 +30,7 @@ export class EditorPeer {
       maxBackoffTime: 200,
     });
     this.provider.awareness.setLocalStateField('user', { name: 'editor', color: '#333333', type: 'human' });
+    this.readyOnce = options.readyOnce === true;
     if (options.createsOutputBlocks !== false) {
       this.executions.observe((event) => {
         for (const id of event.keysChanged) this.onEntry(id);
@@ -149,6 +154,8 @@ export class EditorPeer {
   private onEntry(id: string): void {
     const entry = this.entry(id);
     if (!entry || entry.status !== 'claimed') return;
+    if (this.readyOnce && this.readied.has(id)) return;
+    this.readied.add(id);
     const text = this.content();
     const marker = '```output:' + id + '\n';
     let contentStart = text.indexOf(marker);

@@ -38,6 +38,7 @@ async function runCells(
   cells: number,
   code: (cell: number) => string,
   runsOf: (ids: string[]) => number[],
+  editorOptions: { readyOnce?: boolean } = {},
 ): Promise<void> {
   const hosts = Array.from(
     { length: MONITORS },
@@ -50,7 +51,7 @@ async function runCells(
         timing: { settleMs: 100, claimStaggerMs: 300, outputFlushMs: 20, busyRetryMs: 20, maxBusyRetryMs: 200 },
       }),
   );
-  const editor = await EditorPeer.connect(sync.url, 'shared');
+  const editor = await EditorPeer.connect(sync.url, 'shared', editorOptions);
   try {
     for (const host of hosts) host.start('shared');
     await Promise.all(hosts.map((host) => host.whenSynced('shared')));
@@ -94,4 +95,11 @@ it(`runs every one of ${CELLS} cells exactly once with ${MONITORS} monitors on o
 it(`runs cells exactly once on a runtime that answers 409 while busy, with ${MONITORS} monitors`, { timeout: 60_000 }, async () => {
   const runner = new SpawnRunner({ refuseWhenBusy: true });
   await runCells(runner, 'http://busy-runtime.test/mrp/v1', 60, (cell) => `echo cell-${cell}`, (ids) => ids.map((id) => runner.runs.get(id) ?? 0));
+});
+
+it(`leaves no cell hanging when the editor writes ready only once, with ${MONITORS} monitors`, { timeout: 60_000 }, async () => {
+  const runner = new SpawnRunner();
+  await runCells(runner, 'http://runtime.test/mrp/v1', 60, (cell) => `echo cell-${cell}`, (ids) => ids.map((id) => runner.runs.get(id) ?? 0), {
+    readyOnce: true,
+  });
 });

@@ -3,8 +3,9 @@
 // and the entry, and always end in `completed`, `error` or `cancelled`.
 //
 // Failure rules (MRMD-NOTES.md lists what mrmd-monitor gets wrong):
-// - a 409 means a foreign client is using the runtime; our code has not started, so we retry
-//   with capped backoff until cancelled or the stuck timeout, never turning it into `error`;
+// - a 409 means a foreign client is using the runtime (say, someone's long training run); our
+//   code has not started, so we retry with capped backoff for as long as it takes, never
+//   turning it into `error`; the editor can cancel, and the entry stays `running` meanwhile;
 // - a stream that ends with neither `result` nor `error` becomes `error` (StreamEnded);
 // - a stream silent for `stuckTimeoutMs` (MRP pings every 60 s) is aborted as `error` (Stuck);
 // - `cancelled` written by the editor interrupts the runtime (MRP `/interrupt`), then drops
@@ -149,7 +150,6 @@ export class ExecutionRun {
     this.context.onStarted?.();
     this.context.log('info', `${this.id}: running on ${request.runtimeUrl} (session ${request.session})`);
     let retryMs = timing.busyRetryMs;
-    const deadline = Date.now() + timing.stuckTimeoutMs;
     for (;;) {
       try {
         this.touch();
@@ -159,8 +159,8 @@ export class ExecutionRun {
         }
         break;
       } catch (error) {
-        if (isBusyError(error) && !this.abort.signal.aborted && Date.now() < deadline) {
-          this.context.log('info', `${this.id}: runtime busy (409), retrying in ${retryMs} ms`);
+        if (isBusyError(error) && !this.abort.signal.aborted) {
+          this.context.log(retryMs === timing.busyRetryMs ? 'info' : 'debug', `${this.id}: runtime busy (409), retrying in ${retryMs} ms`);
           await delay(retryMs, this.abort.signal);
           retryMs = Math.min(retryMs * 2, timing.maxBusyRetryMs);
           continue;
