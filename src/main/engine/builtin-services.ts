@@ -20,8 +20,8 @@ export interface BuiltinOptions {
   cliArgv: string[];
   /** Port for the built-in runtime; chosen once per orchestrator so reloads keep it. */
   runtimePort: number;
-  /** Run the built-in runtime even without a `[monitors]` table (the `mrmd` command). */
-  forceRuntime?: boolean;
+  /** 'auto': with a `[monitors]` table; 'on'/'off' as the `mrmd` command's flags say. */
+  runtime?: 'auto' | 'on' | 'off';
 }
 
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
@@ -54,7 +54,7 @@ function builtinSpec(name: string, displayName: string, args: string[], workingD
   };
 }
 
-export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, forceRuntime = false }: BuiltinOptions): BuiltinPlan {
+export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto' }: BuiltinOptions): BuiltinPlan {
   const specs: ServiceSpec[] = [];
   let syncUrl = manifest.monitors?.syncUrl ?? null;
   const sync = manifest.sync;
@@ -65,15 +65,13 @@ export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, forceRu
     syncUrl ??= `ws://${hostForUrl}:${sync.port}`;
   }
   const runtimes: Record<string, string> = {};
-  if (manifest.monitors || forceRuntime) {
+  if (runtime === 'on' || (runtime === 'auto' && manifest.monitors)) {
     const base = `http://127.0.0.1:${runtimePort}`;
     const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort)];
     specs.push(builtinSpec(RUNTIME_SERVICE, 'MRP runtime (bash, node)', args, manifest.root, `${base}/health`));
+    // Other spellings (sh, js, javascript) map to these in the monitors' runtime choice.
     runtimes.bash = `${base}/mrp/v1`;
-    runtimes.sh = runtimes.bash;
     runtimes.node = `${base}/node/mrp/v1`;
-    runtimes.javascript = runtimes.node;
-    runtimes.js = runtimes.node;
   }
   // Configured runtimes win over the built-in one for their language.
   Object.assign(runtimes, manifest.monitors?.runtimes ?? {});

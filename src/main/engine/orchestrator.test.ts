@@ -9,6 +9,7 @@ import { createHubTransport } from '../../../test/helpers/hub-transport';
 import { sourceCliArgv } from '../../../test/helpers/cli-argv';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { findFreePort } from './find-free-port';
+import { EditorPeer } from './monitors/editor-peer.test-kit';
 import { createOrchestrator, type Orchestrator } from './orchestrator';
 
 const ticker = (label: string) => `node -e "setInterval(() => console.log('${label}'), 100)"`;
@@ -108,5 +109,32 @@ describe('createOrchestrator', () => {
     expect(runtime.command).toContain('mrp-runtime');
     const lines = await orchestrator!.call('logs.lines', { process: 'mrmd-sync', lines: 20 });
     expect(lines.ok && lines.value.lines.some((line) => line.includes('ready ws://'))).toBe(true);
+  });
+
+  it('runs a monitor peer for a document: an editor requests a cell and sees it complete with output', async () => {
+    const syncPort = await findFreePort();
+    const store = await start(`[sync]\nport = ${syncPort}\ndocs_dir = "docs"\n\n[monitors]\ndocuments = ["notes"]\n`);
+    await waitFor(() => store.getState().monitors.notes, (monitor) => monitor?.connection === 'connected', { what: 'monitor for notes connected', timeoutMs: 15_000 });
+    await waitFor(() => store.getState().services['mrmd-runtime'], (service) => service?.health === 'healthy', { what: 'runtime healthy', timeoutMs: 15_000 });
+    const editor = await EditorPeer.connect(`ws://127.0.0.1:${syncPort}`, 'notes');
+    try {
+      editor.addCell('bash', 'echo hello from bash');
+      const id = editor.request('echo hello from bash', 'bash');
+      await waitFor(() => editor.entry(id)?.status, (status) => status === 'completed' || status === 'error', { what: 'execution finished', timeoutMs: 15_000 });
+      expect(editor.entry(id)?.status).toBe('completed');
+      expect(editor.output(id)).toContain('hello from bash');
+      const executions = await orchestrator!.call('executions.list', { doc: 'notes' });
+      expect(executions.ok && executions.value.find((execution) => execution.id === id)?.status).toBe('completed');
+      const snapshot = orchestrator!.snapshot();
+      expect(snapshot.logProcesses).toContain('monitor:notes');
+    } finally {
+      editor.close();
+    }
+  });
+
+  it('answers monitor calls without a sync server with the reason', async () => {
+    await start(manifest({ db: `command = ${JSON.stringify(ticker('db'))}` }));
+    const reply = await orchestrator!.call('monitors.start', { doc: 'notes' });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'unavailable', message: expect.stringContaining('[sync]') } });
   });
 });

@@ -2,13 +2,13 @@
 // contract's, and implements the contract. Read top to bottom; no container.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ContractError, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
+import { type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
 import type { ManifestProblem, Notice, SystemSnapshot } from '../../shared/model';
 import type { ContractHandlers } from './api/contract-dispatcher';
 import { EventHub, type ClientSession } from './api/event-hub';
 import { loadManifest } from './config/load-manifest';
 import { ManifestWatcher } from './config/manifest-watcher';
-import type { Manifest, ServiceSpec } from './config/manifest-types';
+import type { LoadResult, Manifest, ServiceSpec } from './config/manifest-types';
 import { formatProblem } from './config/format-problem';
 import { DeviceRegistry } from './devices/device-registry';
 import type { DeviceSource } from './devices/device-source';
@@ -19,6 +19,9 @@ import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './builtin-services';
 import { findFreePort } from './find-free-port';
+import { MonitorControl } from './monitor-control';
+import { monitorProcessName } from './monitors/monitor-host';
+import type { LogLevel } from './monitors/monitor-peer';
 
 export interface OrchestratorOptions {
   manifestPath: string;
@@ -40,6 +43,13 @@ export interface OrchestratorOptions {
   cliArgv: string[];
   /** Port of the built-in MRP runtime; default a free one, chosen once. */
   runtimePort?: number;
+  /** Whether the built-in runtime runs: 'auto' (with a `[monitors]` table), 'on', 'off'. */
+  runtime?: 'auto' | 'on' | 'off';
+  /** A manifest built in code (the `mrmd` command) instead of a file: nothing is watched. */
+  staticManifest?: Manifest;
+  monitorLogLevel?: LogLevel;
+  /** `--no-monitors`. */
+  monitorsDisabled?: boolean;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
   log?: (line: string) => void;
 }
@@ -62,7 +72,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const loadOptions = { services: options.services, testing: options.testing, root: options.root, logDir: options.logDir };
   await mkdir(stateDir, { recursive: true });
 
-  const first = await loadManifest(manifestPath, loadOptions);
+  const first: LoadResult = options.staticManifest ? { ok: true, manifest: options.staticManifest } : await loadManifest(manifestPath, loadOptions);
   const logDir = await resolveLogDir(first.ok ? first.manifest.logDir : (options.logDir ?? join(dirname(manifestPath), 'logs')), stateDir);
   const notices: Notice[] = [];
   const hub: EventHub = new EventHub(() => handlers, (line) => say(line));
@@ -102,6 +112,16 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   });
   devices.on('notice', (notice: { id: string; level: Notice['level']; message: string }) => notify(notice.id, notice.level, notice.message));
 
+  const monitors = new MonitorControl({
+    logs,
+    logLevel: options.monitorLogLevel,
+    disabled: options.monitorsDisabled,
+    events: {
+      monitor: (snapshot) => hub.publish('monitor.changed', snapshot),
+      removed: (doc) => hub.publish('monitor.removed', { doc }),
+      execution: (snapshot) => hub.publish('execution.changed', snapshot),
+    },
+  });
   const runtimePort = options.runtimePort ?? (await findFreePort());
   let builtins: BuiltinPlan = { specs: [], syncUrl: null, runtimes: {} };
 
@@ -109,9 +129,15 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     await devices.update(next.services);
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
-    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort });
+    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime });
     const origins = new Map(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
     await supervisor.apply([...builtins.specs, ...next.services], origins);
+    await monitors.configure({
+      syncUrl: builtins.syncUrl,
+      runtimes: builtins.runtimes,
+      allowedRuntimeUrls: next.monitors?.allowedRuntimeUrls ?? [],
+      documents: next.monitors?.documents ?? [],
+    });
     hub.publish('devices.changed', { devices: devices.snapshot() });
   }
 
@@ -119,7 +145,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   if (manifest) await applyManifest(manifest);
 
   const watcher =
-    options.watchManifest === false
+    options.watchManifest === false || options.staticManifest
       ? null
       : new ManifestWatcher({ file: manifestPath, manifest, load: loadOptions, onChange: (change) => void onManifestChange(change) });
 
@@ -162,16 +188,16 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       manifestPath,
       services: supervisor.snapshot(),
       devices: devices.snapshot(),
-      monitors: [],
+      monitors: monitors.list(),
       problems,
       notices: [...notices],
-      logProcesses: [ORCHESTRATOR_LOG, ...supervisor.snapshot().map((service) => service.name)],
+      logProcesses: [
+        ORCHESTRATOR_LOG,
+        ...supervisor.snapshot().map((service) => service.name),
+        ...monitors.list().map((monitor) => monitorProcessName(monitor.doc)),
+      ],
     };
   }
-
-  const monitorsUnavailable = (): never => {
-    throw new ContractError('unavailable', 'monitor peers are not available in this build yet');
-  };
 
   const handlers: ContractHandlers = {
     'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
@@ -190,12 +216,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'logs.lines': ({ process, lines }) => ({ process, lines: logs.lines(process, lines ?? 50) }),
     'logs.follow': ({ processes }, context) => ({ processes: context.follow(processes) }),
     'devices.list': () => devices.snapshot(),
-    'monitors.list': () => [],
-    'monitors.start': monitorsUnavailable,
-    'monitors.stop': monitorsUnavailable,
-    'executions.list': monitorsUnavailable,
-    'executions.cancel': monitorsUnavailable,
-    'executions.reply': monitorsUnavailable,
+    'monitors.list': () => monitors.list(),
+    'monitors.start': ({ doc }) => monitors.start(doc),
+    'monitors.stop': ({ doc }) => monitors.stop(doc),
+    'executions.list': ({ doc }) => monitors.executions(doc),
+    'executions.cancel': ({ doc, id }) => monitors.cancel(doc, id),
+    'executions.reply': ({ doc, id, text }) => monitors.reply(doc, id, text),
   };
 
   const internal: ClientSession = hub.open(() => {});
@@ -210,6 +236,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     close() {
       closed ??= (async () => {
         watcher?.close();
+        await monitors.close();
         say('stopping all services');
         await supervisor.dispose();
         await devices.close();

@@ -1,0 +1,114 @@
+// Owns the MonitorHost across manifest reloads: which sync server and runtimes monitors use can
+// change with the manifest, and a change rebuilds the host and restarts the documents that were
+// running, so the operator never has to. Without a sync server, monitor calls say why.
+import { isDeepStrictEqual } from 'node:util';
+import { ContractError } from '../../shared/contract';
+import type { ExecutionSnapshot, MonitorSnapshot } from '../../shared/model';
+import type { LogSink } from './logs/log-sink';
+import { MonitorHost } from './monitors/monitor-host';
+import type { LogLevel } from './monitors/monitor-peer';
+import { MrpRunner } from './monitors/mrp-runner';
+
+export interface MonitorConfig {
+  syncUrl: string | null;
+  runtimes: Record<string, string>;
+  allowedRuntimeUrls: string[];
+  /** Documents to run a monitor for as soon as the config applies. */
+  documents: string[];
+}
+
+export interface MonitorEvents {
+  monitor(snapshot: MonitorSnapshot): void;
+  removed(doc: string): void;
+  execution(snapshot: ExecutionSnapshot): void;
+}
+
+export interface MonitorControlOptions {
+  logs: LogSink;
+  events: MonitorEvents;
+  logLevel?: LogLevel;
+  /** `--no-monitors`: every start is refused. */
+  disabled?: boolean;
+}
+
+export class MonitorControl {
+  private host: MonitorHost | null = null;
+  private config: MonitorConfig | null = null;
+
+  constructor(private readonly options: MonitorControlOptions) {}
+
+  async configure(config: MonitorConfig): Promise<void> {
+    const previous = this.config;
+    this.config = config;
+    const sameHost = previous && previous.syncUrl === config.syncUrl && isDeepStrictEqual(previous.runtimes, config.runtimes) && isDeepStrictEqual(previous.allowedRuntimeUrls, config.allowedRuntimeUrls);
+    let running: string[] = [];
+    if (!sameHost && this.host) {
+      running = this.host.list().map((monitor) => monitor.doc);
+      await this.closeHost();
+    }
+    if (this.options.disabled || !config.syncUrl) return;
+    for (const doc of new Set([...running, ...config.documents.filter((doc) => !previous?.documents.includes(doc))])) this.start(doc);
+  }
+
+  list(): MonitorSnapshot[] {
+    return this.host?.list() ?? [];
+  }
+
+  start(doc: string): MonitorSnapshot {
+    return this.requireHost().start(doc);
+  }
+
+  async stop(doc: string): Promise<MonitorSnapshot> {
+    if (!this.host) throw new ContractError('not-found', `no monitor is running for document "${doc}"`, { doc });
+    return this.host.stop(doc);
+  }
+
+  executions(doc: string): ExecutionSnapshot[] {
+    if (!this.host) throw new ContractError('not-found', `no monitor is running for document "${doc}"`, { doc });
+    return this.host.executions(doc);
+  }
+
+  cancel(doc: string, id: string): ExecutionSnapshot {
+    if (!this.host) throw new ContractError('not-found', `no monitor is running for document "${doc}"`, { doc });
+    return this.host.cancel(doc, id);
+  }
+
+  reply(doc: string, id: string, text: string): ExecutionSnapshot {
+    if (!this.host) throw new ContractError('not-found', `no monitor is running for document "${doc}"`, { doc });
+    return this.host.reply(doc, id, text);
+  }
+
+  async close(): Promise<void> {
+    await this.closeHost();
+  }
+
+  private requireHost(): MonitorHost {
+    if (this.options.disabled) throw new ContractError('unavailable', 'monitors are disabled (--no-monitors)');
+    const config = this.config;
+    if (!config?.syncUrl) {
+      throw new ContractError('unavailable', 'no sync server: add a [sync] table (built-in server) or [monitors] sync_url to the manifest');
+    }
+    if (!this.host) {
+      const host = new MonitorHost({
+        syncUrl: config.syncUrl,
+        runner: new MrpRunner(),
+        runtimes: { runtimes: config.runtimes, allowed: config.allowedRuntimeUrls },
+        logs: this.options.logs,
+        logLevel: this.options.logLevel,
+        name: 'showrunner',
+      });
+      host.on('monitor', (snapshot) => this.options.events.monitor(snapshot));
+      host.on('removed', ({ doc }) => this.options.events.removed(doc));
+      host.on('execution', (snapshot) => this.options.events.execution(snapshot));
+      this.host = host;
+    }
+    return this.host;
+  }
+
+  private async closeHost(): Promise<void> {
+    const host = this.host;
+    this.host = null;
+    if (!host) return;
+    await host.close(); // reports each peer's removal
+  }
+}
