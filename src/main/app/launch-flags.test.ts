@@ -5,14 +5,25 @@ import { headlessServeArgs, parseLaunchFlags } from './launch-flags';
 
 describe('parseLaunchFlags', () => {
   it('reads --hidden and --headless among other arguments', () => {
-    expect(parseLaunchFlags(['--config', 'x.toml'])).toEqual({ hidden: false, headless: false });
-    expect(parseLaunchFlags(['--hidden', '--config', 'x.toml'])).toEqual({ hidden: true, headless: false });
-    expect(parseLaunchFlags(['--headless', '--ozone-platform=headless'])).toEqual({ hidden: false, headless: true });
+    expect(parseLaunchFlags(['--config', 'x.toml'])).toEqual({ hidden: false, headless: false, cliArgv: null });
+    expect(parseLaunchFlags(['--hidden', '--config', 'x.toml'])).toEqual({ hidden: true, headless: false, cliArgv: null });
+    expect(parseLaunchFlags(['--headless', '--ozone-platform=headless', '--config', 'x.toml'])).toEqual({
+      hidden: false,
+      headless: true,
+      cliArgv: ['serve', '--config', 'x.toml'],
+    });
   });
 
   it('treats `serve` as the first word like --headless, so the installed binary answers `showrunner serve`', () => {
-    expect(parseLaunchFlags(['--ozone-platform=headless', 'serve', '--port', '0']).headless).toBe(true);
+    expect(parseLaunchFlags(['--ozone-platform=headless', 'serve', '--port', '0'])).toMatchObject({ headless: true, cliArgv: ['serve', '--port', '0'] });
     expect(parseLaunchFlags(['--config', 'serve']).headless).toBe(false);
+  });
+
+  it('runs other CLI commands windowless too, as the deb links the app as /usr/bin/showrunner', () => {
+    expect(parseLaunchFlags(['--ozone-platform=headless', 'status', '--json', '--no-sandbox'])).toEqual({ hidden: false, headless: true, cliArgv: ['status', '--json'] });
+    expect(parseLaunchFlags(['restart', 'api']).cliArgv).toEqual(['restart', 'api']);
+    expect(parseLaunchFlags(['check', '/srv/services.toml']).cliArgv).toEqual(['check', '/srv/services.toml']);
+    expect(parseLaunchFlags(['/home/op/show.toml']).cliArgv).toBeNull();
     expect(headlessServeArgs(['serve', '--port', '0'])).toEqual(['--port', '0']);
   });
 });

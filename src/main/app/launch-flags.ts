@@ -2,27 +2,44 @@
 //   --hidden    start without a window and supervise at once (start at login uses it);
 //   --headless  the windowless daemon mode of the installed app, for systemd at boot: the
 //               RunAsNode fuse is off in packaged builds, so the app binary itself runs
-//               `showrunner serve` (docs/unattended-boot.md). `serve` as the first word means
-//               the same, since the deb links the app binary as /usr/bin/showrunner.
-// Chromium's own switches (`--ozone-platform=headless`, `--no-sandbox`) pass through untouched.
+//               `showrunner serve` (docs/unattended-boot.md).
+// The deb links the app binary as /usr/bin/showrunner, the name the CLI has (ARCHITECTURE.md
+// §8), so a CLI command as the first word (`showrunner status`) also runs windowless, as
+// that command, instead of opening the desktop app.
+// Chromium's own switches (`--ozone-platform=headless`, `--no-sandbox`) are dropped from what
+// the CLI sees: it rejects unknown flags.
 import { serveFlags } from '../cli/serve-command';
+
+export const CLI_COMMANDS = ['serve', 'status', 'start', 'stop', 'restart', 'kill', 'check', 'mrmd', 'monitor', 'help'] as const;
 
 export interface LaunchFlags {
   hidden: boolean;
   headless: boolean;
+  /** The CLI argv to run windowless instead of the desktop app, or null for the desktop app. */
+  cliArgv: string[] | null;
 }
+
+const CHROMIUM_SWITCH = /^--(ozone-platform|ozone-platform-hint|no-sandbox|disable-gpu|disable-gpu-sandbox|enable-features|disable-features|enable-logging|v|vmodule|user-data-dir|lang|in-process-gpu|use-gl|headless)(=|$)/;
 
 export function parseLaunchFlags(argv: readonly string[]): LaunchFlags {
-  return { hidden: argv.includes('--hidden'), headless: argv.includes('--headless') || firstWord(argv) === 'serve' };
+  const hidden = argv.includes('--hidden');
+  const wordAt = firstWordIndex(argv);
+  const word = wordAt >= 0 ? argv[wordAt] : undefined;
+  if (word && (CLI_COMMANDS as readonly string[]).includes(word) && word !== 'serve') {
+    return { hidden, headless: true, cliArgv: argv.slice(wordAt).filter((arg) => !CHROMIUM_SWITCH.test(arg)) };
+  }
+  const headless = argv.includes('--headless') || word === 'serve';
+  return { hidden, headless, cliArgv: headless ? ['serve', ...headlessServeArgs(argv)] : null };
 }
 
-/** The first argument that is neither a switch nor the value of one of serve's flags. */
-function firstWord(argv: readonly string[]): string | undefined {
+/** Index of the first argument that is neither a switch nor the value of one of serve's flags. */
+function firstWordIndex(argv: readonly string[]): number {
   const specs: Record<string, { kind: string }> = serveFlags;
-  return argv.find((arg, i) => {
+  return argv.findIndex((arg, i) => {
     if (arg.startsWith('-')) return false;
     const previous = i > 0 ? argv[i - 1] : '';
-    return !(previous.startsWith('--') && !previous.includes('=') && specs[previous.slice(2)]?.kind !== undefined && specs[previous.slice(2)].kind !== 'boolean');
+    const flag = previous.startsWith('--') && !previous.includes('=') ? specs[previous.slice(2)] : undefined;
+    return !flag || flag.kind === 'boolean';
   });
 }
 
