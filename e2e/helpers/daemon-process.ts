@@ -20,10 +20,10 @@ export interface DaemonProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startDaemon(args: string[] = [], { timeoutMs = 30_000 } = {}): Promise<DaemonProcess> {
+export async function startDaemon(args: string[] = [], { timeoutMs = 30_000, command = 'serve' } = {}): Promise<DaemonProcess> {
   const tempDir = await mkdtemp(join(tmpdir(), 'showrunner-e2e-'));
   const env = { ...process.env, XDG_RUNTIME_DIR: join(tempDir, 'run'), XDG_STATE_HOME: join(tempDir, 'state') };
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--state-dir', join(tempDir, 'state'), '--log-dir', join(tempDir, 'logs'), ...args], {
+  const child = spawn(process.execPath, [cliPath, command, '--port', '0', '--state-dir', join(tempDir, 'state'), '--log-dir', join(tempDir, 'logs'), ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

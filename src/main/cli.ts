@@ -1,7 +1,9 @@
 // `showrunner`: the plain-Node entry (no Electron). ARCHITECTURE.md §8 lists its commands.
 import { clientCommand } from './cli/client-commands';
 import { UsageError } from './cli/parse-cli-args';
+import { mrmdCommand } from './cli/mrmd-command';
 import { serveCommand } from './cli/serve-command';
+import { runMonitorMain } from './engine/monitors/run-monitor-main';
 import { checkManifestFile } from './engine/config/check-manifest-file';
 import { runMrpRuntimeMain } from './engine/mrp/mrp-runtime-main';
 import { runSyncServerMain } from './engine/sync/sync-server-main';
@@ -15,6 +17,12 @@ const usage = `usage: showrunner <command> [options]
   start|stop|restart|kill NAME
                            act on one service of the running daemon
   check FILE               validate a services.toml; one line per problem
+  mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
+       [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
+       [--monitor DOC]... [--log-level L] [--host H] [--token T]
+                           mrmd-orchestrator's command: sync server, runtime, monitors, API
+  monitor [--doc D] [--name N] [--log-level L] ws://SYNC
+                           one headless monitor peer (mrmd-monitor's command)
 
 Built-in parts, started by the supervisor as services mrmd-sync and mrmd-runtime:
   sync-server [--host H] [--port N] [--docs DIR] [--token T] [--allow-origin URL]...
@@ -35,6 +43,10 @@ async function main(argv: string[]): Promise<number | 'running'> {
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'serve':
       return serveCommand(rest);
+    case 'mrmd':
+      return mrmdCommand(rest);
+    case 'monitor':
+      return runMonitorMain(rest);
     case 'status':
     case 'start':
     case 'stop':

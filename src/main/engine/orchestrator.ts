@@ -61,6 +61,8 @@ export interface Orchestrator {
   /** In-process call with the same validation and envelope as every shell. */
   call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>>;
   snapshot(): SystemSnapshot;
+  /** Where the mrmd parts are: the sync server monitors join and the runtime per language. */
+  urls(): { sync: string | null; runtimes: Record<string, string> };
   /** Stops every service (reverse dependency order) and releases watchers, timers, files. */
   close(): Promise<void>;
 }
@@ -233,6 +235,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     logs,
     call: (method, args) => internal.call(method, args) as never,
     snapshot,
+    urls: () => ({ sync: builtins.syncUrl, runtimes: { ...builtins.runtimes } }),
     close() {
       closed ??= (async () => {
         watcher?.close();

@@ -1,0 +1,77 @@
+// `showrunner mrmd`: mrmd-orchestrator's command (seed 000, ARCHITECTURE.md §8) on our engine:
+// the built-in sync server and runtime as supervised services, monitors per document, the
+// mrmd-orchestrator HTTP API, and our panel in place of the editor's static files.
+import { resolve } from 'node:path';
+import { builtinCliArgv } from '../cli-argv';
+import type { Manifest } from '../engine/config/manifest-types';
+import type { LogLevel } from '../engine/monitors/monitor-peer';
+import { defaultStateDir } from '../engine/state-dir';
+import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from './parse-cli-args';
+import { runDaemon } from './run-daemon';
+
+const mrmdFlags = {
+  docs: { kind: 'string', alias: 'd' },
+  port: { kind: 'string', alias: 'p' },
+  'sync-port': { kind: 'string' },
+  'runtime-port': { kind: 'string' },
+  'sync-url': { kind: 'string' },
+  'runtime-url': { kind: 'string' },
+  'no-sync': { kind: 'boolean' },
+  'no-runtime': { kind: 'boolean' },
+  'no-editor': { kind: 'boolean' },
+  'no-monitors': { kind: 'boolean' },
+  monitor: { kind: 'list' },
+  'log-level': { kind: 'string' },
+  host: { kind: 'string' },
+  token: { kind: 'string' },
+  'log-dir': { kind: 'string' },
+  'state-dir': { kind: 'string' },
+} as const;
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
+
+export function mrmdManifest(argv: string[], cwd = process.cwd()): { manifest: Manifest; flags: ReturnType<typeof parseCliArgs> } {
+  const parsed = parseCliArgs(argv, mrmdFlags);
+  if (parsed.positionals.length) throw new UsageError(`mrmd takes no positional arguments (got ${parsed.positionals.join(' ')})`);
+  const docsDir = resolve(cwd, stringFlag(parsed, 'docs') ?? 'docs');
+  const syncUrl = stringFlag(parsed, 'sync-url');
+  const runtimeUrl = stringFlag(parsed, 'runtime-url');
+  const noSync = parsed.flags['no-sync'] === true || syncUrl !== undefined;
+  const manifest: Manifest = {
+    file: null,
+    root: cwd,
+    logDir: resolve(cwd, stringFlag(parsed, 'log-dir') ?? 'logs'),
+    services: [],
+    sync: noSync ? undefined : { enabled: true, host: '127.0.0.1', port: portFlag(parsed, 'sync-port', 4444), docsDir },
+    monitors: {
+      syncUrl,
+      // mrmd-orchestrator's --runtime-url names its Python runtime (seed 000's distributed mode).
+      runtimes: runtimeUrl ? { python: runtimeUrl } : {},
+      allowedRuntimeUrls: [],
+      documents: listFlag(parsed, 'monitor') ?? [],
+    },
+  };
+  return { manifest, flags: parsed };
+}
+
+export async function mrmdCommand(argv: string[]): Promise<number> {
+  const { manifest, flags } = mrmdManifest(argv);
+  const logLevel = stringFlag(flags, 'log-level')?.toLowerCase() ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  return runDaemon({
+    host: stringFlag(flags, 'host') ?? '127.0.0.1',
+    port: portFlag(flags, 'port', 8080),
+    token: stringFlag(flags, 'token'),
+    servePage: flags.flags['no-editor'] !== true,
+    orchestrator: {
+      manifestPath: resolve(manifest.root, 'mrmd'),
+      staticManifest: manifest,
+      stateDir: resolve(stringFlag(flags, 'state-dir') ?? defaultStateDir()),
+      cliArgv: builtinCliArgv(),
+      runtime: flags.flags['no-runtime'] === true ? 'off' : 'on',
+      runtimePort: portFlag(flags, 'runtime-port', 8000),
+      monitorsDisabled: flags.flags['no-monitors'] === true,
+      monitorLogLevel: logLevel as LogLevel,
+    },
+  });
+}
