@@ -8,7 +8,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { chromiumAvailable, launchChromium, screenshotDir } from './helpers/chromium';
-import { cliPath, startDaemon, type DaemonProcess } from './helpers/daemon-process';
+import { cliPath, repoRoot, startDaemon, type DaemonProcess } from './helpers/daemon-process';
 
 const run = promisify(execFile);
 
@@ -138,6 +138,18 @@ describe('the CLI without a daemon', () => {
       code: 2,
       stderr: expect.stringContaining('without --token'),
     });
+  });
+
+  it('checks a manifest: exit 0 when valid, else exit 1 with FILE:LINE:COL: FIELD: message lines', async () => {
+    const demo = join(repoRoot, 'resources', 'demo', 'services.toml');
+    expect(await run(process.execPath, [cliPath, 'check', demo])).toMatchObject({ stdout: '' });
+    const broken = join(repoRoot, 'test', 'fixtures', 'e2e', 'broken.toml');
+    const failure = await run(process.execPath, [cliPath, 'check', broken]).catch((error: { code: number; stdout: string }) => error);
+    expect(failure).toMatchObject({ code: 1 });
+    expect((failure as { stdout: string }).stdout.trim().split('\n')).toEqual([
+      `${broken}:3:11: services.api.restart: "sometimes" is not one of "always", "on-failure", "never"`,
+      `${broken}:4:17: services.api.dependencies[0]: no service named "db"`,
+    ]);
   });
 
   it('rejects an unknown command and an unknown option with usage (exit 2)', async () => {
