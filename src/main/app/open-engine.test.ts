@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceSnapshot } from '../../shared/model';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { startDaemonServer } from '../daemon/daemon-server';
-import { connectRemoteOrchestrator } from '../daemon/remote-orchestrator';
+import { attachToDaemon } from '../daemon/remote-orchestrator';
 import { acquireSupervisorLock, processStartTime, readSupervisorLock } from '../daemon/supervisor-lock';
 import { createOrchestrator, type Orchestrator } from '../engine/orchestrator';
 import { openEngine, SupervisedElsewhereError, type EngineHandle, type OpenedEngine } from './open-engine';
@@ -45,11 +45,7 @@ describe('openEngine and switchManifest', () => {
     manifestPath,
     stateDir,
     createLocal,
-    connectRemote: async ({ url, token, manifestPath: path }: { url: string; token: string; manifestPath: string }) => {
-      const remote = connectRemoteOrchestrator({ url, token, manifestPath: path, minBackoffMs: 20 });
-      await remote.ready();
-      return remote;
-    },
+    connectRemote: ({ url, token, manifestPath: path }: { url: string; token: string; manifestPath: string }) => attachToDaemon({ url, token, manifestPath: path, minBackoffMs: 20 }),
     attachWaitMs: 500,
   });
 

@@ -6,7 +6,7 @@ import { waitFor } from '../../../test/helpers/wait-for';
 import type { ContractHandlers } from '../engine/api/contract-dispatcher';
 import { EventHub } from '../engine/api/event-hub';
 import { startDaemonServer, type DaemonServer } from './daemon-server';
-import { connectRemoteOrchestrator, type RemoteOrchestrator } from './remote-orchestrator';
+import { attachToDaemon, connectRemoteOrchestrator, type RemoteOrchestrator } from './remote-orchestrator';
 
 const TOKEN = 'test-token';
 
@@ -133,6 +133,10 @@ describe('RemoteOrchestrator against a real daemon server', () => {
     const remote = await attach(server, 'wrong');
     await expect(remote.ready(400)).rejects.toThrow(/could not connect/);
     expect(remote.connected).toBe(false);
+    await expect(attachToDaemon({ url: server.url, token: 'wrong', manifestPath: '/srv/services.toml', minBackoffMs: 20 }, 300)).rejects.toThrow(/could not connect/);
+    const attached = await attachToDaemon({ url: server.url, token: TOKEN, manifestPath: '/srv/services.toml' });
+    expect(attached.connected).toBe(true);
+    await attached.close();
   });
 
   it('detaches on close: later calls are unavailable and the daemon keeps serving others', async () => {

@@ -134,7 +134,8 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
     held = [];
     seqPairs = [];
     const reply = await remoteCall('system.subscribe', {});
-    const events = held;
+    // The socket may have closed meanwhile (which drops what was held).
+    const events = held ?? [];
     held = null;
     if (!reply.ok) {
       log(`daemon: resync failed: ${reply.error.message}`);
@@ -267,4 +268,16 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
       setConnected(false);
     },
   };
+}
+
+/** Connects and waits for the first connection; on failure stops retrying and rethrows. */
+export async function attachToDaemon(options: RemoteOrchestratorOptions, timeoutMs = 5000): Promise<RemoteOrchestrator> {
+  const remote = connectRemoteOrchestrator(options);
+  try {
+    await remote.ready(timeoutMs);
+    return remote;
+  } catch (error) {
+    await remote.close();
+    throw error;
+  }
 }
