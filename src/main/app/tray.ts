@@ -40,8 +40,9 @@ export class ShowrunnerTray {
   constructor(private readonly options: ShowrunnerTrayOptions) {
     this.tray = new Tray(this.icon());
     this.tray.setToolTip('Showrunner');
-    // Windows and macOS report clicks on the icon itself; AppIndicator only opens the menu.
-    this.tray.on('click', () => options.onShowPanel());
+    // On Windows a left click means "show me"; macOS opens the menu on click, and
+    // AppIndicator reports no clicks at all.
+    if (process.platform === 'win32') this.tray.on('click', () => options.onShowPanel());
     this.rebuild = trailingThrottle(() => void this.refresh(), options.rebuildIntervalMs ?? 500);
     nativeTheme.on('updated', this.onThemeUpdated);
     void this.readLoginItem();

@@ -181,10 +181,12 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
       everConnected = true;
       setConnected(true);
       log(`daemon: connected to ${url}`);
-      void resync().then(() => {
-        if (again) hub.publish('notice', { id: 'daemon-connection', level: 'info', message: `Reconnected to the daemon at ${url}`, at: Date.now() });
-        connectedOnce();
-      });
+      resync()
+        .then(() => {
+          if (again) hub.publish('notice', { id: 'daemon-connection', level: 'info', message: `Reconnected to the daemon at ${url}`, at: Date.now() });
+          connectedOnce();
+        })
+        .catch((error: unknown) => log(`daemon: resync failed: ${String(error)}`));
     });
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return;
