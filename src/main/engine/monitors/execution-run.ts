@@ -60,6 +60,8 @@ export class ExecutionRun {
   /** The terminal fields this run wrote (or tried to): the peer re-asserts them if a concurrent write undoes them. */
   finalPatch: Partial<ExecutionEntry> | null = null;
   private sentInput: string | null = null;
+  /** The runtime accepted the request (an event arrived); before that a cancel just drops it. */
+  private streaming = false;
 
   constructor(
     private readonly context: RunContext,
@@ -99,7 +101,7 @@ export class ExecutionRun {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    if (this.started && this.runtimeUrl !== null && this.outcome === null) {
+    if (this.streaming && this.runtimeUrl !== null && this.outcome === null) {
       this.context.log('info', `${this.id}: cancelled, interrupting ${this.runtimeUrl}`);
       this.context.runner.interrupt(this.runtimeUrl, this.id).catch((error: unknown) => {
         this.context.log('warn', `${this.id}: interrupt failed: ${describe(error)}`);
@@ -154,6 +156,7 @@ export class ExecutionRun {
       try {
         this.touch();
         for await (const event of this.context.runner.run(request, this.abort.signal)) {
+          this.streaming = true;
           this.touch();
           this.handle(event);
         }

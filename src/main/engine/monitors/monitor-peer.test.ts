@@ -220,6 +220,27 @@ describe('MonitorPeer', () => {
     expect(ed.output(id)).toBe('finally\n');
   });
 
+  it('drops a cell cancelled while it waits on a busy runtime, without running it', async () => {
+    const runner = new SpawnRunner({ refuseWhenBusy: true });
+    const peer = monitor(runner, { runtimes: { bash: RUNTIME } });
+    await peer.whenSynced();
+    const release = runner.occupy(RUNTIME, 'notebook');
+    cleanups.push(release);
+    const ed = await editor();
+    ed.addCell('bash', 'echo never');
+    const id = ed.request('echo never', 'bash');
+    await waitFor(statusOf(ed, id), (s) => s === 'running', { what: 'waiting on 409' });
+    ed.cancel(id);
+    await waitFor(() => peer.snapshot().counts.cancelled ?? 0, (n) => n === 1);
+    release();
+    // Runs of one session are serialized: once the next cell is done, the cancelled one is over.
+    ed.addCell('bash', 'echo next');
+    const next = ed.request('echo next', 'bash');
+    await waitFor(statusOf(ed, next), (s) => s === 'completed', { what: 'next cell' });
+    expect([...runner.runs.keys()]).toEqual([next]);
+    expect(runner.interrupted).toEqual([]);
+  });
+
   it('resumes an entry it claimed before a restart and fails one it was running', async () => {
     const runner = new RecordingRunner();
     const first = monitor(runner, { timing: { headlessBlockMs: 60_000 } });
