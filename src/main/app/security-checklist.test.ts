@@ -7,6 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rendererCsp } from '../../shared/csp';
+import { parseCliArgs } from '../cli/parse-cli-args';
+import { serveFlags } from '../cli/serve-command';
+import { parseLaunchFlags } from './launch-flags';
 import { mainWindowWebPreferences } from './main-window-preferences';
 import { checkSender, isAppUrl } from './sender-policy';
 
@@ -106,6 +109,16 @@ describe('the systemd user unit', () => {
     expect(unit).toMatch(/^ExecStart=\S+ --headless --ozone-platform=headless .*--config /m);
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
     expect(unit).toMatch(/^WantedBy=default\.target$/m);
+  });
+
+  it('has an ExecStart the app reads as `serve` with arguments serve accepts', () => {
+    const argv = unit.match(/^ExecStart=(.*)$/m)![1].split(/\s+/).slice(1);
+    const launch = parseLaunchFlags(argv);
+    expect(launch.headless).toBe(true);
+    expect(launch.cliArgv?.[0]).toBe('serve');
+    const parsed = parseCliArgs(launch.cliArgv!.slice(1), serveFlags);
+    expect(parsed.flags.config).toBe('%h/showrunner/services.toml');
+    expect(parsed.positionals).toEqual([]);
   });
 });
 

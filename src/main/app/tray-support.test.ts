@@ -22,7 +22,8 @@ describe('detectTraySupport', () => {
 
   it('finds a tray on GNOME Flashback and on other desktops', () => {
     expect(linux('GNOME-Flashback:GNOME').hasTray).toBe(true);
-    for (const desktop of ['KDE', 'XFCE', 'X-Cinnamon', 'MATE', 'LXQt', 'Budgie']) expect(linux(desktop).hasTray).toBe(true);
+    for (const desktop of ['KDE', 'XFCE', 'X-Cinnamon', 'MATE', 'LXQt', 'Budgie:GNOME', 'Unity:Unity7:ubuntu']) expect(linux(desktop).hasTray, desktop).toBe(true);
+    expect(linux('pop:GNOME').hasTray).toBe(false);
   });
 
   it('finds none in a bare kiosk session without a desktop environment', () => {

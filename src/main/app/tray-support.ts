@@ -6,7 +6,7 @@
 // The rule (documented in docs/desktop.md):
 //   1. SHOWRUNNER_TRAY=on|off (or the `override` setting) wins.
 //   2. Windows and macOS always have one (notification area, menu bar).
-//   3. Linux: XDG_CURRENT_DESKTOP is a colon list ("ubuntu:GNOME"). A GNOME-family session has
+//   3. Linux: XDG_CURRENT_DESKTOP is a colon list ("ubuntu:GNOME"). A GNOME Shell session has
 //      a tray only when a known AppIndicator extension is installed, per user or system wide.
 //      Installed is taken as enabled: reading GNOME's enabled list needs gsettings, and Ubuntu
 //      and Fedora enable the system-wide packages they ship.
@@ -23,6 +23,8 @@ export const APPINDICATOR_EXTENSIONS = [
   'TopIcons@phocean.net',
   'trayIconsReloaded@selfmade.pl',
 ];
+
+const GNOME_SHELL_SESSIONS = new Set(['gnome', 'gnome-classic', 'ubuntu', 'pop', 'zorin', 'endless']);
 
 export interface TraySupport {
   hasTray: boolean;
@@ -44,8 +46,10 @@ export function detectTraySupport({ platform, env, installedExtensions, override
   if (platform === 'darwin') return { hasTray: true, reason: 'macOS menu bar' };
   const desktops = (env.XDG_CURRENT_DESKTOP ?? '').split(':').map((name) => name.trim().toLowerCase()).filter(Boolean);
   if (desktops.length === 0) return { hasTray: false, reason: 'no desktop environment (XDG_CURRENT_DESKTOP is empty)' };
-  if (desktops.some((name) => name === 'gnome' || name === 'gnome-classic' || name === 'gnome-flashback')) {
-    if (desktops.includes('gnome-flashback')) return { hasTray: true, reason: 'GNOME Flashback has a notification area' };
+  if (desktops.includes('gnome-flashback')) return { hasTray: true, reason: 'GNOME Flashback has a notification area' };
+  // The first entry names the shell: "ubuntu:GNOME" and "pop:GNOME" are GNOME Shell, while
+  // "Budgie:GNOME" is Budgie (which has a tray) on GNOME libraries.
+  if (GNOME_SHELL_SESSIONS.has(desktops[0])) {
     const found = APPINDICATOR_EXTENSIONS.find((id) => installedExtensions.includes(id));
     return found ? { hasTray: true, reason: `GNOME with ${found}` } : { hasTray: false, reason: 'GNOME without an AppIndicator extension' };
   }
