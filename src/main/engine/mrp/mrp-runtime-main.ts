@@ -3,20 +3,20 @@
 // `<url>/node/mrp/v1`) once listening, logs requests on stdout, and on SIGTERM or SIGINT
 // kills every running cell and session before exiting.
 import path from 'node:path';
-import { FlagError, parseFlags, parsePort } from '../sync/parse-flags';
+import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startMrpRuntime, type MrpRuntime, type MrpRuntimeOptions } from './mrp-runtime';
 
-const FLAGS = {
-  host: 'string',
-  port: 'string',
-  token: 'string',
-  'allow-origin': 'list',
-  cwd: 'string',
-  'node-path': 'string',
-  'bash-path': 'string',
-  'interrupt-grace-ms': 'string',
-  help: 'boolean',
-} as const;
+const FLAGS: Record<string, FlagSpec> = {
+  host: { kind: 'string' },
+  port: { kind: 'string' },
+  token: { kind: 'string' },
+  'allow-origin': { kind: 'list' },
+  cwd: { kind: 'string' },
+  'node-path': { kind: 'string' },
+  'bash-path': { kind: 'string' },
+  'interrupt-grace-ms': { kind: 'string' },
+  help: { kind: 'boolean' },
+};
 
 const USAGE = `usage: mrp-runtime [--host 127.0.0.1] [--port 8000] [--token T] [--allow-origin URL]...
                    [--cwd DIR] [--node-path node] [--bash-path bash] [--interrupt-grace-ms 2000]
@@ -25,21 +25,22 @@ A token may also come from the SHOWRUNNER_MRP_TOKEN environment variable.`;
 export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
   let options: MrpRuntimeOptions;
   try {
-    const flags = parseFlags(argv, FLAGS);
-    if (flags.help) {
+    const parsed = parseCliArgs(argv, FLAGS);
+    if (parsed.positionals.length) throw new FlagError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+    if (parsed.flags.help) {
       process.stdout.write(`${USAGE}\n`);
       return;
     }
-    const grace = flags['interrupt-grace-ms'] === undefined ? undefined : Number(flags['interrupt-grace-ms']);
+    const grace = stringFlag(parsed, 'interrupt-grace-ms') === undefined ? undefined : Number(stringFlag(parsed, 'interrupt-grace-ms'));
     if (grace !== undefined && !(grace >= 0)) throw new FlagError('--interrupt-grace-ms must be a number of milliseconds');
     options = {
-      host: flags.host ?? '127.0.0.1',
-      port: parsePort(flags.port, 8000),
-      token: flags.token ?? (process.env.SHOWRUNNER_MRP_TOKEN || undefined),
-      allowedOrigins: flags['allow-origin'] ?? [],
-      cwd: path.resolve(flags.cwd ?? '.'),
-      nodePath: flags['node-path'],
-      bashPath: flags['bash-path'],
+      host: stringFlag(parsed, 'host') ?? '127.0.0.1',
+      port: portFlag(parsed, 'port', 8000),
+      token: stringFlag(parsed, 'token') ?? (process.env.SHOWRUNNER_MRP_TOKEN || undefined),
+      allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
+      cwd: path.resolve(stringFlag(parsed, 'cwd') ?? '.'),
+      nodePath: stringFlag(parsed, 'node-path'),
+      bashPath: stringFlag(parsed, 'bash-path'),
       interruptGraceMs: grace,
       log: (line) => process.stdout.write(`${line}\n`),
     };

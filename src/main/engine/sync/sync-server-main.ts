@@ -2,18 +2,18 @@
 // `mrmd-sync`). Prints `ready <url>` once listening, logs connections on stdout, and closes
 // cleanly (documents written) on SIGTERM or SIGINT.
 import path from 'node:path';
-import { FlagError, parseFlags, parsePort } from './parse-flags';
+import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startSyncServer } from './sync-server';
 
-const FLAGS = {
-  host: 'string',
-  port: 'string',
-  docs: 'string',
-  token: 'string',
-  'allow-origin': 'list',
-  'save-debounce-ms': 'string',
-  help: 'boolean',
-} as const;
+const FLAGS: Record<string, FlagSpec> = {
+  host: { kind: 'string' },
+  port: { kind: 'string' },
+  docs: { kind: 'string' },
+  token: { kind: 'string' },
+  'allow-origin': { kind: 'list' },
+  'save-debounce-ms': { kind: 'string' },
+  help: { kind: 'boolean' },
+};
 
 const USAGE = `usage: sync-server [--host 127.0.0.1] [--port 4444] [--docs ./docs] [--token T]
                    [--allow-origin URL]... [--save-debounce-ms 500]
@@ -22,19 +22,20 @@ A token may also come from the SHOWRUNNER_SYNC_TOKEN environment variable.`;
 export async function runSyncServerMain(argv: string[]): Promise<void> {
   let options: Parameters<typeof startSyncServer>[0];
   try {
-    const flags = parseFlags(argv, FLAGS);
-    if (flags.help) {
+    const parsed = parseCliArgs(argv, FLAGS);
+    if (parsed.positionals.length) throw new FlagError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
+    if (parsed.flags.help) {
       process.stdout.write(`${USAGE}\n`);
       return;
     }
-    const debounce = flags['save-debounce-ms'] === undefined ? undefined : Number(flags['save-debounce-ms']);
+    const debounce = stringFlag(parsed, 'save-debounce-ms') === undefined ? undefined : Number(stringFlag(parsed, 'save-debounce-ms'));
     if (debounce !== undefined && !(debounce >= 0)) throw new FlagError('--save-debounce-ms must be a number of milliseconds');
     options = {
-      host: flags.host ?? '127.0.0.1',
-      port: parsePort(flags.port, 4444),
-      docsDir: path.resolve(flags.docs ?? 'docs'),
-      token: flags.token ?? (process.env.SHOWRUNNER_SYNC_TOKEN || undefined),
-      allowedOrigins: flags['allow-origin'] ?? [],
+      host: stringFlag(parsed, 'host') ?? '127.0.0.1',
+      port: portFlag(parsed, 'port', 4444),
+      docsDir: path.resolve(stringFlag(parsed, 'docs') ?? 'docs'),
+      token: stringFlag(parsed, 'token') ?? (process.env.SHOWRUNNER_SYNC_TOKEN || undefined),
+      allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
       saveDebounceMs: debounce,
       log: (line) => process.stdout.write(`${line}\n`),
     };
