@@ -152,7 +152,7 @@ export class ExecutionRun {
     this.context.onStarted?.();
     this.context.log('info', `${this.id}: running on ${request.runtimeUrl} (session ${request.session})`);
     let retryMs = timing.busyRetryMs;
-    for (;;) {
+    while (!this.abort.signal.aborted) {
       try {
         this.touch();
         for await (const event of this.context.runner.run(request, this.abort.signal)) {
