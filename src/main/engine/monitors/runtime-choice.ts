@@ -43,3 +43,18 @@ export function chooseRuntime(entry: { runtimeUrl?: unknown; language?: unknown 
   const refused = requested !== null ? `runtime ${requested} is not on the allow-list, and ` : '';
   return { ok: false, message: `${refused}no runtime is configured for language "${language || '(none)'}" (configured: ${known})` };
 }
+
+/**
+ * The table for a manifest's `[monitors]` (ARCHITECTURE.md §8) plus the built-in runtime:
+ * configured languages win, the built-in one serves `bash` and `node` otherwise, and every
+ * configured and built-in URL is allowed.
+ */
+export function runtimeTableFor(
+  spec: { runtimes: Record<string, string>; allowedRuntimeUrls: string[] } | undefined,
+  builtin?: { bash: string; node: string },
+): RuntimeTable {
+  const runtimes: Record<string, string> = builtin ? { bash: builtin.bash, node: builtin.node } : {};
+  for (const [language, url] of Object.entries(spec?.runtimes ?? {})) runtimes[languageKey(language)] = url;
+  const allowed = [...(spec?.allowedRuntimeUrls ?? []), ...(builtin ? [builtin.bash, builtin.node] : [])];
+  return { runtimes, allowed };
+}
