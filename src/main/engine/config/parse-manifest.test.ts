@@ -138,6 +138,15 @@ describe('parseManifest problems', () => {
     ]);
   });
 
+  it('reserves the built-in parts\' names only when the manifest turns them on', () => {
+    const text = '[services.mrmd-sync]\ncommand = "a"\n[services.mrmd-runtime]\ncommand = "b"\n[sync]\n[monitors]\n';
+    expect(lines(text)).toEqual([
+      '1:1: services.mrmd-sync: the name "mrmd-sync" is taken by the built-in sync server of [sync]',
+      '3:1: services.mrmd-runtime: the name "mrmd-runtime" is taken by the built-in runtime of [monitors]',
+    ]);
+    expect(lines('[services.mrmd-sync]\ncommand = "a"\n[services.mrmd-runtime]\ncommand = "b"\n')).toEqual([]);
+  });
+
   it('reports every problem of a file at once, in file order', () => {
     const text = [
       '[defaults]',

@@ -36,6 +36,7 @@ export const DEFAULTS_KEYS = [
 /** Names Showrunner uses itself: `logs/orchestrator/` is the supervisor's own log. */
 const RESERVED_NAMES = ['orchestrator'];
 const SYNC_SERVICE_NAME = 'mrmd-sync';
+const RUNTIME_SERVICE_NAME = 'mrmd-runtime';
 
 export function parseManifest(text: string, file: string, options: ManifestLoadOptions = {}): LoadResult {
   try {
@@ -77,7 +78,7 @@ function parse(rawText: string, file: string, options: ManifestLoadOptions): Loa
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
   const monitors = monitorsTable ? readMonitors(reader, monitorsTable) : undefined;
-  checkNames(reader, drafts, sync?.enabled === true);
+  checkNames(reader, drafts, { sync: sync?.enabled === true, runtime: monitors !== undefined });
 
   const specs = drafts.map((draft) => draft.spec);
   const services = selectServices(reader, specs, options.services);
@@ -128,13 +129,15 @@ function serviceHeaderName(line: string): string | undefined {
  * Names that differ only in case are one folder under `logs/` on case-insensitive disks, and
  * one name to an operator typing `showrunner restart`.
  */
-function checkNames(reader: FieldReader, drafts: readonly ServiceDraft[], syncEnabled: boolean): void {
+function checkNames(reader: FieldReader, drafts: readonly ServiceDraft[], builtins: { sync: boolean; runtime: boolean }): void {
   const seen = new Map<string, ServiceDraft>();
   for (const draft of drafts) {
     const name = draft.spec.name;
-    const reserved = RESERVED_NAMES.includes(name) || (syncEnabled && name === SYNC_SERVICE_NAME);
+    const reserved =
+      RESERVED_NAMES.includes(name) || (builtins.sync && name === SYNC_SERVICE_NAME) || (builtins.runtime && name === RUNTIME_SERVICE_NAME);
     if (reserved) {
-      const owner = name === SYNC_SERVICE_NAME ? 'the built-in sync server of [sync]' : 'Showrunner itself';
+      const owner =
+        name === SYNC_SERVICE_NAME ? 'the built-in sync server of [sync]' : name === RUNTIME_SERVICE_NAME ? 'the built-in runtime of [monitors]' : 'Showrunner itself';
       reader.report(draft.pos, draft.field, `the name "${name}" is taken by ${owner}`);
     }
     const earlier = seen.get(name.toLowerCase());
