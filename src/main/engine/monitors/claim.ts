@@ -103,12 +103,6 @@ export function claimEntry(doc: Y.Doc, id: string, me: string, now = Date.now(),
   return written !== null;
 }
 
-/** The entry is ours and in a state where we are still responsible for it. */
-export function isStillOurs(doc: Y.Doc, id: string, me: string): boolean {
-  const entry = readEntry(doc, id);
-  return isOwnedBy(entry, me) && (entry?.status === STATUS.claimed || entry?.status === STATUS.ready || entry?.status === STATUS.running);
-}
-
 /** Step 4: the converged entry is `ready` and names us. */
 export function isReadyForUs(entry: ExecutionEntry | null, me: string): boolean {
   return entry !== null && entry.status === STATUS.ready && isOwnedBy(entry, me);
