@@ -53,6 +53,8 @@ export async function startDesktopShell(options: DesktopShellOptions): Promise<v
         else window?.minimize();
       });
       window.on('closed', () => (window = null));
+      // createMainWindow shows it once the page is ready, without a blank flash.
+      return;
     }
     if (window.isMinimized()) window.restore();
     window.show();
