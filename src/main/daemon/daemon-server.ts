@@ -2,13 +2,13 @@
 // contract over WebSocket, all behind one token (ARCHITECTURE.md §8). Loopback by default;
 // a browser page from another origin can neither read the API nor open the socket.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientSession, EventHub } from '../engine/api/event-hub';
 import { handleRestRequest, type ContractCaller } from '../engine/api/rest-routes';
 import { ClientMessage, CONTRACT_WS_PATH, type ServerMessage } from '../../shared/wire';
 import { serveStaticFile } from './static-files';
 import { isLoopbackHost, tokenCookie, tokenFromRequest, tokensMatch } from './token-auth';
+import { listen } from '../engine/net/listen';
 
 export interface DaemonServerOptions {
   hub: EventHub;
@@ -144,14 +144,7 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     return origin === `http://${request.headers.host}` || extraOrigins.has(origin);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const bound = (server.address() as AddressInfo).port;
+  const bound = await listen(server, port, host);
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const ownNames = isLoopbackHost(host) ? [shownHost, 'localhost', '127.0.0.1', '[::1]'] : [shownHost];
   hosts = new Set(ownNames.map((name) => `${name}:${bound}`.toLowerCase()));

@@ -5,7 +5,6 @@
 // `session`. The same gate as the sync server: loopback by default, Origin allow-list, a token
 // beyond loopback (../sync/request-guard.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { RequestGuard } from '../sync/request-guard';
@@ -15,6 +14,7 @@ import { Execution } from './execution';
 import { DEFAULT_SESSION, MrpLanguage } from './mrp-language';
 import { NodeKernel } from './node-kernel';
 import { SseResponse } from './sse-response';
+import { listen } from '../net/listen';
 
 export interface MrpRuntimeOptions {
   host?: string;
@@ -212,14 +212,7 @@ export async function startMrpRuntime({
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const boundPort = (server.address() as AddressInfo).port;
+  const boundPort = await listen(server, port, host);
   const url = `http://${connectHost(host)}:${boundPort}`;
   log(`mrp runtime listening on ${url} (bash ${url}/mrp/v1, node ${url}/node/mrp/v1)`);
 

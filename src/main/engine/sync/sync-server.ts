@@ -3,7 +3,6 @@
 // lives in `<docsDir>/<name>.md`. Safe by default: loopback bind, Origin allow-list, and a
 // token required beyond loopback (request-guard.ts). Dead sockets are found with ping/pong.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { connectHost } from './connect-host';
@@ -11,6 +10,7 @@ import { docFilePath } from './doc-file-path';
 import { ensureDocsDir, MarkdownPersistence, snapshotFileFor } from './markdown-persistence';
 import { RequestGuard } from './request-guard';
 import { SharedDoc } from './shared-doc';
+import { listen } from '../net/listen';
 
 export interface SyncServerOptions {
   host?: string;
@@ -172,14 +172,7 @@ export async function startSyncServer({
     }
   }, pingIntervalMs);
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const boundPort = (server.address() as AddressInfo).port;
+  const boundPort = await listen(server, port, host);
   const url = `ws://${connectHost(host)}:${boundPort}`;
   log(`sync server listening on ${url} (docs ${docsDir})`);
 
