@@ -27,8 +27,12 @@ describe('summarizeServices', () => {
     expect(summary).toMatchObject({ status: 'idle', active: 0, headline: '0 of 2 services running' });
   });
 
-  it('counts a crash exit as needing attention', () => {
+  it('counts a crash exit as needing attention, but not a stop the operator asked for', () => {
     expect(summarizeServices([serviceSnapshot('a', exited(3))]).status).toBe('attention');
+    const killed = { kind: 'exited' as const, code: null, signal: 'SIGTERM', at: 5 };
+    expect(summarizeServices([serviceSnapshot('a', killed)]).status).toBe('attention');
+    const stopped = serviceSnapshot('a', killed, { transitions: [{ at: 5, from: 'stopping', to: 'exited', reason: 'stopped by operator (stop all)' }] });
+    expect(summarizeServices([stopped])).toMatchObject({ status: 'idle', failing: [] });
   });
 });
 

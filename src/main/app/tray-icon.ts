@@ -31,6 +31,7 @@ export function summarizeServices(services: readonly ServiceSnapshot[]): Service
     const kind = service.state.kind;
     if (kind === 'running') running++;
     if (kind !== 'disabled' && kind !== 'exited' && kind !== 'failed' && kind !== 'completed') active++;
+    if (stoppedByOperator(service)) continue;
     if (tone === 'bad' || (kind === 'running' && service.health === 'unhealthy') || kind === 'backoff') failing.push(service.displayName || service.name);
   }
   const status: OverallStatus = failing.length > 0 ? 'attention' : active > 0 ? 'ok' : 'idle';
@@ -41,6 +42,16 @@ export function summarizeServices(services: readonly ServiceSnapshot[]): Service
   else if (running === services.length) headline = services.length === 1 ? 'The service is running' : `All ${services.length} services running`;
   else headline = `${running} of ${services.length} services running`;
   return { status, total: services.length, running, active, failing, headline };
+}
+
+/**
+ * Stopped on purpose: a stop reports "exited, killed by SIGTERM", which describeState rightly
+ * calls bad for a crash, but Stop all must not turn the tray red. The supervisor says who asked
+ * in the transition's reason ("stopped by operator", "killed by operator (…)").
+ */
+export function stoppedByOperator(service: ServiceSnapshot): boolean {
+  const last = service.transitions.at(-1);
+  return service.state.kind === 'exited' && last?.to === 'exited' && /\bby operator\b/.test(last.reason);
 }
 
 export function trayTooltip(summary: ServiceSummary, { quittingCount = null }: { quittingCount?: number | null } = {}): string {

@@ -1,5 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../../test/helpers/wait-for';
+import { createOrchestrator } from '../engine/orchestrator';
 import { blocked, exited, failed, running, serviceSnapshot } from '../../../test/fixtures/service-snapshots';
+import { summarizeServices } from './tray-icon';
 import { buildTrayMenu, escapeMnemonic, trayActionCall, type TrayMenuItem } from './tray-menu-model';
 
 const byId = (items: TrayMenuItem[], id: string) => items.find((item) => item.id === id);
@@ -87,5 +93,48 @@ describe('trayActionCall', () => {
     expect(trayActionCall({ kind: 'stop-all' })).toEqual({ method: 'services.stopAll', args: {} });
     for (const kind of ['show-panel', 'quit'] as const) expect(trayActionCall({ kind })).toBeNull();
     expect(trayActionCall({ kind: 'set-start-at-login', enabled: true })).toBeNull();
+  });
+});
+
+describe('the tray menu from a real engine', () => {
+  it('shows what the orchestrator reports, and its actions act on it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tray-menu-'));
+    const file = join(dir, 'services.toml');
+    await writeFile(
+      file,
+      [
+        '[services.ticker]',
+        'display_name = "Ticker"',
+        `command = ${JSON.stringify('node -e "setInterval(() => {}, 1000)"')}`,
+        '[services.oneshot]',
+        'command = "exit 3"',
+        'restart = "never"',
+      ].join('\n'),
+    );
+    const engine = await createOrchestrator({ manifestPath: file, stateDir: join(dir, 'state'), usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0, watchManifest: false, cliArgv: [] });
+    try {
+      const list = async () => {
+        const reply = await engine.call('services.list', {});
+        return reply.ok ? reply.value : [];
+      };
+      const services = await waitFor(list, (all) => all.find((each) => each.name === 'ticker')?.state.kind === 'running' && all.find((each) => each.name === 'oneshot')?.state.kind === 'exited', {
+        what: 'ticker running and oneshot exited',
+        timeoutMs: 10_000,
+      });
+      const menu = buildTrayMenu(services, { startAtLogin: null });
+      expect(byId(menu, 'service:ticker')).toMatchObject({ label: 'Ticker: Running', tone: 'ok' });
+      expect(byId(menu, 'service:oneshot')).toMatchObject({ label: 'oneshot: Exited', tone: 'bad' });
+      expect(menu[0]).toMatchObject({ label: 'oneshot needs attention' });
+
+      const stop = trayActionCall({ kind: 'stop', name: 'ticker' })!;
+      expect((await engine.call(stop.method, stop.args as never)).ok).toBe(true);
+      const after = await waitFor(list, (all) => all.find((each) => each.name === 'ticker')?.state.kind !== 'running', { what: 'ticker stopped', timeoutMs: 10_000 });
+      expect((byId(buildTrayMenu(after, { startAtLogin: null }), 'service:ticker') as { items: { label: string }[] }).items.map((item) => item.label)).toContain('Start');
+      // Stopped by hand is not a problem; only the crashed one-shot is.
+      expect(summarizeServices(after).failing).toEqual(['oneshot']);
+    } finally {
+      await engine.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

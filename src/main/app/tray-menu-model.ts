@@ -5,7 +5,7 @@
 import type { MethodArgs, MethodName } from '../../shared/contract';
 import { describeState, type StateTone } from '../../shared/describe-state';
 import type { ServiceSnapshot } from '../../shared/model';
-import { summarizeServices } from './tray-icon';
+import { stoppedByOperator, summarizeServices } from './tray-icon';
 
 export type TrayAction =
   | { kind: 'restart'; name: string }
@@ -70,7 +70,7 @@ export function buildTrayMenu(services: readonly ServiceSnapshot[], flags: TrayM
       type: 'submenu',
       id: `service:${service.name}`,
       label: `${escapeMnemonic(service.displayName || service.name)}: ${described.label}${health}`,
-      tone: service.state.kind === 'running' && service.health === 'unhealthy' ? 'bad' : described.tone,
+      tone: stoppedByOperator(service) ? 'idle' : service.state.kind === 'running' && service.health === 'unhealthy' ? 'bad' : described.tone,
       items: sub,
     });
   }
