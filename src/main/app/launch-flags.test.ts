@@ -24,6 +24,8 @@ describe('parseLaunchFlags', () => {
     expect(parseLaunchFlags(['restart', 'api']).cliArgv).toEqual(['restart', 'api']);
     expect(parseLaunchFlags(['check', '/srv/services.toml']).cliArgv).toEqual(['check', '/srv/services.toml']);
     expect(parseLaunchFlags(['/home/op/show.toml']).cliArgv).toBeNull();
+    // The built-in parts, so a packaged app could run them with its own binary.
+    expect(parseLaunchFlags(['--ozone-platform=headless', 'sync-server', '--port', '4444']).cliArgv).toEqual(['sync-server', '--port', '4444']);
     expect(headlessServeArgs(['serve', '--port', '0'])).toEqual(['--port', '0']);
   });
 });

@@ -10,7 +10,7 @@
 // the CLI sees: it rejects unknown flags.
 import { serveFlags } from '../cli/serve-command';
 
-export const CLI_COMMANDS = ['serve', 'status', 'start', 'stop', 'restart', 'kill', 'check', 'mrmd', 'monitor', 'help'] as const;
+export const CLI_COMMANDS = ['serve', 'status', 'start', 'stop', 'restart', 'kill', 'check', 'mrmd', 'monitor', 'sync-server', 'mrp-runtime', 'help'] as const;
 
 export interface LaunchFlags {
   hidden: boolean;
