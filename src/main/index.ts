@@ -1,21 +1,39 @@
 // Electron entry: the desktop shell around the same engine the daemon runs. Only this file and
-// src/main/app/ import electron.
-import { app, BrowserWindow } from 'electron';
+// src/main/app/ import electron. The same binary is also `showrunner` for the CLI: a command
+// word (`serve`, `status`, …) or `--headless` runs windowless instead (packaged builds turn
+// the RunAsNode fuse off, so this is how the installed app runs the daemon and built-ins).
+import { app, dialog } from 'electron';
 import { join, resolve } from 'node:path';
-import { createOrchestrator, type Orchestrator } from './engine/orchestrator';
+import { createOrchestrator } from './engine/orchestrator';
 import { defaultStateDir } from './engine/state-dir';
 import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protocol';
+import { parseDesktopArgs } from './app/desktop-args';
+import { startDesktopShell } from './app/desktop-shell';
+import { runWindowless } from './app/headless-mode';
 import { bindContractToIpc } from './app/ipc';
+import { parseLaunchFlags } from './app/launch-flags';
 import { createMainWindow } from './app/main-window';
+import { openEngine } from './app/open-engine';
 import { denyAllPermissions, hardenWebContents } from './app/security';
 import { builtinCliArgv } from './cli-argv';
+import { runCli } from './cli/run-cli';
+import { attachToDaemon } from './daemon/remote-orchestrator';
 import { demoManifestPath, rendererDir, resourcesDir } from './resource-paths';
-import { parseDesktopArgs } from './app/desktop-args';
 
 const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const argv = process.argv.slice(app.isPackaged ? 1 : 2);
+const launch = parseLaunchFlags(argv);
 
-if (!app.requestSingleInstanceLock()) {
+process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
+process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
+
+if (launch.cliArgv) {
+  // Windowless: no single-instance lock, so the desktop app can still start and attach to
+  // a daemon run this way. Servers keep running until their own signal handling exits.
+  const cliArgv = launch.cliArgv;
+  runWindowless(() => runCli(cliArgv).then((code) => (code === 'running' ? new Promise<number>(() => {}) : code)), log);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerAppScheme();
@@ -24,44 +42,42 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 async function main(): Promise<void> {
-  const args = parseDesktopArgs(process.argv.slice(app.isPackaged ? 1 : 2));
+  const args = parseDesktopArgs(argv);
   await app.whenReady();
   denyAllPermissions();
   serveRendererOverAppScheme(rendererDir());
-
-  const orchestrator: Orchestrator = await createOrchestrator({
-    manifestPath: args.config ? resolve(args.config) : demoManifestPath(),
-    services: args.services,
-    testing: args.testing,
-    stateDir: join(defaultStateDir(), 'desktop'),
-    cliArgv: builtinCliArgv(),
-    log,
-  });
-  const unbind = bindContractToIpc(orchestrator.hub, devServerUrl, log);
-  let window: BrowserWindow | null = createMainWindow(devServerUrl, join(resourcesDir(), 'icon.png'));
-  window.on('closed', () => (window = null));
-
-  app.on('second-instance', () => {
-    if (!window) window = createMainWindow(devServerUrl);
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(devServerUrl);
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
-
-  // Quitting stops every service first, so nothing is orphaned.
-  let quitting = false;
-  app.on('before-quit', (event) => {
-    if (quitting) return;
-    event.preventDefault();
-    quitting = true;
-    void orchestrator.close().finally(() => {
-      unbind();
-      app.exit(0);
+  const stateDir = defaultStateDir();
+  const open = (manifestPath: string) =>
+    openEngine({
+      manifestPath,
+      stateDir,
+      createLocal: (path) =>
+        createOrchestrator({
+          manifestPath: path,
+          services: args.services,
+          testing: args.testing,
+          stateDir: join(stateDir, 'desktop'),
+          cliArgv: builtinCliArgv(),
+          log,
+        }),
+      connectRemote: ({ url, token, manifestPath: path }) => attachToDaemon({ url, token, manifestPath: path, log }),
     });
+  let initial;
+  try {
+    initial = await open(args.config ? resolve(args.config) : demoManifestPath());
+  } catch (error) {
+    dialog.showErrorBox('Showrunner cannot start', error instanceof Error ? error.message : String(error));
+    app.exit(1);
+    return;
+  }
+  await startDesktopShell({
+    initial,
+    open,
+    bindIpc: (opened) => bindContractToIpc(opened.engine.hub, devServerUrl, log),
+    createWindow: () => createMainWindow(devServerUrl, join(resourcesDir(), 'icon.png')),
+    startHidden: launch.hidden,
+    resourcesDir: resourcesDir(),
+    demoManifestPath: demoManifestPath(),
+    log,
   });
 }

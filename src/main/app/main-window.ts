@@ -2,6 +2,7 @@
 import { BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { mainOutDir } from '../resource-paths';
+import { mainWindowWebPreferences } from './main-window-preferences';
 import { APP_ORIGIN } from './sender-policy';
 
 export function createMainWindow(devServerUrl: string | null, iconPath?: string): BrowserWindow {
@@ -14,15 +15,7 @@ export function createMainWindow(devServerUrl: string | null, iconPath?: string)
     title: 'Showrunner',
     icon: iconPath,
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: join(mainOutDir(), '..', 'preload', 'index.cjs'),
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: mainWindowWebPreferences(join(mainOutDir(), '..', 'preload', 'index.cjs')),
   });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);

@@ -4,6 +4,7 @@ import { renderPrometheusMetrics } from '../engine/api/prometheus-metrics';
 import { createOrchestrator, type OrchestratorOptions } from '../engine/orchestrator';
 import { startDaemonServer, type DaemonServer } from '../daemon/daemon-server';
 import { removeDiscoveryFile, writeDiscoveryFile } from '../daemon/discovery-file';
+import { acquireSupervisorLock } from '../daemon/supervisor-lock';
 import { generateToken, isLoopbackHost } from '../daemon/token-auth';
 import { rendererDir } from '../resource-paths';
 
@@ -23,6 +24,15 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   }
   const token = givenToken ?? generateToken();
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // One supervisor per manifest (issue 11): the lock sits in the state dir, by default the one
+  // the desktop app uses too, which then attaches to this daemon instead of supervising twice.
+  const manifestPath = orchestratorOptions.staticManifest ? null : orchestratorOptions.manifestPath;
+  const lock = manifestPath ? await acquireSupervisorLock({ manifestPath, stateDir: orchestratorOptions.stateDir, holder: 'daemon' }) : null;
+  if (lock && !lock.ok) {
+    const { holder } = lock;
+    log(`showrunner: ${manifestPath} is already supervised by the ${holder.holder} (pid ${holder.pid})${holder.url ? ` at ${holder.url}` : ''}`);
+    return 1;
+  }
   const orchestrator = await createOrchestrator({ ...orchestratorOptions, log });
   let server: DaemonServer;
   try {
@@ -43,10 +53,11 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   } catch (error) {
     log(`showrunner: cannot listen on ${host}:${port}: ${(error as Error).message}`);
     await orchestrator.close();
+    if (lock?.ok) await lock.lock.release();
     return 1;
   }
-  const manifest = orchestratorOptions.staticManifest ? null : orchestratorOptions.manifestPath;
-  await writeDiscoveryFile({ url: server.url, token, pid: process.pid, manifest });
+  if (lock?.ok) await lock.lock.update({ url: server.url, token });
+  await writeDiscoveryFile({ url: server.url, token, pid: process.pid, manifest: manifestPath });
   process.stdout.write(`Showrunner listening on ${server.url}/?token=${token}\n`);
 
   // A supervisor must outlive a bad request or a bug in one part: report, keep supervising.
@@ -62,6 +73,7 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
       await server.close();
       await orchestrator.close();
       await removeDiscoveryFile();
+      if (lock?.ok) await lock.lock.release();
       resolveExit(0);
     };
     process.on('SIGINT', () => void stop('SIGINT'));

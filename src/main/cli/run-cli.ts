@@ -1,0 +1,88 @@
+// The `showrunner` command dispatcher, shared by the plain-Node entry (cli.ts) and the desktop
+// app's windowless mode (the packaged app binary is also /usr/bin/showrunner).
+import { clientCommand } from './client-commands';
+import { UsageError } from './parse-cli-args';
+import { mrmdCommand } from './mrmd-command';
+import { serveCommand } from './serve-command';
+import { runMonitorMain } from '../engine/monitors/run-monitor-main';
+import { checkManifestFile } from '../engine/config/check-manifest-file';
+import { runMrpRuntimeMain } from '../engine/mrp/mrp-runtime-main';
+import { runSyncServerMain } from '../engine/sync/sync-server-main';
+
+
+export const usage = `usage: showrunner <command> [options]
+
+  serve [--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [--port N]
+        [--token T] [--log-dir DIR] [--state-dir DIR] [--device-root DIR]
+                           run the headless daemon (default: the built-in demo manifest)
+  status [--json]          show every service of the running daemon
+  start|stop|restart|kill NAME
+                           act on one service of the running daemon
+  check FILE               validate a services.toml; one line per problem
+  mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
+       [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
+       [--monitor DOC]... [--log-level L] [--host H] [--token T]
+                           mrmd-orchestrator's command: sync server, runtime, monitors, API
+  monitor [--doc D] [--name N] [--log-level L] ws://SYNC
+                           one headless monitor peer (mrmd-monitor's command)
+
+Built-in parts, started by the supervisor as services mrmd-sync and mrmd-runtime:
+  sync-server [--host H] [--port N] [--docs DIR] [--token T] [--allow-origin URL]...
+  mrp-runtime [--host H] [--port N] [--token T] [--allow-origin URL]... [--cwd DIR]
+
+Client commands find the daemon through its discovery file, or take --url and --token.
+`;
+
+/** A number is the exit code; 'running' means a server keeps the process alive. */
+async function dispatch(argv: string[]): Promise<number | 'running'> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'sync-server':
+      await runSyncServerMain(rest);
+      return process.exitCode === undefined ? 'running' : Number(process.exitCode);
+    case 'mrp-runtime':
+      await runMrpRuntimeMain(rest);
+      return process.exitCode === undefined ? 'running' : Number(process.exitCode);
+    case 'serve':
+      return serveCommand(rest);
+    case 'mrmd':
+      return mrmdCommand(rest);
+    case 'monitor':
+      return runMonitorMain(rest);
+    case 'status':
+    case 'start':
+    case 'stop':
+    case 'restart':
+    case 'kill':
+      return clientCommand(command, rest);
+    case 'check': {
+      if (rest.length !== 1) throw new UsageError('usage: showrunner check FILE');
+      const result = await checkManifestFile(rest[0]);
+      for (const line of result.lines) process.stdout.write(line + '\n');
+      return result.exitCode;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+
+/** Runs one command: an exit code, or 'running' while a server keeps the process alive. */
+export async function runCli(argv: string[]): Promise<number | 'running'> {
+  try {
+    return await dispatch(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`showrunner: ${error.message}\n\n${usage}`);
+      return 2;
+    }
+    process.stderr.write(`showrunner: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

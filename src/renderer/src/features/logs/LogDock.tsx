@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useSystem } from '../../store/store-context';
+import { LogPane } from './LogPane';
+
+/** Tabs of process logs, with an optional second pane side by side. */
+export function LogDock() {
+  const processes = useSystem(useShallow((state) => state.logProcesses));
+  const [selected, setSelected] = useState<string | null>(null);
+  const [second, setSecond] = useState<string | null>(null);
+  const chosen = useSystem((state) => state.selected);
+  // Picking a service anywhere shows its log.
+  useEffect(() => {
+    if (chosen) setSelected(chosen);
+  }, [chosen]);
+  const active = selected && processes.includes(selected) ? selected : (processes.find((name) => name !== 'orchestrator') ?? processes[0]);
+  if (!active) return null;
+  return (
+    <section className="log-dock" aria-label="Logs">
+      <div className="log-tabs" role="tablist">
+        {processes.map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="tab"
+            aria-selected={name === active}
+            className={name === active ? 'tab active' : 'tab'}
+            onClick={() => setSelected(name)}
+            onAuxClick={() => setSecond(name)}
+          >
+            {name}
+          </button>
+        ))}
+        <button type="button" className="split-toggle" onClick={() => setSecond(second ? null : 'orchestrator')} aria-pressed={second !== null}>
+          {second ? 'Single pane' : 'Split'}
+        </button>
+      </div>
+      <div className={second ? 'log-panes split' : 'log-panes'}>
+        <LogPane key={active} process={active} />
+        {second && (
+          <div className="second-pane">
+            <select aria-label="Second pane process" value={second} onChange={(event) => setSecond(event.target.value)}>
+              {processes.map((name) => (
+                <option key={name}>{name}</option>
+              ))}
+            </select>
+            <LogPane key={`second-${second}`} process={second} />
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}
