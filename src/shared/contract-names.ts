@@ -17,6 +17,8 @@ export const METHOD_NAMES = [
   'logs.tail',
   'logs.lines',
   'logs.follow',
+  'logs.filePath',
+  'logs.openFile',
   'devices.list',
   'monitors.list',
   'monitors.start',

@@ -68,6 +68,11 @@ export const methods = {
     result: z.object({ processes: z.array(z.string()) }),
   },
 
+  /** Where the process's current log file is (null while it has none, or logs are in memory). */
+  'logs.filePath': { args: z.object({ process: ProcessName }).strict(), result: z.object({ path: z.string().nullable() }) },
+  /** Opens the current log file in the system's viewer: the desktop app only. */
+  'logs.openFile': { args: z.object({ process: ProcessName }).strict(), result: z.object({ path: z.string() }) },
+
   'devices.list': { args: NoArgs, result: z.array(DeviceSnapshot) },
 
   'monitors.list': { args: NoArgs, result: z.array(MonitorSnapshot) },

@@ -1,8 +1,8 @@
 // Binds every contract method to Electron IPC (ARCHITECTURE.md §1): one channel per method,
 // the sender checked (top-level frame, our origin), arguments parsed by the contract, refusals
 // logged with channel and reason. Events go to each window through its own hub session.
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { errorReply, ipcChannel, methodNames } from '../../shared/contract';
+import { ipcMain, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { errorReply, ipcChannel, methodNames, type Reply } from '../../shared/contract';
 import type { ClientSession, EventHub } from '../engine/api/event-hub';
 import { checkSender } from './sender-policy';
 
@@ -33,6 +33,7 @@ export function bindContractToIpc(hub: EventHub, devServerUrl: string | null, lo
         log(`ipc: refused ${channel}: ${verdict.reason}`);
         return errorReply('sender-rejected', `refused: ${verdict.reason}`);
       }
+      if (method === 'logs.openFile') return openLogFile(sessionFor(event.sender), args);
       return sessionFor(event.sender).call(method, args);
     });
   }
@@ -42,4 +43,14 @@ export function bindContractToIpc(hub: EventHub, devServerUrl: string | null, lo
     for (const session of sessions.values()) session.close();
     sessions.clear();
   };
+}
+
+/** The one method the desktop shell answers itself: the engine says where, the OS opens it. */
+async function openLogFile(session: ClientSession, args: unknown): Promise<Reply<{ path: string }>> {
+  const located = await session.call('logs.filePath', args);
+  if (!located.ok) return located as Reply<never>;
+  const path = (located.value as { path: string | null }).path;
+  if (!path) return errorReply('not-found', 'this process has no log file (yet, or logs are kept in memory only)');
+  const failure = await shell.openPath(path);
+  return failure ? errorReply('internal', `could not open ${path}: ${failure}`, { path }) : { ok: true, value: { path } };
 }

@@ -64,6 +64,11 @@ describe('createOrchestrator', () => {
     );
     expect(lines.ok).toBe(true);
 
+    const logFile = await orchestrator!.call('logs.filePath', { process: 'api' });
+    expect(logFile.ok && logFile.value.path).toMatch(/\/logs\/api\/api-\d{8}-\d{6}\.log$/);
+    // Only the desktop shell opens files; the engine says so, with the path.
+    expect(await orchestrator!.call('logs.openFile', { process: 'api' })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+
     await store.getState().call('services.stop', { name: 'api' });
     await waitFor(() => store.getState().services.api.state.kind, (kind) => kind !== 'running' && kind !== 'stopping', { what: 'api stopped' });
   });

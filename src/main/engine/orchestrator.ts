@@ -2,7 +2,7 @@
 // contract's, and implements the contract. Read top to bottom; no container.
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
+import { ContractError, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
 import type { ManifestProblem, Notice, SystemSnapshot } from '../../shared/model';
 import type { ContractHandlers } from './api/contract-dispatcher';
 import { EventHub, type ClientSession } from './api/event-hub';
@@ -217,6 +217,11 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'logs.tail': ({ process, maxBytes }) => logs.tail(process, maxBytes),
     'logs.lines': ({ process, lines }) => ({ process, lines: logs.lines(process, lines ?? 50) }),
     'logs.follow': ({ processes }, context) => ({ processes: context.follow(processes) }),
+    'logs.filePath': ({ process }) => ({ path: logs.filePath(process) }),
+    'logs.openFile': ({ process }) => {
+      // Opening a file is the desktop shell's job (app/ipc.ts); a daemon's files are on its host.
+      throw new ContractError('unavailable', 'only the desktop app opens log files', { path: logs.filePath(process) });
+    },
     'devices.list': () => devices.snapshot(),
     'monitors.list': () => monitors.list(),
     'monitors.start': ({ doc }) => monitors.start(doc),
