@@ -1,5 +1,11 @@
-// The desktop app end to end over IPC: the same flow as the daemon spec, through the preload
-// bridge. Runs only where an Electron binary exists; this build machine cannot download one.
+// The desktop app end to end over IPC: the daemon spec's flows through the preload bridge, plus
+// the tray-less behaviour of issue 11 (closing minimizes; Quit stops every service first). It
+// runs only where an Electron binary exists; this build machine cannot download one, so here it
+// skips with the reason.
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ElectronApplication } from 'playwright-core';
 import { _electron as electron } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,19 +17,35 @@ if ('missing' in binary) {
   console.warn(`[electron e2e] skipped: ${binary.missing}`);
 }
 
-describe.skipIf('missing' in binary)('the desktop app on the demo manifest', () => {
+/** Pids of the demo's service processes (their commands are `node <script>.js` in resources/demo). */
+function demoPids(): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', 'node (store|api|display|worker)\\.js'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+describe.skipIf('missing' in binary)('the desktop app on the demo manifest, without a tray', () => {
   let app: ElectronApplication;
+  let home: string;
 
   beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'showrunner-electron-'));
     app = await electron.launch({
       executablePath: (binary as { path: string }).path,
       args: [repoRoot, '--no-sandbox'],
-      env: { ...process.env, ELECTRON_RENDERER_URL: '' },
+      // Its own state and runtime dirs (lock, discovery file), and no tray: as stock GNOME.
+      env: { ...process.env, ELECTRON_RENDERER_URL: '', SHOWRUNNER_TRAY: 'off', XDG_STATE_HOME: join(home, 'state'), XDG_RUNTIME_DIR: join(home, 'run'), XDG_CONFIG_HOME: join(home, 'config') },
     });
   });
 
   afterAll(async () => {
-    await app?.close();
+    await app?.close().catch(() => {});
+    await rm(home, { recursive: true, force: true });
   });
 
   it('loads the panel from app:// with the bridge and no Node in the page', async () => {
@@ -37,6 +59,7 @@ describe.skipIf('missing' in binary)('the desktop app on the demo manifest', () 
     const page = await app.firstWindow();
     const display = page.locator('[data-service="display"]');
     await expect.poll(() => display.getAttribute('data-state'), { timeout: 20_000 }).toBe('running');
+    await display.click();
     await page.getByRole('button', { name: 'Stop Gallery display', exact: true }).click();
     await expect.poll(() => display.getAttribute('data-state'), { timeout: 15_000 }).not.toMatch(/running|stopping/);
     await page.getByRole('button', { name: 'Start Gallery display', exact: true }).click();
@@ -52,5 +75,27 @@ describe.skipIf('missing' in binary)('the desktop app on the demo manifest', () 
       ),
     );
     expect(message).toContain('not a contract method');
+  });
+
+  it('denies new windows and navigation away from app://', async () => {
+    const page = await app.firstWindow();
+    await page.evaluate(() => window.open('https://example.com/', '_blank'));
+    await page.evaluate(() => (location.href = 'https://example.com/'));
+    await expect.poll(() => page.url()).toBe('app://showrunner/index.html');
+    expect(app.windows()).toHaveLength(1);
+  });
+
+  it('minimizes instead of hiding when the window is closed without a tray', async () => {
+    const page = await app.firstWindow();
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].close());
+    await expect.poll(() => app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]?.isMinimized() ?? null)).toBe(true);
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].isVisible())).toBe(true);
+    expect(page.isClosed()).toBe(false);
+  });
+
+  it('stops every service before it quits, leaving no process behind', async () => {
+    expect(demoPids().length).toBeGreaterThan(0);
+    await app.close();
+    expect(demoPids()).toEqual([]);
   });
 });
