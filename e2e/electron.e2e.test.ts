@@ -79,9 +79,8 @@ describe.skipIf('missing' in binary)('the desktop app on the demo manifest, with
 
   it('denies new windows and navigation away from app://', async () => {
     const page = await app.firstWindow();
-    const page_ = page as unknown as { evaluate(script: string): Promise<unknown> };
-    await page_.evaluate(`window.open('https://example.com/', '_blank')`);
-    await page_.evaluate(`location.href = 'https://example.com/'`);
+    await page.evaluate(`window.open('https://example.com/', '_blank')`);
+    await page.evaluate(`location.href = 'https://example.com/'`);
     await expect.poll(() => page.url()).toBe('app://showrunner/index.html');
     expect(app.windows()).toHaveLength(1);
   });
