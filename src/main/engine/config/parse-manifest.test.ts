@@ -147,6 +147,15 @@ describe('parseManifest problems', () => {
     expect(lines('[services.mrmd-sync]\ncommand = "a"\n[services.mrmd-runtime]\ncommand = "b"\n')).toEqual([]);
   });
 
+  it('lets services wait for the built-in parts the manifest turns on, healthy by default', () => {
+    const manifest = load('[services.kiosk]\ncommand = "k"\ndependencies = ["mrmd-sync", { name = "mrmd-runtime", condition = "started" }]\n[sync]\n[monitors]\n');
+    expect(manifest.services[0].dependencies).toEqual([
+      { name: 'mrmd-sync', condition: 'healthy' },
+      { name: 'mrmd-runtime', condition: 'started' },
+    ]);
+    expect(lines('[services.kiosk]\ncommand = "k"\ndependencies = ["mrmd-sync"]\n')).toEqual(['3:17: services.kiosk.dependencies[0]: no service named "mrmd-sync"']);
+  });
+
   it('reports every problem of a file at once, in file order', () => {
     const text = [
       '[defaults]',

@@ -72,12 +72,12 @@ function parse(rawText: string, file: string, options: ManifestLoadOptions): Loa
   for (const [name, entry] of servicesTable?.entries ?? []) {
     drafts.push(readService(reader, name, entry, { root, defaults, testing: options.testing === true }));
   }
-  resolveDependencies(reader, drafts);
-
   const syncTable = reader.table(top, '', 'sync');
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
   const monitors = monitorsTable ? readMonitors(reader, monitorsTable) : undefined;
+  const builtins = [...(sync?.enabled ? [SYNC_SERVICE_NAME] : []), ...(monitors ? [RUNTIME_SERVICE_NAME] : [])];
+  resolveDependencies(reader, drafts, builtins);
   checkNames(reader, drafts, { sync: sync?.enabled === true, runtime: monitors !== undefined });
 
   const specs = drafts.map((draft) => draft.spec);

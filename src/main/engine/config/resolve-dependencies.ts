@@ -5,8 +5,12 @@ import { didYouMean } from './did-you-mean';
 import type { FieldReader } from './field-reader';
 import type { DependencyDraft, ServiceDraft } from './read-service';
 
-/** Fills in `spec.dependencies` of every draft and reports what is wrong with them. */
-export function resolveDependencies(reader: FieldReader, drafts: readonly ServiceDraft[]): void {
+/**
+ * Fills in `spec.dependencies` of every draft and reports what is wrong with them. `builtins`
+ * are the built-in parts the manifest turns on (`mrmd-sync`, `mrmd-runtime`): a service may
+ * wait for them like any other; they have health probes, so the default condition is healthy.
+ */
+export function resolveDependencies(reader: FieldReader, drafts: readonly ServiceDraft[], builtins: readonly string[] = []): void {
   const byName = new Map(drafts.map((draft) => [draft.spec.name, draft]));
   const edges = new Map<string, DependencyDraft[]>();
   for (const draft of drafts) {
@@ -14,10 +18,15 @@ export function resolveDependencies(reader: FieldReader, drafts: readonly Servic
     const known: DependencyDraft[] = [];
     for (const dependency of draft.dependencies) {
       const target = byName.get(dependency.name);
+      if (!seen.has(dependency.name) && !target && builtins.includes(dependency.name)) {
+        draft.spec.dependencies.push({ name: dependency.name, condition: dependency.condition ?? 'healthy' });
+        seen.add(dependency.name);
+        continue;
+      }
       if (seen.has(dependency.name)) {
         reader.report(dependency.pos, dependency.field, `"${dependency.name}" is listed twice`);
       } else if (!target) {
-        const names = drafts.map((other) => other.spec.name);
+        const names = [...drafts.map((other) => other.spec.name), ...builtins];
         reader.report(dependency.pos, dependency.field, `no service named "${dependency.name}"${didYouMean(dependency.name, names)}`);
       } else {
         known.push(dependency);
