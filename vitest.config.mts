@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['./test/helpers/hermetic-home-global.ts'],
     setupFiles: ['./test/helpers/hermetic-home.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.test.ts'],
     environment: 'node',
+    globalSetup: ['./test/helpers/hermetic-home-global.ts'],
     setupFiles: ['./test/helpers/hermetic-home.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
