@@ -1,13 +1,23 @@
+import type { ReactElement } from 'react';
 import { useState } from 'react';
 import { ServiceGraph } from './features/graph/ServiceGraph';
 import { LogDock } from './features/logs/LogDock';
 import { MonitorsPanel } from './features/monitors/MonitorsPanel';
+import { DevicesPanel } from './features/devices/DevicesPanel';
+import { NoticeStrip } from './features/shell/NoticeStrip';
 import { ServiceList } from './features/services/ServiceList';
 import { ServicePanel } from './features/services/ServicePanel';
 import { ProblemsBanner } from './features/shell/ProblemsBanner';
 import { Toasts } from './features/shell/Toasts';
 import { TopBar, type View } from './features/shell/TopBar';
 import { useKeyboard } from './features/shell/use-keyboard';
+
+const views: Record<View, ReactElement> = {
+  graph: <ServiceGraph />,
+  list: <ServiceList />,
+  monitors: <MonitorsPanel />,
+  devices: <DevicesPanel />,
+};
 
 export function App() {
   const [view, setView] = useState<View>('graph');
@@ -16,9 +26,10 @@ export function App() {
     <div className="app">
       <TopBar view={view} onViewChange={setView} />
       <ProblemsBanner />
+      <NoticeStrip />
       <div className="workspace">
-        <main className="content">{view === 'graph' ? <ServiceGraph /> : view === 'list' ? <ServiceList /> : <MonitorsPanel />}</main>
-        {view !== 'monitors' && <ServicePanel />}
+        <main className="content">{views[view]}</main>
+        {(view === 'graph' || view === 'list') && <ServicePanel />}
       </div>
       <LogDock />
       <Toasts />

@@ -2,7 +2,7 @@
 // asks for a snapshot and applies only events newer than it (STYLE.md §6); events that arrive
 // before the snapshot wait in a queue.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { eventNames, type EventName, type MethodArgs, type MethodName, type MethodResult } from '../../../shared/contract';
+import { eventNames, type EventName, type EventPayload, type MethodArgs, type MethodName, type MethodResult } from '../../../shared/contract';
 import type { ConnectionState, Transport } from '../transport/transport';
 import { applyEvent, viewFromSnapshot } from './apply-event';
 import { emptyView, type SystemView } from './system-view';
@@ -14,6 +14,8 @@ export interface Toast {
 }
 
 export interface SystemState extends SystemView {
+  /** Which shell the page runs in: some actions (open a log file) exist only in the app. */
+  transportKind: Transport['kind'];
   connection: ConnectionState;
   /** True once a snapshot has been applied on the current connection. */
   synced: boolean;
@@ -35,6 +37,7 @@ export function createSystemStore(transport: Transport): SystemStore {
 
   const store = createStore<SystemState>()((set, get) => ({
     ...emptyView,
+    transportKind: transport.kind,
     connection: 'connecting',
     synced: false,
     seq: 0,
@@ -46,9 +49,7 @@ export function createSystemStore(transport: Transport): SystemStore {
     async call(method, args) {
       const reply = await transport.invoke(method, args);
       if (reply.ok) return reply.value;
-      const toast: Toast = { id: ++toastId, level: 'error', message: reply.error.message };
-      set({ toasts: [...get().toasts, toast].slice(-5) });
-      setTimeout(() => get().dismissToast(toast.id), 8000);
+      toast(reply.error.message);
       return null;
     },
     dismissToast(id) {
@@ -56,9 +57,20 @@ export function createSystemStore(transport: Transport): SystemStore {
     },
   }));
 
+  function toast(message: string): void {
+    const entry: Toast = { id: ++toastId, level: 'error', message };
+    store.setState({ toasts: [...store.getState().toasts, entry].slice(-5) });
+    setTimeout(() => store.getState().dismissToast(entry.id), 8000);
+  }
+
   const apply = (name: EventName, payload: unknown, seq: number) => {
     const state = store.getState();
     if (seq <= state.seq) return;
+    if (name === 'service.changed') {
+      // A crash loop that gave up must not go unnoticed on a panel watched from across the room.
+      const { service, transition } = payload as EventPayload<'service.changed'>;
+      if (transition?.to === 'failed' && transition.from !== 'failed') toast(`${service.displayName} failed: ${transition.reason}`);
+    }
     const change = applyEvent(state, name, payload as never);
     store.setState(change ? { ...change, seq } : { seq });
   };

@@ -3,10 +3,11 @@ import '@xyflow/react/dist/style.css';
 import { useEffect, useMemo, useRef } from 'react';
 import { useSystem } from '../../store/store-context';
 import { DeviceNode } from './DeviceNode';
+import { MonitorNode } from './MonitorNode';
 import { layoutGraph, serviceNodeId, topologyKey, type TopologyDevice, type TopologyService } from './graph-layout';
 import { ServiceNode } from './ServiceNode';
 
-const nodeTypes = { service: ServiceNode, device: DeviceNode };
+const nodeTypes = { service: ServiceNode, device: DeviceNode, monitor: MonitorNode };
 
 /**
  * The graph re-renders only when the topology key changes; each node subscribes to its own
@@ -17,6 +18,7 @@ export function ServiceGraph() {
     topologyKey(
       state.serviceOrder.map((name) => ({ name, dependencies: state.services[name]?.dependencies ?? [] })),
       state.devices.map((device) => ({ id: device.id, neededBy: device.neededBy })),
+      Object.keys(state.monitors).sort(),
     ),
   );
   const selected = useSystem((state) => state.selected);
@@ -35,10 +37,11 @@ export function ServiceGraph() {
   }, []);
 
   const layout = useMemo(() => {
-    const [services, devices] = JSON.parse(key) as [[string, [string, TopologyService['dependencies'][number]['condition']][]][], [string, string[]][]];
+    const [services, devices, monitors] = JSON.parse(key) as [[string, [string, TopologyService['dependencies'][number]['condition']][]][], [string, string[]][], string[]];
     return layoutGraph(
       services.map(([name, deps]) => ({ name, dependencies: deps.map(([dep, condition]) => ({ name: dep, condition })) })),
       devices.map(([id, neededBy]): TopologyDevice => ({ id, neededBy })),
+      monitors,
     );
   }, [key]);
 
@@ -52,7 +55,7 @@ export function ServiceGraph() {
         selected: node.kind === 'service' && node.id === (selected ? serviceNodeId(selected) : null),
         draggable: false,
         connectable: false,
-        ariaLabel: node.kind === 'service' ? `Service ${node.ref}` : `Device ${node.ref}`,
+        ariaLabel: `${node.kind === 'service' ? 'Service' : node.kind === 'device' ? 'Device' : 'Monitor'} ${node.ref}`,
       })),
     [layout, selected],
   );

@@ -26,6 +26,16 @@ describe('layoutGraph', () => {
     expect(layout.nodes).toHaveLength(1);
   });
 
+  it('links each monitor to the built-in sync server and runtime when they exist', () => {
+    const layout = layoutGraph([{ name: 'mrmd-sync', dependencies: [] }, { name: 'mrmd-runtime', dependencies: [] }], [], ['notes']);
+    expect(layout.nodes.map((node) => node.id)).toEqual(['service:mrmd-sync', 'service:mrmd-runtime', 'monitor:notes']);
+    expect(layout.edges.map((edge) => [edge.source, edge.target, edge.label])).toEqual([
+      ['service:mrmd-sync', 'monitor:notes', 'syncs'],
+      ['service:mrmd-runtime', 'monitor:notes', 'runs cells'],
+    ]);
+    expect(layoutGraph([], [], ['notes']).edges).toEqual([]);
+  });
+
   it('keys the layout on topology only', () => {
     expect(topologyKey(services, [])).toBe(topologyKey(services.map((service) => ({ ...service })), []));
     expect(topologyKey(services, [])).not.toBe(topologyKey(services.slice(1), []));

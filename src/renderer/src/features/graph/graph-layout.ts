@@ -5,6 +5,12 @@ import type { DependencyCondition } from '../../../../shared/model';
 
 export const SERVICE_NODE = { width: 240, height: 96 };
 export const DEVICE_NODE = { width: 200, height: 56 };
+export const MONITOR_NODE = { width: 220, height: 72 };
+/** Built-in parts a monitor uses: edges go from them to every monitor node. */
+const MONITOR_SOURCES: [string, string][] = [
+  ['mrmd-sync', 'syncs'],
+  ['mrmd-runtime', 'runs cells'],
+];
 
 export interface TopologyService {
   name: string;
@@ -18,8 +24,8 @@ export interface TopologyDevice {
 
 export interface LaidOutNode {
   id: string;
-  kind: 'service' | 'device';
-  /** Service name or device id. */
+  kind: 'service' | 'device' | 'monitor';
+  /** Service name, device id or document. */
   ref: string;
   x: number;
   y: number;
@@ -30,7 +36,7 @@ export interface LaidOutEdge {
   source: string;
   target: string;
   label: string | null;
-  kind: 'dependency' | 'device';
+  kind: 'dependency' | 'device' | 'monitor';
 }
 
 export interface GraphLayout {
@@ -40,16 +46,18 @@ export interface GraphLayout {
 
 export const serviceNodeId = (name: string) => `service:${name}`;
 export const deviceNodeId = (id: string) => `device:${id}`;
+export const monitorNodeId = (doc: string) => `monitor:${doc}`;
 
 /** A string that changes exactly when the layout must: same key, same positions. */
-export function topologyKey(services: TopologyService[], devices: TopologyDevice[]): string {
+export function topologyKey(services: TopologyService[], devices: TopologyDevice[], monitors: string[] = []): string {
   return JSON.stringify([
     services.map((service) => [service.name, service.dependencies.map((dep) => [dep.name, dep.condition])]),
     devices.map((device) => [device.id, device.neededBy]),
+    monitors,
   ]);
 }
 
-export function layoutGraph(services: TopologyService[], devices: TopologyDevice[]): GraphLayout {
+export function layoutGraph(services: TopologyService[], devices: TopologyDevice[], monitors: string[] = []): GraphLayout {
   const graph = new dagre.graphlib.Graph();
   graph.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 90, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
@@ -76,11 +84,22 @@ export function layoutGraph(services: TopologyService[], devices: TopologyDevice
       edges.push({ id: `${source}->${target}`, source, target, label: null, kind: 'device' });
     }
   }
+  for (const doc of monitors) {
+    const target = monitorNodeId(doc);
+    graph.setNode(target, { ...MONITOR_NODE });
+    for (const [name, label] of MONITOR_SOURCES) {
+      if (!known.has(name)) continue;
+      const source = serviceNodeId(name);
+      graph.setEdge(source, target);
+      edges.push({ id: `${source}->${target}`, source, target, label, kind: 'monitor' });
+    }
+  }
   dagre.layout(graph);
 
   const nodes: LaidOutNode[] = [
     ...services.map((service) => place(graph, serviceNodeId(service.name), 'service', service.name, SERVICE_NODE)),
     ...devices.map((device) => place(graph, deviceNodeId(device.id), 'device', device.id, DEVICE_NODE)),
+    ...monitors.map((doc) => place(graph, monitorNodeId(doc), 'monitor', doc, MONITOR_NODE)),
   ];
   return { nodes, edges };
 }

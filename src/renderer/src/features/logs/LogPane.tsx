@@ -4,7 +4,7 @@ import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
-import { useLogFollower } from '../../store/store-context';
+import { useLogFollower, useSystem } from '../../store/store-context';
 import { LogFeed } from './log-feed';
 
 const darkTheme = { background: '#0f1217', foreground: '#dfe4ec', cursor: '#0f1217' };
@@ -14,6 +14,8 @@ const lightTheme = { background: '#ffffff', foreground: '#1c2230', cursor: '#fff
 export function LogPane({ process }: { process: string }) {
   const host = useRef<HTMLDivElement>(null);
   const follower = useLogFollower();
+  const inDesktopApp = useSystem((state) => state.transportKind === 'ipc');
+  const call = useSystem((state) => state.call);
   const [following, setFollowing] = useState(true);
   const [dropped, setDropped] = useState(0);
   const [query, setQuery] = useState('');
@@ -95,6 +97,11 @@ export function LogPane({ process }: { process: string }) {
         </button>
         <button type="button" onClick={() => terminalRef.current?.clear()}>Clear</button>
         <button type="button" onClick={copy}>Copy</button>
+        {inDesktopApp && (
+          <button type="button" onClick={() => void call('logs.openFile', { process })} title="Open the current log file in the system's viewer">
+            Open file
+          </button>
+        )}
       </div>
       <div className="log-terminal" ref={host} />
     </section>

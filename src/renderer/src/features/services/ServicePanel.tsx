@@ -100,7 +100,15 @@ export function ServicePanel() {
           <li key={index}>
             <time dateTime={new Date(transition.at).toISOString()}>{new Date(transition.at).toLocaleTimeString()}</time>{' '}
             <span>
-              {transition.from} → <strong>{transition.to}</strong>
+              {transition.from === transition.to ? (
+                <>
+                  still <strong>{transition.to}</strong>
+                </>
+              ) : (
+                <>
+                  {transition.from} → <strong>{transition.to}</strong>
+                </>
+              )}
             </span>
             <div className="transition-reason">{transition.reason}</div>
           </li>

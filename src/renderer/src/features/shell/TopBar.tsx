@@ -1,6 +1,6 @@
 import { useSystem } from '../../store/store-context';
 
-export type View = 'graph' | 'list' | 'monitors';
+export type View = 'graph' | 'list' | 'monitors' | 'devices';
 
 const connectionLabels = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' } as const;
 
@@ -23,6 +23,9 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
         </button>
         <button type="button" aria-pressed={view === 'monitors'} onClick={() => onViewChange('monitors')}>
           Monitors
+        </button>
+        <button type="button" aria-pressed={view === 'devices'} onClick={() => onViewChange('devices')}>
+          Devices
         </button>
       </div>
       <div className="top-actions">
