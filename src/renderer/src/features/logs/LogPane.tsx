@@ -44,7 +44,7 @@ export function LogPane({ process }: { process: string }) {
     terminalRef.current = terminal;
     searchRef.current = search;
 
-    const feed = new LogFeed({ write: (data, onParsed) => terminal.write(data, onParsed) });
+    const feed = new LogFeed({ write: (data, onParsed) => terminal.write(data, onParsed), clear: () => terminal.reset() });
     feed.onDroppedChange = (lines) => setDropped(lines);
     const detach = follower.attach(process, feed);
     const onScroll = terminal.onScroll(() => {

@@ -10,6 +10,9 @@ function harness(options: { maxUnacknowledgedBytes?: number; maxQueuedBytes?: nu
       written.push(data);
       pendingAcks.push(onParsed);
     },
+    clear() {
+      written.push('<clear>');
+    },
   };
   const feed = new LogFeed(sink, { ...options, schedule: (callback) => frames.push(callback) });
   const frame = () => frames.splice(0).forEach((callback) => callback());
@@ -35,6 +38,16 @@ describe('LogFeed', () => {
     feed.acceptTail({ process: 'a', offset: 5, data: '01234', dropped: 0 });
     frame();
     expect(written.join('')).toBe('0123456789');
+  });
+
+  it('starts over, clearing the terminal, when the daemon restarted', () => {
+    const { feed, written, frame } = harness();
+    feed.acceptTail({ process: 'a', offset: 8, data: 'old one\n', dropped: 0 });
+    frame();
+    feed.reset();
+    feed.acceptTail({ process: 'a', offset: 4, data: 'new\n', dropped: 0 });
+    frame();
+    expect(written).toEqual(['old one\n', '<clear>', 'new\n']);
   });
 
   it('counts a gap in offsets and lines the ring dropped', () => {

@@ -8,6 +8,8 @@ import type { LogChunk } from '../../../../shared/model';
 
 export interface TerminalSink {
   write(data: string, onParsed: () => void): void;
+  /** Forget what is shown (the daemon restarted: its history starts over). */
+  clear(): void;
 }
 
 export interface LogFeedOptions {
@@ -71,11 +73,12 @@ export class LogFeed {
     this.shownTo = chunk.offset;
   }
 
-  /** Forget history so a reconnect loads it again from the daemon. */
+  /** The daemon restarted (its offsets start over): show its history from scratch. */
   reset(): void {
     this.shownTo = -1;
     this.queue = [];
     this.queuedBytes = 0;
+    this.sink.clear();
   }
 
   private noteDropped(lines: number, bytes = 0): void {
