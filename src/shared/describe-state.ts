@@ -34,6 +34,7 @@ export function describeState(state: ServiceState, now: number = Date.now()): St
       return { label: 'Backing off', detail: `${state.lastExit}; try ${state.attempt} in ${formatDuration(wait)}`, tone: 'waiting' };
     }
     case 'exited':
+      if (state.requested) return { label: 'Stopped', detail: state.code === null && state.signal === null ? null : describeExit(state.code, state.signal), tone: 'idle' };
       return { label: 'Exited', detail: describeExit(state.code, state.signal), tone: state.code === 0 && !state.signal ? 'idle' : 'bad' };
     case 'failed':
       return { label: 'Failed', detail: `${state.reason} (${state.restarts} restarts in ${formatDuration(state.windowMs)})`, tone: 'bad' };

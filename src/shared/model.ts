@@ -32,6 +32,8 @@ export const ServiceState = z.discriminatedUnion('kind', [
     code: z.number().int().nullable(),
     signal: z.string().nullable(),
     at: z.number(),
+    /** Stopped on request (operator, manifest change, quit): not a failure, whatever the signal. */
+    requested: z.boolean().optional(),
   }),
   z.object({
     kind: z.literal('failed'),

@@ -31,7 +31,7 @@ describe('summarizeServices', () => {
     expect(summarizeServices([serviceSnapshot('a', exited(3))]).status).toBe('attention');
     const killed = { kind: 'exited' as const, code: null, signal: 'SIGTERM', at: 5 };
     expect(summarizeServices([serviceSnapshot('a', killed)]).status).toBe('attention');
-    const stopped = serviceSnapshot('a', killed, { transitions: [{ at: 5, from: 'stopping', to: 'exited', reason: 'stopped by operator (stop all)' }] });
+    const stopped = serviceSnapshot('a', { ...killed, requested: true });
     expect(summarizeServices([stopped])).toMatchObject({ status: 'idle', failing: [] });
   });
 });

@@ -44,14 +44,9 @@ export function summarizeServices(services: readonly ServiceSnapshot[]): Service
   return { status, total: services.length, running, active, failing, headline };
 }
 
-/**
- * Stopped on purpose: a stop reports "exited, killed by SIGTERM", which describeState rightly
- * calls bad for a crash, but Stop all must not turn the tray red. The supervisor says who asked
- * in the transition's reason ("stopped by operator", "killed by operator (…)").
- */
+/** Stopped on purpose (the supervisor marks it): Stop all must not turn the tray red. */
 export function stoppedByOperator(service: ServiceSnapshot): boolean {
-  const last = service.transitions.at(-1);
-  return service.state.kind === 'exited' && last?.to === 'exited' && /\bby operator\b/.test(last.reason);
+  return service.state.kind === 'exited' && service.state.requested === true;
 }
 
 export function trayTooltip(summary: ServiceSummary, { quittingCount = null }: { quittingCount?: number | null } = {}): string {

@@ -378,7 +378,7 @@ export class ServiceUnit {
       this.transition({ kind: 'disabled' }, request.reason);
     } else {
       const exit = this.lastExit ?? { code: null, signal: null };
-      this.transition({ kind: 'exited', code: exit.code, signal: exit.signal, at: Date.now() }, request.reason);
+      this.transition({ kind: 'exited', code: exit.code, signal: exit.signal, at: Date.now(), requested: true }, request.reason);
     }
     return { kind: 'stopped' };
   }

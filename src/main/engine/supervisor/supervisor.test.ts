@@ -22,7 +22,7 @@ describe('Supervisor', () => {
     expect(logs.launches.get('echo')).toBe(1);
 
     const stopped = await supervisor.stop('echo');
-    expect(stopped.state).toMatchObject({ kind: 'exited', signal: 'SIGTERM' });
+    expect(stopped.state).toMatchObject({ kind: 'exited', signal: 'SIGTERM', requested: true });
     const path = transitions();
     expect(path[0]).toBe('echo starting: autostart');
     expect(path[1]).toMatch(/^echo running: started \(pid \d+\)$/);

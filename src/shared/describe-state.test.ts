@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { describeState, formatDuration } from './describe-state';
+
+describe('describeState', () => {
+  it('calls a crash bad and a requested stop idle, whatever the signal', () => {
+    expect(describeState({ kind: 'exited', code: 3, signal: null, at: 0 })).toEqual({ label: 'Exited', detail: 'exited with code 3', tone: 'bad' });
+    expect(describeState({ kind: 'exited', code: null, signal: 'SIGTERM', at: 0, requested: true })).toEqual({ label: 'Stopped', detail: 'killed by SIGTERM', tone: 'idle' });
+    expect(describeState({ kind: 'exited', code: null, signal: null, at: 0, requested: true }).detail).toBeNull();
+  });
+
+  it('says what a blocked service waits for, and why it may never come', () => {
+    const waiting = describeState({ kind: 'blocked', waitingOn: { services: [{ name: 'db', condition: 'healthy' }], devices: ['/dev/cam'] } });
+    expect(waiting).toEqual({ label: 'Blocked', detail: 'waiting for db to be healthy, device /dev/cam', tone: 'waiting' });
+    const stuck = describeState({ kind: 'blocked', waitingOn: { services: [{ name: 'db', condition: 'healthy' }], devices: [] }, problem: 'api waits for db to be healthy, but db exited with 1' });
+    expect(stuck.tone).toBe('bad');
+    expect(stuck.detail).toContain('db exited with 1');
+  });
+
+  it('counts down a backoff and shows uptime', () => {
+    expect(describeState({ kind: 'backoff', nextTryAt: 5000, attempt: 2, lastExit: 'exited with code 1' }, 2000).detail).toBe('exited with code 1; try 2 in 3s');
+    expect(describeState({ kind: 'running', pid: 7, since: 0 }, 3_723_000).detail).toBe('pid 7, up 1h 2m');
+  });
+
+  it('formats durations for people', () => {
+    expect([formatDuration(400), formatDuration(61_000), formatDuration(49 * 3_600_000)]).toEqual(['0s', '1m 1s', '2d 1h']);
+  });
+});
