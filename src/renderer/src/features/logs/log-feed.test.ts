@@ -54,11 +54,12 @@ describe('LogFeed', () => {
     const { feed } = harness();
     const seen: number[][] = [];
     feed.onDroppedChange = (lines, bytes) => seen.push([lines, bytes]);
-    feed.acceptTail({ process: 'a', offset: 4, data: 'abc\n', dropped: 2 });
+    feed.acceptTail({ process: 'a', offset: 4, data: 'abc\n', dropped: 2 }); // older history: in the file, not lost here
     feed.acceptChunk({ process: 'a', offset: 20, data: 'xyz\n', dropped: 0 });
+    feed.acceptChunk({ process: 'a', offset: 24, data: 'end\n', dropped: 3 });
     expect(seen).toEqual([
-      [2, 0],
-      [2, 12],
+      [0, 12],
+      [3, 12],
     ]);
   });
 

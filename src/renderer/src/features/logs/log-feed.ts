@@ -51,10 +51,13 @@ export class LogFeed {
     return this.shownTo;
   }
 
-  /** History from `logs.tail`: shown only if nothing newer was shown already. */
+  /**
+   * History from `logs.tail`: shown only if nothing newer was shown already. Lines older than
+   * the daemon's ring (its `dropped`) are history that lives in the log file, not output this
+   * pane lost, so they are not counted as dropped.
+   */
   acceptTail(tail: LogChunk): void {
     if (this.shownTo >= tail.offset) return;
-    this.noteDropped(tail.dropped);
     this.enqueue(tail.data);
     this.shownTo = tail.offset;
   }
