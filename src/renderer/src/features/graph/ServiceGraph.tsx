@@ -4,7 +4,8 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useSystem } from '../../store/store-context';
 import { DeviceNode } from './DeviceNode';
 import { MonitorNode } from './MonitorNode';
-import { layoutGraph, serviceNodeId, topologyKey, type TopologyDevice, type TopologyService } from './graph-layout';
+import { layoutGraph, serviceNodeId, type TopologyDevice, type TopologyService } from './graph-layout';
+import { selectTopologyKey } from './graph-selectors';
 import { ServiceNode } from './ServiceNode';
 
 const nodeTypes = { service: ServiceNode, device: DeviceNode, monitor: MonitorNode };
@@ -14,13 +15,7 @@ const nodeTypes = { service: ServiceNode, device: DeviceNode, monitor: MonitorNo
  * service, so state changes and log traffic never re-render or re-lay-out the whole graph.
  */
 export function ServiceGraph() {
-  const key = useSystem((state) =>
-    topologyKey(
-      state.serviceOrder.map((name) => ({ name, dependencies: state.services[name]?.dependencies ?? [] })),
-      state.devices.map((device) => ({ id: device.id, neededBy: device.neededBy })),
-      Object.keys(state.monitors).sort(),
-    ),
-  );
+  const key = useSystem(selectTopologyKey);
   const selected = useSystem((state) => state.selected);
   const select = useSystem((state) => state.select);
   const container = useRef<HTMLDivElement>(null);

@@ -1,14 +1,15 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import { describeState, formatBytes } from '../../../../shared/describe-state';
 import { useSystem } from '../../store/store-context';
 import { useNow } from '../shell/use-now';
+import { selectService } from './graph-selectors';
 import { stateIcon } from './state-icon';
 
 /** Subscribes to its own service only: one service's change re-renders one node. */
 export const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps) {
   const name = (data as { ref: string }).ref;
-  const service = useSystem((state) => state.services[name]);
+  const service = useSystem(useMemo(() => selectService(name), [name]));
   const now = useNow(service?.state.kind === 'running' || service?.state.kind === 'backoff');
   if (!service) return null;
   const { label, detail, tone } = describeState(service.state, now);
