@@ -31,9 +31,14 @@ export interface MonitorControlOptions {
   disabled?: boolean;
 }
 
+/** Run counts in a monitor's snapshot follow its executions, at most this often. */
+const COUNTS_REFRESH_MS = 250;
+
 export class MonitorControl {
   private host: MonitorHost | null = null;
   private config: MonitorConfig | null = null;
+  private readonly countsDue = new Set<string>();
+  private countsTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: MonitorControlOptions) {}
 
@@ -99,13 +104,32 @@ export class MonitorControl {
       });
       host.on('monitor', (snapshot) => this.options.events.monitor(snapshot));
       host.on('removed', ({ doc }) => this.options.events.removed(doc));
-      host.on('execution', (snapshot) => this.options.events.execution(snapshot));
+      host.on('execution', (snapshot) => {
+        this.options.events.execution(snapshot);
+        this.refreshCounts(snapshot.doc);
+      });
       this.host = host;
     }
     return this.host;
   }
 
+  private refreshCounts(doc: string): void {
+    this.countsDue.add(doc);
+    this.countsTimer ??= setTimeout(() => {
+      this.countsTimer = null;
+      const running = new Map((this.host?.list() ?? []).map((monitor) => [monitor.doc, monitor]));
+      for (const due of this.countsDue) {
+        const monitor = running.get(due);
+        if (monitor) this.options.events.monitor(monitor);
+      }
+      this.countsDue.clear();
+    }, COUNTS_REFRESH_MS);
+  }
+
   private async closeHost(): Promise<void> {
+    if (this.countsTimer) clearTimeout(this.countsTimer);
+    this.countsTimer = null;
+    this.countsDue.clear();
     const host = this.host;
     this.host = null;
     if (!host) return;

@@ -132,6 +132,8 @@ describe('createOrchestrator', () => {
       expect(executions.ok && executions.value.find((execution) => execution.id === id)?.status).toBe('completed');
       const snapshot = orchestrator!.snapshot();
       expect(snapshot.logProcesses).toContain('monitor:notes');
+      // The panel's run counts follow the executions.
+      await waitFor(() => store.getState().monitors.notes?.counts.completed ?? 0, (count) => count >= 1, { what: 'completed count on the monitor' });
     } finally {
       editor.close();
     }
