@@ -36,6 +36,10 @@ export interface DaemonServer {
 }
 
 const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
+/** A client this far behind gets no more log chunks until it catches up (its pane counts the gap). */
+const LOG_BACKLOG_BYTES = 4 * 1024 * 1024;
+/** A client this far behind is cut off; it reconnects and starts from a fresh snapshot. */
+const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
 export async function startDaemonServer(options: DaemonServerOptions): Promise<DaemonServer> {
   const { hub, call, token, host = '127.0.0.1', port = 7420, rendererDir, log = () => {}, maxBodyBytes = 1024 * 1024 } = options;
@@ -117,7 +121,17 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     const send = (message: ServerMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
-    const session: ClientSession = hub.open((name, seq, payload) => send({ type: 'event', name, seq, payload }));
+    const session: ClientSession = hub.open((name, seq, payload) => {
+      // A slow browser must not grow the daemon's memory: log chunks wait for it to catch up
+      // (the offsets tell its pane what it missed), and one that stops reading is dropped.
+      if (ws.bufferedAmount > MAX_BACKLOG_BYTES) {
+        log('websocket: a client fell too far behind; closing it so it resyncs');
+        ws.terminate();
+        return;
+      }
+      if (name === 'log.chunk' && ws.bufferedAmount > LOG_BACKLOG_BYTES) return;
+      send({ type: 'event', name, seq, payload });
+    });
     ws.on('message', (raw, isBinary) => {
       if (isBinary) return;
       let message: ClientMessage;
