@@ -23,5 +23,6 @@ describe('describeState', () => {
 
   it('formats durations for people', () => {
     expect([formatDuration(400), formatDuration(61_000), formatDuration(49 * 3_600_000)]).toEqual(['0s', '1m 1s', '2d 1h']);
+    expect(formatDuration(-800)).toBe('0s');
   });
 });

@@ -55,7 +55,8 @@ export function describeService(service: ServiceSnapshot, now?: number): string 
 }
 
 export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
+  // Clamped: the page's clock ticks once a second, so "now" can trail a fresh start.
+  const seconds = Math.max(0, Math.round(ms / 1000));
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m ${seconds % 60}s`;

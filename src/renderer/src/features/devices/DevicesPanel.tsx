@@ -1,17 +1,12 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useSystem } from '../../store/store-context';
 
-/** Every device the manifest requires: present or missing, and who waits for it. */
+/** Every device the manifest requires: present or missing, and who waits for it. Source
+ * problems (USB unavailable) are on the notice strip above every view. */
 export function DevicesPanel() {
   const devices = useSystem(useShallow((state) => state.devices));
-  const notices = useSystem(useShallow((state) => state.notices.filter((notice) => notice.id.startsWith('devices'))));
   return (
     <div className="devices">
-      {notices.map((notice) => (
-        <p key={notice.id} className={`notice notice-${notice.level}`} role="status">
-          {notice.message}
-        </p>
-      ))}
       {devices.length === 0 ? (
         <p className="empty">No service requires a device.</p>
       ) : (
