@@ -99,11 +99,12 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => state(page, 'camera-viewer'), { timeout: 10_000 }).toBe('running');
   });
 
-  it('picks services with the arrow keys and restarts the picked one with r', async () => {
+  it('picks services with Enter and the arrow keys, restarts with r, starts with s and searches with /', async () => {
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Escape');
-    await page.keyboard.press('ArrowDown');
     const panel = page.locator('.side-panel');
+    await panel.waitFor({ state: 'detached' });
+    await page.keyboard.press('Enter');
     await expect.poll(() => panel.getAttribute('data-panel')).toBe('mrmd-sync');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
@@ -112,6 +113,12 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await page.keyboard.press('r');
     await expect.poll(() => page.locator('.side-panel .transitions li').count(), { timeout: 10_000 }).toBeGreaterThan(before);
     await expect.poll(() => state(page, 'db'), { timeout: 10_000 }).toBe('running');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => panel.getAttribute('data-panel')).toBe('crasher');
+    expect(await state(page, 'crasher')).toBe('exited');
+    await page.keyboard.press('s');
+    await expect.poll(() => state(page, 'crasher'), { timeout: 10_000 }).toMatch(/starting|running/);
     await page.keyboard.press('/');
     expect(await page.evaluate('document.activeElement?.className')).toContain('log-search');
   });
@@ -153,12 +160,27 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     }
   });
 
+  it('floats the side panel over the graph on a narrow window instead of squeezing the graph', async () => {
+    const narrow = await browser.newPage({ viewport: { width: 760, height: 800 } });
+    await narrow.goto(daemon.url);
+    await narrow.locator('.react-flow [data-service="api"]').click();
+    const panel = narrow.getByRole('complementary', { name: 'Details of API' });
+    await panel.waitFor();
+    const panelBox = await panel.boundingBox();
+    const graphBox = await narrow.locator('.graph').boundingBox();
+    expect(panelBox!.x + panelBox!.width).toBeLessThanOrEqual(760);
+    expect(graphBox!.width).toBeGreaterThan(700);
+    await narrow.screenshot({ path: join(screenshotDir, 'panel-narrow.png') });
+    await narrow.close();
+  });
+
   it('follows the system dark theme', async () => {
     const dark = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'dark' });
     await dark.goto(daemon.url);
     await dark.locator('.react-flow [data-service="db"]').waitFor();
     const background = await dark.evaluate('getComputedStyle(document.body).backgroundColor');
     expect(background).toBe('rgb(18, 21, 27)');
+    await expect.poll(() => dark.locator('.log-pane .xterm-rows').first().textContent(), { timeout: 10_000 }).toContain('running');
     await dark.screenshot({ path: join(screenshotDir, 'panel-dark.png') });
     await dark.close();
   });

@@ -12,7 +12,7 @@ export const DeviceNode = memo(function DeviceNode({ data }: NodeProps) {
         <span className="node-icon" aria-hidden="true">
           {device.kind === 'usb' ? '⌁' : '▣'}
         </span>
-        <span className="node-name">{device.label}</span>
+        <span className="node-name" title={device.label}>{device.label}</span>
       </div>
       <div className="node-state">
         <span className="state-label">{device.present ? 'Present' : 'Missing'}</span>

@@ -26,7 +26,8 @@ export function ServiceGraph() {
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const observer = new ResizeObserver(() => void flow.current?.fitView({ padding: 0.2, maxZoom: 1.2, duration: 150 }));
+    // On the next frame: React Flow measures the new size with its own observer first.
+    const observer = new ResizeObserver(() => requestAnimationFrame(() => void flow.current?.fitView({ padding: 0.2, maxZoom: 1.2, duration: 150 })));
     observer.observe(element);
     return () => observer.disconnect();
   }, []);

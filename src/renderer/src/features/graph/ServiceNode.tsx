@@ -26,7 +26,7 @@ export const ServiceNode = memo(function ServiceNode({ data, selected }: NodePro
         <span className="node-icon" aria-hidden="true">
           {stateIcon[service.state.kind]}
         </span>
-        <span className="node-name">{service.displayName}</span>
+        <span className="node-name" title={service.displayName}>{service.displayName}</span>
         {service.origin === 'builtin' && <span className="badge">built-in</span>}
       </div>
       <div className="node-state">

@@ -7,7 +7,8 @@ import { useEffect, useRef, useState } from 'react';
 import { useLogFollower, useSystem } from '../../store/store-context';
 import { LogFeed } from './log-feed';
 
-const darkTheme = { background: '#0f1217', foreground: '#dfe4ec', cursor: '#0f1217' };
+// Backgrounds match --panel so the pane's padding shows no strip around the terminal.
+const darkTheme = { background: '#1b2029', foreground: '#dfe4ec', cursor: '#1b2029' };
 const lightTheme = { background: '#ffffff', foreground: '#1c2230', cursor: '#ffffff', selectionBackground: '#b5d0ff' };
 
 /** One process's output in a read-only xterm: follows the end until the user scrolls up. */

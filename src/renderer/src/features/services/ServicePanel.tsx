@@ -102,7 +102,7 @@ export function ServicePanel() {
             <span>
               {transition.from === transition.to ? (
                 <>
-                  still <strong>{transition.to}</strong>
+                  still <strong>{transition.to}</strong>, reason changed
                 </>
               ) : (
                 <>
