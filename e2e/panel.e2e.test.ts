@@ -50,7 +50,7 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
   });
 
   it('draws every service, device and monitor with the edges between them', async () => {
-    for (const name of ['db', 'api', 'crasher', 'camera-viewer', 'mrmd-sync', 'mrmd-runtime']) {
+    for (const name of ['db', 'api', 'crasher', 'camera-viewer', 'flapper', 'mrmd-sync', 'mrmd-runtime']) {
       await page.locator(`.react-flow [data-service="${name}"]`).waitFor();
     }
     await page.locator('[data-device="path:/dev/showrunner-cam"]').waitFor();
@@ -84,6 +84,20 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => crasher.getAttribute('data-state'), { timeout: 10_000 }).toMatch(/starting|running/);
     await expect.poll(() => crasher.getAttribute('data-state'), { timeout: 10_000 }).toBe('exited');
     expect(await panel.locator('.transitions li').count()).toBeGreaterThan(4);
+  });
+
+  it('raises a toast when a service gives up restarting, naming it and why', async () => {
+    const flapper = page.locator('.react-flow [data-service="flapper"]');
+    await expect.poll(() => flapper.getAttribute('data-state'), { timeout: 20_000 }).toBe('failed');
+    expect(await flapper.getAttribute('class')).toContain('tone-bad');
+    // It failed before the page could see it happen; a start from the panel makes it fail live.
+    await flapper.click();
+    await page.getByRole('button', { name: 'Start Flapper', exact: true }).click();
+    const toast = page.locator('.toast').filter({ hasText: 'Flapper failed' });
+    await toast.waitFor({ timeout: 20_000 });
+    await toast.getByRole('button', { name: 'Dismiss' }).click();
+    await toast.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Close details' }).click();
   });
 
   it('keeps a device-gated service blocked, naming the device, until the device appears', async () => {
