@@ -69,6 +69,10 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => page.getByTestId('rf__edge-service:db->service:crasher').textContent()).toContain('started');
     await expect.poll(() => state(page, 'api'), { timeout: 20_000 }).toBe('running');
     await page.screenshot({ path: join(screenshotDir, 'panel-graph.png') });
+    await page.getByRole('button', { name: 'List' }).click();
+    await page.locator('.service-list').waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'panel-list.png') });
+    await page.getByRole('button', { name: 'Graph' }).click();
   });
 
   it('turns a crashed service red with its exit reason, and restarts it from the side panel', async () => {
@@ -90,13 +94,16 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     const flapper = page.locator('.react-flow [data-service="flapper"]');
     await expect.poll(() => flapper.getAttribute('data-state'), { timeout: 20_000 }).toBe('failed');
     expect(await flapper.getAttribute('class')).toContain('tone-bad');
-    // It failed before the page could see it happen; a start from the panel makes it fail live.
+    // The page may or may not have seen that first failure live; clear its toast and make it fail
+    // again from the panel, so the toast below can only come from the live transition.
+    const toasts = page.locator('.toast').filter({ hasText: 'Flapper failed' });
+    while ((await toasts.count()) > 0) await toasts.first().getByRole('button', { name: 'Dismiss' }).click();
     await flapper.click();
     await page.getByRole('button', { name: 'Start Flapper', exact: true }).click();
-    const toast = page.locator('.toast').filter({ hasText: 'Flapper failed' });
-    await toast.waitFor({ timeout: 20_000 });
-    await toast.getByRole('button', { name: 'Dismiss' }).click();
-    await toast.waitFor({ state: 'detached' });
+    await toasts.first().waitFor({ timeout: 20_000 });
+    expect(await toasts.first().textContent()).toMatch(/Flapper failed: \S/);
+    await toasts.first().getByRole('button', { name: 'Dismiss' }).click();
+    await expect.poll(() => toasts.count()).toBe(0);
     await page.getByRole('button', { name: 'Close details' }).click();
   });
 
