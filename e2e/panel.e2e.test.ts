@@ -1,6 +1,7 @@
 // The control panel in real Chromium against the built daemon on a fixture manifest with every
 // kind of node: dependencies with conditions, a crashing service, a device-gated one, the
 // built-in sync server and runtime, and a monitor. Screenshots land in e2e/screenshots/.
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -193,6 +194,15 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     expect(graphBox!.width).toBeGreaterThan(700);
     await narrow.screenshot({ path: join(screenshotDir, 'panel-narrow.png') });
     await narrow.close();
+  });
+
+  // Only where the engine has a USB notice to give: a machine without a USB bus (a container).
+  it.runIf(!existsSync('/sys/bus/usb'))('shows the engine notice that USB hot-plug is unavailable until dismissed', async () => {
+    const strip = page.getByRole('region', { name: 'Notices' });
+    const notice = strip.getByRole('status').filter({ hasText: 'USB hot-plug unavailable' });
+    await notice.waitFor();
+    await notice.getByRole('button', { name: /^Dismiss: USB hot-plug unavailable/ }).click();
+    await notice.waitFor({ state: 'detached' });
   });
 
   it('follows the system dark theme', async () => {

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useSystem } from '../../store/store-context';
+import { currentNotices } from './current-notices';
 
 /** Things the engine wants the operator to know once (USB unavailable, logs in memory only). */
 export function NoticeStrip() {
-  const notices = useSystem(useShallow((state) => state.notices.filter((notice) => notice.level !== 'info')));
+  const notices = useSystem(useShallow((state) => currentNotices(state.notices)));
   const [dismissed, setDismissed] = useState<Set<string>>(new Set());
   const shown = notices.filter((notice) => !dismissed.has(`${notice.id}@${notice.at}`));
   if (shown.length === 0) return null;
