@@ -121,6 +121,30 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => state(page, 'camera-viewer'), { timeout: 10_000 }).toBe('running');
   });
 
+  it('kills, starts, stops, disables and enables a service from the side panel', async () => {
+    const viewer = page.locator('.react-flow [data-service="camera-viewer"]');
+    const pidOf = async () => (await viewer.textContent())?.match(/pid (\d+)/)?.[1];
+    const pid = await pidOf();
+    expect(pid).toBeDefined();
+    await viewer.click();
+    const panel = page.getByRole('complementary', { name: 'Details of Camera viewer' });
+    // A kill is the operator's hard stop: the service stays down until started again.
+    await panel.getByRole('button', { name: 'Kill Camera viewer' }).click();
+    await expect.poll(() => viewer.getAttribute('data-state'), { timeout: 10_000 }).toBe('exited');
+    expect(await viewer.textContent()).toContain('Stopped');
+    await panel.getByRole('button', { name: 'Start Camera viewer', exact: true }).click();
+    await expect.poll(() => viewer.getAttribute('data-state'), { timeout: 10_000 }).toBe('running');
+    expect(await pidOf()).not.toBe(pid);
+    await panel.getByRole('button', { name: 'Stop Camera viewer' }).click();
+    await expect.poll(() => viewer.getAttribute('data-state'), { timeout: 10_000 }).toBe('exited');
+    await panel.getByRole('button', { name: 'Disable Camera viewer' }).click();
+    await expect.poll(() => viewer.getAttribute('data-state'), { timeout: 10_000 }).toBe('disabled');
+    await panel.getByRole('button', { name: 'Enable Camera viewer' }).click();
+    // Enabled again, it starts as it would at boot.
+    await expect.poll(() => viewer.getAttribute('data-state'), { timeout: 10_000 }).toBe('running');
+    await panel.getByRole('button', { name: 'Close details' }).click();
+  });
+
   it('picks services with Enter and the arrow keys, restarts with r, starts with s and searches with /', async () => {
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Escape');
