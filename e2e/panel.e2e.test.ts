@@ -81,6 +81,9 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => crasher.getAttribute('data-state'), { timeout: 20_000 }).toBe('exited');
     await expect.poll(() => crasher.getAttribute('class')).toContain('tone-bad');
     expect(await crasher.textContent()).toContain('exited with code 3');
+    // Node positions are in graph coordinates, fixed by topology: state changes never move them.
+    const positions = () => page.locator('.react-flow__node').evaluateAll((nodes) => nodes.map((node) => `${node.getAttribute('data-id')} ${(node as HTMLElement).style.transform}`));
+    const before = await positions();
     await crasher.click();
     const panel = page.getByRole('complementary', { name: 'Details of Crasher' });
     await panel.waitFor();
@@ -89,6 +92,7 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => crasher.getAttribute('data-state'), { timeout: 10_000 }).toMatch(/starting|running/);
     await expect.poll(() => crasher.getAttribute('data-state'), { timeout: 10_000 }).toBe('exited');
     expect(await panel.locator('.transitions li').count()).toBeGreaterThan(4);
+    expect(await positions()).toEqual(before);
   });
 
   it('raises a toast when a service gives up restarting, naming it and why', async () => {
