@@ -82,8 +82,10 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => crasher.getAttribute('class')).toContain('tone-bad');
     expect(await crasher.textContent()).toContain('exited with code 3');
     // Node positions are in graph coordinates, fixed by topology: state changes never move them.
-    const positions = () => page.locator('.react-flow__node').evaluateAll((nodes) => nodes.map((node) => `${node.getAttribute('data-id')} ${(node as HTMLElement).style.transform}`));
+    const positions = () => page.locator('.react-flow__node').evaluateAll((nodes) => nodes.map((node) => `${node.getAttribute('data-id')} ${/transform:[^;]*/.exec(node.getAttribute('style') ?? '')?.[0]}`));
     const before = await positions();
+    expect(before.length).toBeGreaterThan(8);
+    for (const position of before) expect(position).toContain('translate(');
     await crasher.click();
     const panel = page.getByRole('complementary', { name: 'Details of Crasher' });
     await panel.waitFor();
