@@ -3,8 +3,9 @@
 // `<url>/node/mrp/v1`) once listening, logs requests on stdout, and on SIGTERM or SIGINT
 // kills every running cell and session before exiting.
 import path from 'node:path';
+import { serveUntilSignal } from '../../cli/serve-until-signal';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
-import { startMrpRuntime, type MrpRuntime, type MrpRuntimeOptions } from './mrp-runtime';
+import { startMrpRuntime, type MrpRuntimeOptions } from './mrp-runtime';
 
 const FLAGS: Record<string, FlagSpec> = {
   host: { kind: 'string' },
@@ -51,26 +52,5 @@ export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
     return;
   }
 
-  let runtime: MrpRuntime;
-  try {
-    runtime = await startMrpRuntime(options);
-  } catch (error) {
-    process.stderr.write(`mrp-runtime: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = /token/.test(String(error)) ? 2 : 1;
-    return;
-  }
-  process.stdout.write(`ready ${runtime.url}\n`);
-
-  const shutdown = (signal: NodeJS.Signals): void => {
-    process.stdout.write(`received ${signal}, closing\n`);
-    runtime.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`mrp-runtime: close failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  await serveUntilSignal('mrp-runtime', () => startMrpRuntime(options));
 }

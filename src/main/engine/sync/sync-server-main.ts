@@ -2,6 +2,7 @@
 // `mrmd-sync`). Prints `ready <url>` once listening, logs connections on stdout, and closes
 // cleanly (documents written) on SIGTERM or SIGINT.
 import path from 'node:path';
+import { serveUntilSignal } from '../../cli/serve-until-signal';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startSyncServer } from './sync-server';
 
@@ -46,26 +47,5 @@ export async function runSyncServerMain(argv: string[]): Promise<void> {
     return;
   }
 
-  let server: Awaited<ReturnType<typeof startSyncServer>>;
-  try {
-    server = await startSyncServer(options);
-  } catch (error) {
-    process.stderr.write(`sync-server: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = /token/.test(String(error)) ? 2 : 1;
-    return;
-  }
-  process.stdout.write(`ready ${server.url}\n`);
-
-  const shutdown = (signal: NodeJS.Signals): void => {
-    process.stdout.write(`received ${signal}, closing\n`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        process.stderr.write(`sync-server: close failed: ${String(error)}\n`);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  await serveUntilSignal('sync-server', () => startSyncServer(options));
 }
