@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HealthSpec, ServiceSpec } from '../src/main/engine/config/manifest-types';
 import { Supervisor } from '../src/main/engine/supervisor/supervisor';
+import { serviceSpec } from '../test/fixtures/service-spec';
 
 const rounds = Math.max(1, Number(process.env.SUPERVISOR_COLD_START_ROUNDS ?? 3));
 const LEVELS = 5;
@@ -123,26 +124,7 @@ async function coldStart(nodes: Node[], dir: string, round: number): Promise<num
       node.kind === 'http'
         ? { type: 'http', url: `http://127.0.0.1:${port}/`, expectStatus: [200, 399], timing }
         : { type: 'tcp', host: '127.0.0.1', port, timing };
-    return {
-      name: node.name,
-      displayName: node.name,
-      command: `exec '${process.execPath}' '${FIXTURE}' ${port} ${node.delayMs} ${node.kind}`,
-      workingDir: dir,
-      env: { HOME: dir },
-      dependencies: node.deps.map((name) => ({ name, condition: 'healthy' as const })),
-      requiresDevices: [],
-      deviceRestartPolicy: 'immediate',
-      restart: 'always',
-      restartDelayMs: 1000,
-      maxRestartDelayMs: 60_000,
-      maxRestarts: 10,
-      restartWindowMs: 60_000,
-      stopSignal: 'SIGTERM',
-      stopTimeoutMs: 2000,
-      autostart: true,
-      pty: false,
-      health,
-    };
+    return serviceSpec(node.name, `exec '${process.execPath}' '${FIXTURE}' ${port} ${node.delayMs} ${node.kind}`, { workingDir: dir, env: { HOME: dir }, dependencies: node.deps.map((name) => ({ name, condition: 'healthy' as const })), health });
   });
   const supervisor = new Supervisor({ logs: { beginLaunch(): void {}, write(): void {} }, stateDir: join(dir, `state-${round}`) });
   const healthy = new Set<string>();

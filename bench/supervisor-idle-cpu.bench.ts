@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { ServiceSpec } from '../src/main/engine/config/manifest-types';
 import { Supervisor } from '../src/main/engine/supervisor/supervisor';
 import { TreeSampler } from '../src/main/engine/supervisor/tree-sampler';
+import { serviceSpec } from '../test/fixtures/service-spec';
 
 const seconds = Math.max(1, Number(process.env.SUPERVISOR_IDLE_SECONDS ?? 30));
 const SERVICES = 20;
@@ -39,25 +40,9 @@ async function main(): Promise<void> {
     gc();
     const baseline = await cpuShareOver(Math.max(1000, (seconds * 1000) / 3));
     const supervisor = new Supervisor({ logs: { beginLaunch(): void {}, write(): void {} }, stateDir: join(dir, 'state') });
-    const specs: ServiceSpec[] = Array.from({ length: SERVICES }, (_, index) => ({
-      name: `idle-${index}`,
-      displayName: `idle ${index}`,
-      command: 'exec sleep 3600',
-      workingDir: dir,
-      env: { HOME: dir },
-      dependencies: index === 0 ? [] : [{ name: `idle-${index - 1}`, condition: 'started' as const }],
-      requiresDevices: [],
-      deviceRestartPolicy: 'immediate',
-      restart: 'always',
-      restartDelayMs: 1000,
-      maxRestartDelayMs: 60_000,
-      maxRestarts: 10,
-      restartWindowMs: 60_000,
-      stopSignal: 'SIGTERM',
-      stopTimeoutMs: 2000,
-      autostart: true,
-      pty: false,
-    }));
+    const specs: ServiceSpec[] = Array.from({ length: SERVICES }, (_, index) =>
+      serviceSpec(`idle-${index}`, 'exec sleep 3600', { workingDir: dir, env: { HOME: dir }, dependencies: index === 0 ? [] : [{ name: `idle-${index - 1}`, condition: 'started' as const }] }),
+    );
     let events = 0;
     supervisor.on('service', () => events++);
     await supervisor.apply(specs);
