@@ -1,36 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { runCliProcess } from '../../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../../test/helpers/wait-for';
 import { MrpClient } from './mrp-client';
 import type { MrpEvent } from './mrp-events';
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-interface RunningMain {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Runs `runMrpRuntimeMain(args)` in its own Node process, as the CLI will. */
-function runMain(args: string[]): RunningMain {
-  const entry = path.join(__dirname, 'mrp-runtime-main.ts');
-  const script = `import(${JSON.stringify(entry)}).then((m) => (m.runMrpRuntimeMain ?? m.default.runMrpRuntimeMain)(process.argv.slice(1)))`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  return { child, output: () => output, exited };
-}
+/** The entry point as the supervisor runs it: `showrunner mrp-runtime ARGS` in its own process. */
+const runMain = (args: string[]) => runCliProcess(['mrp-runtime', ...args]);
 
 function isAlive(pid: number): boolean {
   try {

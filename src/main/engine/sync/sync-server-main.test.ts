@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { runCliProcess } from '../../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../../test/helpers/wait-for';
 
 const cleanups: Array<() => unknown> = [];
@@ -13,27 +13,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface RunningMain {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Runs `runSyncServerMain(args)` in its own Node process, as the CLI will. */
-function runMain(args: string[]): RunningMain {
-  const entry = path.join(__dirname, 'sync-server-main.ts');
-  const script = `import(${JSON.stringify(entry)}).then((m) => (m.runSyncServerMain ?? m.default.runSyncServerMain)(process.argv.slice(1)))`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script, '--', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  return { child, output: () => output, exited };
-}
+/** The entry point as the supervisor runs it: `showrunner sync-server ARGS` in its own process. */
+const runMain = (args: string[]) => runCliProcess(['sync-server', ...args]);
 
 describe('runSyncServerMain', () => {
   it('prints a ready line, serves documents, and writes them when stopped with SIGTERM', async () => {

@@ -1,0 +1,32 @@
+// Runs `showrunner <args>` from source in its own Node process, as the supervisor runs the
+// built-in parts, collecting its output; killed after the test if still running.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterEach } from 'vitest';
+import { sourceCliArgv } from './cli-argv';
+
+export interface RunningCli {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const running = new Set<RunningCli>();
+afterEach(async () => {
+  for (const cli of running) {
+    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+    await cli.exited;
+  }
+  running.clear();
+});
+
+export function runCliProcess(args: string[]): RunningCli {
+  const [node, ...prefix] = sourceCliArgv;
+  const child = spawn(node, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const cli = { child, output: () => output, exited };
+  running.add(cli);
+  return cli;
+}
