@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs, portFlag, UsageError } from './parse-cli-args';
+import { millisecondsFlag, parseCliArgs, portFlag, UsageError } from './parse-cli-args';
 
 const specs = {
   config: { kind: 'string' },
@@ -32,5 +32,13 @@ describe('parseCliArgs', () => {
     expect(portFlag(parseCliArgs([], specs), 'port', 7420)).toBe(7420);
     expect(() => portFlag(parseCliArgs(['--port', '70000'], specs), 'port', 7420)).toThrow('port number');
     expect(() => portFlag(parseCliArgs(['--port', 'abc'], specs), 'port', 7420)).toThrow('port number');
+  });
+
+  it('reads durations in milliseconds', () => {
+    const specs = { wait: { kind: 'string' } } as const;
+    expect(millisecondsFlag(parseCliArgs(['--wait', '250'], specs), 'wait')).toBe(250);
+    expect(millisecondsFlag(parseCliArgs([], specs), 'wait')).toBeUndefined();
+    expect(() => millisecondsFlag(parseCliArgs(['--wait', '-1'], specs), 'wait')).toThrow('milliseconds');
+    expect(() => millisecondsFlag(parseCliArgs(['--wait=soon'], specs), 'wait')).toThrow('milliseconds');
   });
 });

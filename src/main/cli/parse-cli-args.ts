@@ -73,3 +73,12 @@ export function portFlag(parsed: ParsedArgs, name: string, fallback: number): nu
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--${name} must be a port number from 0 to 65535, not ${JSON.stringify(raw)}`);
   return port;
 }
+
+/** A duration flag in milliseconds (0 or more), or undefined when not given. */
+export function millisecondsFlag(parsed: ParsedArgs, name: string): number | undefined {
+  const raw = stringFlag(parsed, name);
+  if (raw === undefined) return undefined;
+  const ms = Number(raw);
+  if (!(ms >= 0)) throw new UsageError(`--${name} must be a number of milliseconds`);
+  return ms;
+}

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../../shared/contract';
-import type { ServiceSnapshot } from '../../../shared/model';
+import { serviceSnapshot } from '../../../../test/fixtures/service-snapshots';
 import type { ContractHandlers } from './contract-dispatcher';
 import { EventHub } from './event-hub';
 
-const service: ServiceSnapshot = {
-  name: 'db',
-  displayName: 'db',
-  origin: 'manifest',
-  command: 'true',
-  workingDir: '/',
-  dependencies: [],
-  requiresDevices: [],
-  autostart: true,
-  state: { kind: 'disabled' },
-  health: 'unknown',
-  probe: null,
-  lastProbe: null,
-  restarts: 0,
-  stats: null,
-  transitions: [],
-};
+const service = serviceSnapshot('db', { kind: 'disabled' });
 
 function hubWith(overrides: Partial<ContractHandlers>, logged: string[] = []) {
   let hub: EventHub;

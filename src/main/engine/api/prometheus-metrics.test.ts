@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { serviceSnapshot } from '../../../../test/fixtures/service-snapshots';
 import { renderPrometheusMetrics } from './prometheus-metrics';
 
 describe('renderPrometheusMetrics', () => {
@@ -6,23 +7,11 @@ describe('renderPrometheusMetrics', () => {
     const text = renderPrometheusMetrics({
       manifestPath: '/m.toml',
       services: [
-        {
-          name: 'api',
-          displayName: 'API',
-          origin: 'manifest',
-          command: 'x',
-          workingDir: '/',
-          dependencies: [],
-          requiresDevices: [],
-          autostart: true,
-          state: { kind: 'running', pid: 5, since: 0 },
+        serviceSnapshot('api', { kind: 'running', pid: 5, since: 0 }, {
           health: 'healthy',
-          probe: null,
-          lastProbe: null,
           restarts: 2,
           stats: { cpuPercent: 1.5, rssBytes: 1024, processCount: 2, at: 0 },
-          transitions: [],
-        },
+        }),
       ],
       devices: [{ id: 'path:/dev/a"b', kind: 'path', label: '/dev/a"b', present: false, neededBy: ['api'] }],
       monitors: [],

@@ -4,7 +4,7 @@
 // kills every running cell and session before exiting.
 import path from 'node:path';
 import { serveUntilSignal } from '../../cli/serve-until-signal';
-import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
+import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startMrpRuntime, type MrpRuntimeOptions } from './mrp-runtime';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -32,8 +32,7 @@ export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       return;
     }
-    const grace = stringFlag(parsed, 'interrupt-grace-ms') === undefined ? undefined : Number(stringFlag(parsed, 'interrupt-grace-ms'));
-    if (grace !== undefined && !(grace >= 0)) throw new FlagError('--interrupt-grace-ms must be a number of milliseconds');
+    const grace = millisecondsFlag(parsed, 'interrupt-grace-ms');
     options = {
       host: stringFlag(parsed, 'host') ?? '127.0.0.1',
       port: portFlag(parsed, 'port', 8000),

@@ -210,7 +210,8 @@ function readPsTable(pids: number[] | null): Map<number, ProcInfo> {
   return table;
 }
 
-function isSignalable(pid: number): boolean {
+/** Whether a process (or, for a negative pid, any member of that group) still exists. */
+export function isSignalable(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -3,7 +3,7 @@
 // that called setsid and left the group. The tree is listed from /proc *before* signalling:
 // once a parent dies its children are re-parented to init and the parent links are gone.
 import { spawn } from 'node:child_process';
-import { collectTree, isSameProcess, readProcTable, type ProcRef } from './proc-table';
+import { collectTree, isSameProcess, isSignalable, readProcTable, type ProcRef } from './proc-table';
 
 export interface StopTreeOptions {
   /** The main process; it leads its own process group (spawned detached). */
@@ -134,12 +134,3 @@ function taskkill(pid: number): void {
   spawn('taskkill', ['/T', '/F', '/PID', String(pid)], { stdio: 'ignore', windowsHide: true }).on('error', () => {});
 }
 
-/** Whether a process (or, for a negative pid, any member of that group) still exists. */
-function isSignalable(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -3,7 +3,7 @@
 // cleanly (documents written) on SIGTERM or SIGINT.
 import path from 'node:path';
 import { serveUntilSignal } from '../../cli/serve-until-signal';
-import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
+import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startSyncServer } from './sync-server';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -29,8 +29,7 @@ export async function runSyncServerMain(argv: string[]): Promise<void> {
       process.stdout.write(`${USAGE}\n`);
       return;
     }
-    const debounce = stringFlag(parsed, 'save-debounce-ms') === undefined ? undefined : Number(stringFlag(parsed, 'save-debounce-ms'));
-    if (debounce !== undefined && !(debounce >= 0)) throw new FlagError('--save-debounce-ms must be a number of milliseconds');
+    const debounce = millisecondsFlag(parsed, 'save-debounce-ms');
     options = {
       host: stringFlag(parsed, 'host') ?? '127.0.0.1',
       port: portFlag(parsed, 'port', 4444),
