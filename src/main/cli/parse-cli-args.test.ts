@@ -38,7 +38,7 @@ describe('parseCliArgs', () => {
     const specs = { wait: { kind: 'string' } } as const;
     expect(millisecondsFlag(parseCliArgs(['--wait', '250'], specs), 'wait')).toBe(250);
     expect(millisecondsFlag(parseCliArgs([], specs), 'wait')).toBeUndefined();
-    expect(() => millisecondsFlag(parseCliArgs(['--wait', '-1'], specs), 'wait')).toThrow('milliseconds');
+    expect(() => millisecondsFlag(parseCliArgs(['--wait=-1'], specs), 'wait')).toThrow('milliseconds');
     expect(() => millisecondsFlag(parseCliArgs(['--wait=soon'], specs), 'wait')).toThrow('milliseconds');
   });
 });
