@@ -149,6 +149,12 @@ export class ServiceUnit {
     await run.done;
   }
 
+  /** Shown while the supervisor does something every start must wait for (orphan cleanup). */
+  holdFor(what: string): void {
+    if (this.run) return;
+    this.transition({ kind: 'blocked', waitingOn: { services: [], devices: [], cleanup: what } }, `waiting for ${what}`);
+  }
+
   setMissingDevices(missing: string[]): void {
     this.missing = [...missing];
     for (const listener of [...this.deviceListeners]) listener();

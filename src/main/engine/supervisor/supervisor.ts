@@ -28,6 +28,11 @@ export interface SupervisorOptions {
 
 export type ServiceOrigin = ServiceSnapshot['origin'];
 
+/** The orphan cleanup of a previous run, when starts had to wait for it. */
+export type CleanupEvent = { phase: 'started' } | { phase: 'done'; count: number };
+
+const CLEANUP_WAIT = 'the cleanup of processes left by a previous run';
+
 /** Fields whose change needs a new process; the rest (names, policies, dependencies) apply in place. */
 const PROCESS_FIELDS = ['command', 'workingDir', 'venv', 'env', 'pty', 'health'] as const;
 
@@ -40,6 +45,8 @@ export class Supervisor extends EventEmitter {
   private readonly stateFile: StateFile;
   private readonly self: ProcRef | null;
   private readonly recovery: Promise<unknown>;
+  /** Set once the orphan cleanup has finished; until then no service starts. */
+  private recovered = false;
   private readonly sampler = new TreeSampler();
   private readonly statsTimer: NodeJS.Timeout | null = null;
   private readonly host: UnitHost;
@@ -47,6 +54,7 @@ export class Supervisor extends EventEmitter {
   private sampling = false;
   private stateFileProblem = false;
   private disposing: Promise<void> | null = null;
+  private cleanupAnnounced = false;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -54,7 +62,17 @@ export class Supervisor extends EventEmitter {
     this.stateFile = new StateFile(options.stateDir);
     const startTime = readProcess(process.pid)?.startTime;
     this.self = startTime ? { pid: process.pid, startTime } : null;
-    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line)).catch((error: Error) => this.say(`orphan cleanup failed: ${error.message}`));
+    // The cleanup runs in the background (it may wait out a stubborn tree's stop timeout), so
+    // the daemon listens at once; starts wait for it, and say so (`cleanup` event, holdFor).
+    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line))
+      .catch((error: Error) => {
+        this.say(`orphan cleanup failed: ${error.message}`);
+        return 0;
+      })
+      .then((count) => {
+        if (this.cleanupAnnounced) this.emit('cleanup', { phase: 'done', count });
+        this.recovered = true;
+      });
     const view: DependencyView = {
       status: (name) => this.units.get(name)?.status(),
       onChange: (listener) => {
@@ -78,6 +96,7 @@ export class Supervisor extends EventEmitter {
 
   override on(event: 'service', listener: (snapshot: ServiceSnapshot, transition: Transition | null) => void): this;
   override on(event: 'removed', listener: (name: string) => void): this;
+  override on(event: 'cleanup', listener: (event: CleanupEvent) => void): this;
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     return super.on(event, listener);
   }
@@ -89,7 +108,7 @@ export class Supervisor extends EventEmitter {
    */
   async apply(specs: ServiceSpec[], origins: ReadonlyMap<string, ServiceOrigin> = new Map()): Promise<void> {
     this.assertOpen();
-    await this.recovery;
+    const held = await this.cleanupPending();
     const first = !this.applied;
     this.applied = true;
     const wanted = new Set(specs.map((spec) => spec.name));
@@ -114,6 +133,11 @@ export class Supervisor extends EventEmitter {
       }
     }
     this.order = specs.map((spec) => spec.name);
+    if (held) {
+      for (const { unit } of toStart) unit.holdFor(CLEANUP_WAIT);
+      await this.recovery;
+      if (this.disposing) return;
+    }
     await this.stopInReverse(removed, { reason: 'removed from the manifest', final: 'exited', hard: false });
     for (const unit of removed) {
       this.units.delete(unit.name);
@@ -133,7 +157,10 @@ export class Supervisor extends EventEmitter {
   /** Manual start: clears `failed`; a unit with unmet dependencies waits for them, blocked. */
   async start(name: string): Promise<ServiceSnapshot> {
     const unit = this.unit(name);
-    await this.recovery;
+    if (await this.cleanupPending()) {
+      unit.holdFor(CLEANUP_WAIT);
+      await this.recovery;
+    }
     await unit.start('started by operator', { manual: true });
     return unit.snapshot();
   }
@@ -167,7 +194,11 @@ export class Supervisor extends EventEmitter {
 
   async startAll(): Promise<ServiceSnapshot[]> {
     this.assertOpen();
-    await this.recovery;
+    const waiting = [...this.units.values()].filter((unit) => unit.enabled && !unit.active);
+    if (await this.cleanupPending()) {
+      for (const unit of waiting) unit.holdFor(CLEANUP_WAIT);
+      await this.recovery;
+    }
     const units = [...this.units.values()].filter((unit) => unit.enabled && !unit.active);
     await Promise.all(units.map((unit) => unit.start('started by operator (start all)', { manual: true })));
     return this.snapshot();
@@ -208,6 +239,20 @@ export class Supervisor extends EventEmitter {
       this.stateFile.remove();
     })();
     return this.disposing;
+  }
+
+  /**
+   * True while the orphan cleanup still runs. A cleanup with nothing to do ends within one
+   * turn of the event loop, so it is given that turn before anything is shown as waiting.
+   */
+  private async cleanupPending(): Promise<boolean> {
+    if (!this.recovered) await Promise.race([this.recovery, new Promise((resolve) => setImmediate(resolve))]);
+    if (this.recovered) return false;
+    if (!this.cleanupAnnounced) {
+      this.cleanupAnnounced = true;
+      this.emit('cleanup', { phase: 'started' });
+    }
+    return true;
   }
 
   private unit(name: string): ServiceUnit {
