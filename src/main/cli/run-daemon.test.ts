@@ -68,7 +68,7 @@ describe('runDaemon after a crash', () => {
     expect(alivePids(orphans.map((line) => line.pid))).toHaveLength(3);
 
     const second = runCliProcess(args);
-    const { url, token } = await waitFor(() => listeningUrl(second), Boolean, { what: 'second daemon listening', timeoutMs: 30_000 });
+    const { url, token } = (await waitFor(() => listeningUrl(second), Boolean, { what: 'second daemon listening', timeoutMs: 30_000 }))!;
     const health = await fetch(`${url}/health`);
     expect(health.status).toBe(200);
     const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };

@@ -6,14 +6,20 @@
 import { close, open, writev } from 'node:fs';
 
 const BUFFER_BYTES = 256 * 1024;
+/**
+ * A batch's first buffer, when the pool is empty. A thousand services each saying one line at
+ * start would otherwise hold a thousand 256 KiB buffers until their files open, and that much
+ * external memory drives V8 into back-to-back full collections.
+ */
+const FIRST_BUFFER_BYTES = 4 * 1024;
 const POOL_MAX = 8;
 const pool: Buffer[] = [];
 
-function take(): Buffer {
-  return pool.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES);
+function take(first: boolean): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafeSlow(first ? FIRST_BUFFER_BYTES : BUFFER_BYTES);
 }
 function release(buffers: Buffer[]): void {
-  for (const buffer of buffers) if (pool.length < POOL_MAX) pool.push(buffer);
+  for (const buffer of buffers) if (pool.length < POOL_MAX && buffer.length === BUFFER_BYTES) pool.push(buffer);
 }
 
 export class BatchedAppendFile {
@@ -72,7 +78,7 @@ export class BatchedAppendFile {
   writeBytes(bytes: Uint8Array): void {
     for (let from = 0; from < bytes.length; ) {
       const buffer = this.room();
-      const n = Math.min(bytes.length - from, BUFFER_BYTES - this.used);
+      const n = Math.min(bytes.length - from, buffer.length - this.used);
       buffer.set(from === 0 && n === bytes.length ? bytes : bytes.subarray(from, from + n), this.used);
       this.used += n;
       this.queued += n;
@@ -89,8 +95,8 @@ export class BatchedAppendFile {
   }
 
   private room(): Buffer {
-    if (this.pending.length === 0 || this.used === BUFFER_BYTES) {
-      this.pending.push(take());
+    if (this.pending.length === 0 || this.used === this.pending[this.pending.length - 1].length) {
+      this.pending.push(take(this.pending.length === 0));
       this.used = 0;
     }
     return this.pending[this.pending.length - 1];

@@ -4,6 +4,7 @@
 // Windows has no process groups and lists nothing (stop-tree uses `taskkill /T` there).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { readProcText } from './read-proc-text';
 
 export interface ProcInfo {
   pid: number;
@@ -138,7 +139,7 @@ export function walkTree(rootPid: number, known: ProcRef[] = []): ProcInfo[] | n
     out.push(info);
     let children: string;
     try {
-      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1');
+      children = readProcText(`/proc/${pid}/task/${pid}/children`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && readLinuxStat(pid)) return null;
       continue;
@@ -151,7 +152,7 @@ export function walkTree(rootPid: number, known: ProcRef[] = []): ProcInfo[] | n
 function readLinuxStat(pid: number): ProcInfo | null {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    text = readProcText(`/proc/${pid}/stat`);
   } catch {
     return null;
   }
