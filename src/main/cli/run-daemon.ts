@@ -6,6 +6,7 @@ import { startDaemonServer, type DaemonServer } from '../daemon/daemon-server';
 import { removeDiscoveryFile, writeDiscoveryFile } from '../daemon/discovery-file';
 import { acquireSupervisorLock } from '../daemon/supervisor-lock';
 import { generateToken, isLoopbackHost } from '../daemon/token-auth';
+import { deferred } from '../engine/supervisor/deferred';
 import { rendererDir } from '../resource-paths';
 
 export interface DaemonRun {
@@ -33,7 +34,10 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     log(`showrunner: ${manifestPath} is already supervised by the ${holder.holder} (pid ${holder.pid})${holder.url ? ` at ${holder.url}` : ''}`);
     return 1;
   }
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log });
+  // Listen first (issue 23): services start, and a crashed predecessor's trees are cleaned up,
+  // only once the server answers, so /health and the panel never wait for them.
+  const listening = deferred<void>();
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log, startServicesAfter: listening.promise });
   let server: DaemonServer;
   try {
     server = await startDaemonServer({
@@ -59,6 +63,7 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   if (lock?.ok) await lock.lock.update({ url: server.url, token });
   await writeDiscoveryFile({ url: server.url, token, pid: process.pid, manifest: manifestPath });
   process.stdout.write(`Showrunner listening on ${server.url}/?token=${token}\n`);
+  listening.resolve();
 
   // A supervisor must outlive a bad request or a bug in one part: report, keep supervising.
   process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));

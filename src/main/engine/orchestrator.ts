@@ -50,6 +50,8 @@ export interface OrchestratorOptions {
   monitorLogLevel?: LogLevel;
   /** `--no-monitors`. */
   monitorsDisabled?: boolean;
+  /** The first manifest is applied once this settles (the daemon: once it listens). */
+  startServicesAfter?: Promise<unknown>;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
   log?: (line: string) => void;
 }
@@ -164,7 +166,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let applying: Promise<void> = Promise.resolve();
   if (manifest) {
     const initial = manifest;
-    applying = applyManifest(initial).catch((error: unknown) => {
+    applying = Promise.resolve(options.startServicesAfter)
+      .then(() => applyManifest(initial))
+      .catch((error: unknown) => {
       if (!closing) say(`applying the manifest failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     });
   }

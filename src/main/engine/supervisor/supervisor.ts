@@ -32,6 +32,7 @@ export type ServiceOrigin = ServiceSnapshot['origin'];
 export type CleanupEvent = { phase: 'started' } | { phase: 'done'; count: number };
 
 const CLEANUP_WAIT = 'the cleanup of processes left by a previous run';
+const START_BATCH = 100;
 
 /** Fields whose change needs a new process; the rest (names, policies, dependencies) apply in place. */
 const PROCESS_FIELDS = ['command', 'workingDir', 'venv', 'env', 'pty', 'health'] as const;
@@ -163,7 +164,15 @@ export class Supervisor extends EventEmitter {
       unit.updateSpec(spec, origin);
       if (wasActive) toStart.push({ unit, reason: 'restarting: manifest changed' });
     }
-    await Promise.all(toStart.map(({ unit, reason }) => unit.start(reason)));
+    // In batches, one event-loop turn apart: a start is mostly synchronous work (a transition, a
+    // log line, a file opened), and thousands at once would keep the API from answering.
+    const starts: Promise<void>[] = [];
+    for (let i = 0; i < toStart.length; i++) {
+      if (i > 0 && i % START_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.disposing) break;
+      starts.push(toStart[i].unit.start(toStart[i].reason));
+    }
+    await Promise.all(starts);
   }
 
   /** Manual start: clears `failed`; a unit with unmet dependencies waits for them, blocked. */
