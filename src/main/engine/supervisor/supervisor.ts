@@ -57,6 +57,7 @@ export class Supervisor extends EventEmitter {
   private stateFileProblem = false;
   private disposing: Promise<void> | null = null;
   private cleanupAnnounced = false;
+  private stateWrite: NodeJS.Immediate | null = null;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -257,6 +258,8 @@ export class Supervisor extends EventEmitter {
       if (this.statsTimer) clearInterval(this.statsTimer);
       await this.recovery;
       await this.stopInReverse([...this.units.values()], { reason: 'supervisor shutting down', final: 'exited', hard: false });
+      if (this.stateWrite) clearImmediate(this.stateWrite);
+      this.stateWrite = null;
       this.stateFile.remove();
     })();
     return this.disposing;
@@ -325,7 +328,19 @@ export class Supervisor extends EventEmitter {
     if (listeners) for (const listener of [...listeners]) listener();
   }
 
+  /**
+   * One write per event-loop turn: every launch and exit changes the file, and rewriting all N
+   * trees for each of N launches made a large start quadratic. A crash can lose at most the
+   * changes of the turn it happens in.
+   */
   private writeState(): void {
+    this.stateWrite ??= setImmediate(() => {
+      this.stateWrite = null;
+      this.writeStateNow();
+    });
+  }
+
+  private writeStateNow(): void {
     const services: Record<string, TreeRecord> = {};
     for (const unit of this.units.values()) {
       const tree = unit.tree();
