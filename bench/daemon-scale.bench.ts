@@ -8,7 +8,7 @@
 // - memory per idle service: RSS of the 1,000-service daemon less the 1-service one, / 999.
 // - check: `showrunner check` time of 10,000 services vs 100, and per service above it.
 // DAEMON_SCALE_SECONDS sets the idle window (default 20), DAEMON_SCALE_WARM_UP_SECONDS the wait
-// before it (default 30), DAEMON_SCALE_ROUNDS the rounds (default 3).
+// before it (default 60), DAEMON_SCALE_ROUNDS the rounds (default 3).
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,7 @@ import { BUILT_CLI, cpuShareOf, manifestOf, median, requireBuiltCli, rssBytes, s
 const seconds = Math.max(2, Number(process.env.DAEMON_SCALE_SECONDS ?? 20));
 const rounds = Math.max(1, Number(process.env.DAEMON_SCALE_ROUNDS ?? 3));
 const MANY = 1000;
-const WARM_UP_MS = Math.max(0, Number(process.env.DAEMON_SCALE_WARM_UP_SECONDS ?? 30)) * 1000;
+const WARM_UP_MS = Math.max(0, Number(process.env.DAEMON_SCALE_WARM_UP_SECONDS ?? 60)) * 1000;
 
 interface DaemonFigures {
   listenMs: number;
@@ -41,7 +41,8 @@ async function measureDaemons(root: string, round: number): Promise<[DaemonFigur
       daemons.push(daemon);
       settle.push(await waitForAll(daemon, count, 'blocked'));
     }
-    // Start-up garbage, and V8's one collection once allocation stops, settle out of the window.
+    // Start-up garbage, and V8's memory reducer (a few full collections in the minute after
+    // allocation stops), settle out of the window.
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
     const shares = await Promise.all(daemons.map((daemon) => cpuShareOf(daemon.pid, seconds * 1000)));
     return [0, 1].map((i) => ({ listenMs: daemons[i].listenMs, settleMs: settle[i], cpuShare: shares[i], rss: rssBytes(daemons[i].pid) })) as [DaemonFigures, DaemonFigures];

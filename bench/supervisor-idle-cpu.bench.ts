@@ -2,12 +2,12 @@
 // over a window divided by the window (a share of one core; goal < 0.1 %). The daemon runs as
 // it ships (node out/main/cli.js serve, no tsx: tsx's loader thread alone used more than the
 // goal), with stats sampling at its default 5 s. The baseline is the same daemon on an empty
-// manifest, idling in the same window. Both wait out start-up first: V8 runs one long
-// collection some 20 s after allocation stops, a start-up cost rather than an idle one.
+// manifest, idling in the same window. Both wait out start-up first: V8's memory reducer runs
+// a few full collections in the minute after allocation stops, a start-up cost, not an idle one.
 // Then, in this process, the cost of one stats tick over the same 20 trees, and the share it
 // implies at one tick per 5 s.
 // SUPERVISOR_IDLE_SECONDS sets the window (default 30), SUPERVISOR_IDLE_WARM_UP_SECONDS the
-// wait before it (default 30), SUPERVISOR_IDLE_ROUNDS the rounds (default 3).
+// wait before it (default 60), SUPERVISOR_IDLE_ROUNDS the rounds (default 3).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { TreeSampler } from '../src/main/engine/supervisor/tree-sampler';
 import { cpuShareOf, manifestOf, median, requireBuiltCli, startDaemon, waitForAll, type DaemonProcess } from './daemon-process';
 
 const seconds = Math.max(1, Number(process.env.SUPERVISOR_IDLE_SECONDS ?? 30));
-const warmUpMs = Math.max(0, Number(process.env.SUPERVISOR_IDLE_WARM_UP_SECONDS ?? 30)) * 1000;
+const warmUpMs = Math.max(0, Number(process.env.SUPERVISOR_IDLE_WARM_UP_SECONDS ?? 60)) * 1000;
 const rounds = Math.max(1, Number(process.env.SUPERVISOR_IDLE_ROUNDS ?? 3));
 const SERVICES = 20;
 
