@@ -149,6 +149,9 @@ export function walkTree(rootPid: number, known: ProcRef[] = []): ProcInfo[] | n
   return out;
 }
 
+/** Fields of /proc/<pid>/stat after the command name that readLinuxStat keeps (0 = state). */
+const STAT_FIELDS: boolean[] = Array.from({ length: 22 }, (_, index) => [0, 1, 2, 11, 12, 19, 21].includes(index));
+
 function readLinuxStat(pid: number): ProcInfo | null {
   let text: string;
   try {
@@ -156,8 +159,15 @@ function readLinuxStat(pid: number): ProcInfo | null {
   } catch {
     return null;
   }
-  // The command name sits in parentheses and may itself contain spaces or ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // The command name sits in parentheses and may itself contain spaces or ')'. Only the seven
+  // fields used are cut out (no split into 50 strings): this runs for every member every tick.
+  const fields: string[] = [];
+  let at = text.lastIndexOf(')') + 2;
+  for (let index = 0; index <= 21 && at > 0; index++) {
+    const end = text.indexOf(' ', at);
+    if (STAT_FIELDS[index]) fields[index] = text.slice(at, end < 0 ? undefined : end);
+    at = end + 1;
+  }
   return {
     pid,
     ppid: Number(fields[1]),
