@@ -19,9 +19,9 @@ afterEach(async () => {
   running.clear();
 });
 
-export function runCliProcess(args: string[]): RunningCli {
+export function runCliProcess(args: string[], { env }: { env?: Record<string, string> } = {}): RunningCli {
   const [node, ...prefix] = sourceCliArgv;
-  const child = spawn(node, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
