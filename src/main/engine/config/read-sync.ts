@@ -25,7 +25,9 @@ export function readSync(reader: FieldReader, sync: TomlTable, root: string, env
   };
   const token = readToken(reader, sync, env);
   if (token !== undefined) spec.token = token;
-  if (spec.enabled && token === undefined && !isLoopbackHost(spec.host)) {
+  // A token key that is wrong is reported on its own; the host is then not the problem.
+  const tokenKeyGiven = sync.entries.has('token') || sync.entries.has('token_env');
+  if (spec.enabled && !tokenKeyGiven && !isLoopbackHost(spec.host)) {
     const at = sync.entries.get('host');
     reader.report(
       at?.node.pos ?? sync.pos,
