@@ -25,7 +25,7 @@ const chain = (length: number, closeCycle: boolean): string =>
     return `[services.s${i}]\ncommand = "true"\n${next ? `dependencies = ["${next}"]\n` : ''}`;
   }).join('\n');
 
-describe('showrunner check on bad input', () => {
+describe('showrunner check on bad input', { timeout: 120_000 }, () => {
   let dir: string;
   let servers: Server[] = [];
   beforeEach(async () => {
@@ -37,13 +37,13 @@ describe('showrunner check on bad input', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('passes a valid 10,000-deep dependency chain', { timeout: 90_000 }, async () => {
+  it('passes a valid 10,000-deep dependency chain', async () => {
     const file = join(dir, 'chain.toml');
     await writeFile(file, chain(10_000, false));
     expect(await check(file)).toEqual({ code: 0, output: '' });
   });
 
-  it('reports a 10,000-long cycle once, named by its ends and length', { timeout: 90_000 }, async () => {
+  it('reports a 10,000-long cycle once, named by its ends and length', async () => {
     const file = join(dir, 'cycle.toml');
     await writeFile(file, chain(10_000, true));
     const { code, output } = await check(file);
