@@ -49,9 +49,8 @@ export class MonitorControl {
   async configure(config: MonitorConfig): Promise<void> {
     const previous = this.config;
     this.config = config;
-    const { documents: _before, ...previousHost } = previous ?? { documents: [] };
-    const { documents: _after, ...nextHost } = config;
-    const sameHost = previous !== null && isDeepStrictEqual(previousHost, nextHost);
+    // Everything but the document list shapes the host (sync server, runtimes, credentials).
+    const sameHost = previous !== null && isDeepStrictEqual({ ...previous, documents: [] }, { ...config, documents: [] });
     let running: string[] = [];
     if (!sameHost && this.host) {
       running = this.host.list().map((monitor) => monitor.doc);
