@@ -9,7 +9,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sourceCliArgv } from '../../../../test/helpers/cli-argv';
 import { runCliProcess } from '../../../../test/helpers/run-cli-process';
+import { createOrchestrator } from '../orchestrator';
 
 /** `check` as an operator runs it; a hang or a crash fails the test (generous deadline). */
 async function check(file: string): Promise<{ code: number | null; output: string }> {
@@ -77,6 +79,21 @@ describe('showrunner check on bad input', { timeout: 120_000 }, () => {
     const fifo = join(dir, 'services.toml');
     execFileSync('mkfifo', [fifo]);
     expect(await check(fifo)).toEqual({ code: 1, output: `${fifo}:1:1: file: is a FIFO (named pipe), not a regular file; a manifest must be a regular file\n` });
+  });
+
+  it('starts the supervisor on a FIFO manifest with the problem shown, instead of hanging', async () => {
+    const fifo = join(dir, 'services.toml');
+    execFileSync('mkfifo', [fifo]);
+    const orchestrator = await createOrchestrator({ manifestPath: fifo, stateDir: join(dir, 'state'), usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0, cliArgv: sourceCliArgv });
+    try {
+      expect(orchestrator.snapshot().problems).toEqual([
+        { file: fifo, line: 1, column: 1, field: 'file', message: 'is a FIFO (named pipe), not a regular file; a manifest must be a regular file' },
+      ]);
+      const reload = await orchestrator.call('manifest.reload', {});
+      expect(reload).toMatchObject({ ok: true, value: { applied: false, problems: [{ field: 'file' }] } });
+    } finally {
+      await orchestrator.close();
+    }
   });
 
   it('refuses a socket', async () => {
