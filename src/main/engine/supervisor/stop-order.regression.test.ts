@@ -11,17 +11,18 @@ const harness = supervisorHarness();
 
 describe('Supervisor stop order', () => {
   it('stops dependents before what they depend on', async () => {
-    const { supervisor } = harness.supervisor();
+    const { supervisor, logs } = harness.supervisor();
     const order = join(harness.tempDir(), 'order');
     // Each writes its name when it receives SIGTERM, then exits.
-    const service = (name: string) => `trap 'echo ${name} >> ${order}; exit 0' TERM; while :; do sleep 0.05; done`;
+    const service = (name: string) => `trap 'echo ${name} >> ${order}; exit 0' TERM; echo trap-set; while :; do sleep 0.05; done`;
     await supervisor.apply([
       makeSpec('db', service('db')),
       makeSpec('api', service('api'), { dependencies: [{ name: 'db', condition: 'started' }] }),
       makeSpec('web', service('web'), { dependencies: [{ name: 'api', condition: 'started' }, { name: 'db', condition: 'started' }] }),
     ]);
-    await waitFor(() => ['db', 'api', 'web'].map((name) => supervisor.get(name)?.state.kind), (kinds) => kinds.every((kind) => kind === 'running'), {
-      what: 'all three running',
+    // Running is not enough: the shell must have set its trap before the stop comes.
+    await waitFor(() => ['db', 'api', 'web'].map((name) => logs.text(name, 'stdout')), (texts) => texts.every((text) => text.includes('trap-set')), {
+      what: 'all three with their trap set',
       timeoutMs: 15_000,
     });
     await supervisor.stopAll();
