@@ -25,7 +25,7 @@ describe('daemon server authentication', () => {
     await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
     const handlers = { 'services.list': () => [] } as unknown as ContractHandlers;
     const hub = new EventHub(() => handlers);
-    server = await startDaemonServer({ hub, call: async () => [], urls: () => ({}), metrics: () => 'up 1\n', token: TOKEN, port: 0, rendererDir: dir });
+    server = await startDaemonServer({ hub, call: async () => ({ ok: true, value: [] }) as never, urls: () => ({}), metrics: () => 'up 1\n', token: TOKEN, port: 0, rendererDir: dir });
   });
   afterAll(async () => {
     await server?.close();
