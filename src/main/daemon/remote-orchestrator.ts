@@ -1,8 +1,9 @@
 // The desktop app attached to a daemon that already supervises the manifest (issue 11): the
 // same `hub` / `call` surface as a local Orchestrator, relayed over the daemon's WebSocket
-// (`/ws` with `Authorization: Bearer`, messages in shared/wire.ts). Local clients (the window's IPC session, the
-// tray) open sessions on a local EventHub as they would on the engine's; its handlers forward
-// each call, and remote events are republished on it with local sequence numbers.
+// (`/ws` with `Authorization: Bearer`, messages in shared/wire.ts). Local clients (the
+// window's IPC session, the tray) open sessions on a local EventHub as they would on the
+// engine's; its handlers forward each call, and remote events are republished on it with
+// local sequence numbers.
 //
 // Sequence numbers: a local `system.subscribe` must answer with the local seq that matches the
 // remote snapshot, so we keep recent (remote seq, local seq) pairs. On every (re)connect we ask
