@@ -48,7 +48,7 @@ describe.skipIf(!chromiumAvailable())('the panel token in a browser', () => {
     await page.goto(daemon.url);
     await panelShowsServices(page);
     expect(page.url()).toBe(`${daemon.origin}/`);
-    expect(await page.evaluate(() => sessionStorage.getItem('showrunner.token'))).toBe(daemon.token);
+    expect(await page.evaluate('sessionStorage.getItem("showrunner.token")')).toBe(daemon.token);
     expect(await context.cookies()).toEqual([]);
 
     // The same browser context visits the other server: in a new tab, and from the panel's tab.
@@ -105,7 +105,7 @@ describe.skipIf(!chromiumAvailable())('the panel token in a browser', () => {
     const page = await context.newPage();
     await page.goto(`${daemon.origin}/?token=not-the-token`);
     await page.getByText('refused the token').waitFor({ timeout: 10_000 });
-    expect(await page.evaluate(() => sessionStorage.getItem('showrunner.token'))).toBeNull();
+    expect(await page.evaluate('sessionStorage.getItem("showrunner.token")')).toBeNull();
     expect(page.url()).toBe(`${daemon.origin}/`);
     await context.close();
   });

@@ -112,14 +112,16 @@ describe('daemon server authentication', () => {
     socket!.on('message', (data) => messages.push(JSON.parse(data.toString())));
     socket!.send('not json');
     socket!.send(JSON.stringify({ type: 'call', id: 7, method: 42 }));
+    socket!.send(Buffer.from([1, 2, 3]));
     socket!.send(JSON.stringify({ type: 'call', id: 8, method: 'services.list', args: {} }));
     await new Promise<void>((resolve) => {
-      const check = () => (messages.length >= 3 ? resolve() : setTimeout(check, 10));
+      const check = () => (messages.length >= 4 ? resolve() : setTimeout(check, 10));
       check();
     });
     expect(messages[0]).toMatchObject({ type: 'error', error: { code: 'invalid-args', message: 'message is not valid JSON' } });
     expect(messages[1]).toMatchObject({ type: 'reply', id: 7, reply: { ok: false, error: { code: 'invalid-args' } } });
-    expect(messages[2]).toMatchObject({ type: 'reply', id: 8, reply: { ok: true, value: [] } });
+    expect(messages[2]).toMatchObject({ type: 'error', error: { code: 'invalid-args' } });
+    expect(messages[3]).toMatchObject({ type: 'reply', id: 8, reply: { ok: true, value: [] } });
     socket!.close();
   });
 });

@@ -138,7 +138,10 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
       send({ type: 'event', name, seq, payload });
     });
     ws.on('message', (raw, isBinary) => {
-      if (isBinary) return;
+      if (isBinary) {
+        send({ type: 'error', error: { code: 'invalid-args', message: 'binary messages are not calls; send JSON text' } });
+        return;
+      }
       let message: ClientMessage;
       let parsed: unknown;
       try {
