@@ -180,6 +180,11 @@ describe('daemons of several manifests under one HOME', () => {
     a = await startDaemon(['--config', manifestA], { home, env: { SHOWRUNNER_TOKEN: secret } });
     expect(a.token).toBe(secret);
     expect(await readFile(`/proc/${a.child.pid}/cmdline`, 'utf8').catch(() => '')).not.toContain(secret);
+    // …nor in the environment its services inherit.
+    const alpha = await waitFor(async () => (await servicesOf(manifestA))[0], (service) => service?.state.kind === 'running', { what: 'alpha running', timeoutMs: 20_000 });
+    const servicePid = (alpha.state as unknown as { pid: number }).pid;
+    const environ = await readFile(`/proc/${servicePid}/environ`, 'utf8').catch(() => null);
+    if (environ !== null) expect(environ).not.toContain(secret);
     expect((await cli(['url', '--config', manifestA])).stdout.trim()).toBe(`${a.origin}/?token=${secret}`);
     expect(await a.stop()).toBe(0);
 

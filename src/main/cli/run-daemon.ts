@@ -75,13 +75,14 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   }
   if (lock?.ok) await lock.lock.update({ url: server.url, token });
   await writeDaemonRecord(newDaemonRecord({ url: server.url, token, manifest: instance.label, key: instance.key, command: instance.command }));
-  process.stdout.write(`Showrunner listening on ${panelUrl(server.url, token)}\n`);
-
   // A supervisor must outlive a bad request or a bug in one part: report, keep supervising.
   process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
 
-  return await new Promise<number>((resolveExit) => {
+  // Signal handlers before the line: whoever reads it may stop us at once, and on a busy
+  // machine that SIGTERM can land before the next statement runs (it then killed us outright,
+  // leaving the services and this daemon's record behind).
+  const exited = new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -97,4 +98,6 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGHUP', () => void stop('SIGHUP'));
   });
+  process.stdout.write(`Showrunner listening on ${panelUrl(server.url, token)}\n`);
+  return await exited;
 }
