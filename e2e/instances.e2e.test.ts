@@ -72,6 +72,13 @@ describe('daemons of several manifests under one HOME', () => {
     expect(a.token).not.toBe(b.token);
   });
 
+  it('a second daemon of the same manifest exits 1 and leaves the first daemon\'s record alone', async () => {
+    await expect(startDaemon(['--config', manifestB], { home })).rejects.toThrow(/exited with 1[\s\S]*already supervised by the daemon \(pid \d+\) at .*showrunner url --config/);
+    const records = await listDaemonRecords(recordsDir);
+    expect(records.find((record) => record.manifest === manifestB)).toMatchObject({ pid: b.child.pid, token: b.token, url: b.origin });
+    expect((await cli(['url', '--config', manifestB])).stdout.trim()).toBe(b.url);
+  });
+
   it('status without --config shows every daemon: manifest, URL and services', async () => {
     await waitFor(async () => (await servicesOf(manifestA))[0]?.state.kind, (kind) => kind === 'running', { what: 'alpha running', timeoutMs: 20_000 });
     const status = await cli(['status']);

@@ -40,7 +40,8 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   const lock = manifestPath ? await acquireSupervisorLock({ manifestPath, stateDir: orchestratorOptions.stateDir, holder: 'daemon' }) : null;
   if (lock && !lock.ok) {
     const { holder } = lock;
-    log(`showrunner: ${manifestPath} is already supervised by the ${holder.holder} (pid ${holder.pid})${holder.url ? ` at ${holder.url}` : ''}`);
+    const hint = holder.url ? ` at ${holder.url} (\`showrunner url --config ${manifestPath}\` prints its panel URL)` : '';
+    log(`showrunner: ${manifestPath} is already supervised by the ${holder.holder} (pid ${holder.pid})${hint}`);
     return 1;
   }
   // After the lock: a refused second daemon must not rotate the running one's stored token.
