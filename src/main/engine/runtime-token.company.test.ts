@@ -31,7 +31,8 @@ async function startServe(dir: string): Promise<Instance> {
   const cli = runCliProcess(['serve', '--config', file, '--port', '0', '--state-dir', join(dir, 'state')]);
   daemons.push(cli);
   const line = await waitFor(cli.output, (text) => /Showrunner listening on (\S+)\/\?token=(\S+)/.test(text), { what: 'listening line', timeoutMs: 30_000 });
-  const [, api, token] = /Showrunner listening on (\S+)\/\?token=(\S+)/.exec(line)!;
+  const [, api, encoded] = /Showrunner listening on (\S+)\/\?token=(\S+)/.exec(line)!;
+  const token = decodeURIComponent(encoded);
   const get = async (path: string) => (await fetch(`${api}${path}`, { headers: { Authorization: `Bearer ${token}` } })).json();
   const urls = (await get('/api/urls')) as { sync: string; runtimes: Record<string, string> };
   const service = await waitFor(
