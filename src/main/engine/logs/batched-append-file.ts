@@ -3,10 +3,17 @@
 // gathers, so a chatty process costs one system call per event-loop turn, not one per line, and
 // no allocation once the pool is warm. Memory is bounded: callers ask `hasRoom` first and count
 // what they leave out.
+//
+// `writeLines` puts a prefix before every line without a JS string or object per line: the
+// lines are staged at the free end of the current buffer (one copy) and spread out in place
+// with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
 
 const BUFFER_BYTES = 256 * 1024;
 const POOL_MAX = 8;
+const NEWLINE = 10;
+/** Less room than this left in a buffer: start the next one rather than stage a few lines. */
+const MIN_STAGE_BYTES = 4096;
 const pool: Buffer[] = [];
 
 function take(): Buffer {
@@ -24,6 +31,8 @@ export class BatchedAppendFile {
   private fd: number | null = null;
   /** Filled buffers, oldest first; the last one may be partly used. */
   private pending: Buffer[] = [];
+  /** Bytes used in each pending buffer but the last (`writeLines` may end one early). */
+  private lengths: number[] = [];
   private used = 0;
   private queued = 0;
   private inFlight = 0;
@@ -81,6 +90,58 @@ export class BatchedAppendFile {
     this.scheduleFlush();
   }
 
+  /**
+   * `src[from, to)`, whole lines each ending in a newline, each preceded by `prefix` (which
+   * fits in a buffer). Returns how many lines were written.
+   */
+  writeLines(prefix: Uint8Array, src: Uint8Array, from: number, to: number): number {
+    const width = prefix.length;
+    let lines = 0;
+    let start = from;
+    while (start < to) {
+      let buffer = this.room();
+      if (BUFFER_BYTES - this.used < MIN_STAGE_BYTES) buffer = this.nextBuffer();
+      // Stage as much as the free part can hold at its end; expanding it forward in place is
+      // safe while each prefix lands before the staged line it belongs to.
+      const staged = Math.min(to - start, BUFFER_BYTES - this.used - width);
+      const base = BUFFER_BYTES - staged - start; // staged position of src index i: base + i
+      buffer.set(staged === src.length ? src : src.subarray(start, start + staged), base + start);
+      const stagedEnd = start + staged;
+      let write = this.used;
+      let line = start;
+      for (;;) {
+        const newline = buffer.indexOf(NEWLINE, base + line);
+        if (newline === -1 || newline - base >= stagedEnd) break; // the rest did not fit: stage again
+        const at = base + line;
+        if (write + width > at) break; // the prefix would overwrite bytes not yet moved
+        buffer.set(prefix, write);
+        write += width;
+        buffer.copyWithin(write, at, newline + 1);
+        write += newline + 1 - at;
+        line = newline - base + 1;
+        lines++;
+      }
+      this.queued += write - this.used;
+      this.used = write;
+      if (line === start) {
+        // Not even one line fitted: a line longer than a buffer, or too little room left.
+        if (this.used > 0) {
+          this.nextBuffer();
+          continue;
+        }
+        const newline = src.indexOf(NEWLINE, start);
+        const end = newline === -1 || newline >= to ? to : newline + 1;
+        this.writeBytes(prefix);
+        this.writeBytes(src.subarray(start, end));
+        line = end;
+        lines++;
+      }
+      start = line;
+    }
+    this.scheduleFlush();
+    return lines;
+  }
+
   /** Writes what is queued, then closes; resolves when the file is closed (also after a failure). */
   close(): Promise<void> {
     this.closing = true;
@@ -89,11 +150,17 @@ export class BatchedAppendFile {
   }
 
   private room(): Buffer {
-    if (this.pending.length === 0 || this.used === BUFFER_BYTES) {
-      this.pending.push(take());
-      this.used = 0;
-    }
+    if (this.pending.length === 0 || this.used === BUFFER_BYTES) return this.nextBuffer();
     return this.pending[this.pending.length - 1];
+  }
+
+  /** Ends the current buffer where it is filled and starts a fresh one. */
+  private nextBuffer(): Buffer {
+    if (this.pending.length > 0) this.lengths.push(this.used);
+    const buffer = take();
+    this.pending.push(buffer);
+    this.used = 0;
+    return buffer;
   }
 
   private scheduleFlush(): void {
@@ -113,8 +180,10 @@ export class BatchedAppendFile {
       return;
     }
     const buffers = this.pending;
-    const pieces = buffers.map((buffer, index) => (index === buffers.length - 1 ? buffer.subarray(0, this.used) : buffer));
+    const lengths = this.lengths;
+    const pieces = buffers.map((buffer, index) => buffer.subarray(0, index < lengths.length ? lengths[index] : this.used));
     this.pending = [];
+    this.lengths = [];
     this.used = 0;
     this.inFlight = this.queued;
     this.queued = 0;
@@ -147,6 +216,7 @@ export class BatchedAppendFile {
     if (this.failed) return;
     this.failed = true;
     this.pending = [];
+    this.lengths = [];
     this.queued = 0;
     this.inFlight = 0;
     this.onError(error);
