@@ -209,7 +209,7 @@ async function runQuietLine(dir: string): Promise<{ p50: number; p99: number; ma
     if (hub.clientCount > 0) hub.publish('log.chunk', chunk);
   });
   const token = 'bench-token';
-  const server = await startDaemonServer({ hub, call: async () => ({ ok: true, value: null }), urls: () => ({}), metrics: () => '', token, port: 0, rendererDir: null });
+  const server = await startDaemonServer({ hub, call: () => Promise.reject(new Error('the bench makes no REST calls')), urls: () => ({}), metrics: () => '', token, port: 0, rendererDir: null });
   const watcher = spawn(process.execPath, ['-e', client], {
     cwd: join(import.meta.dirname, '..'), // where `ws` resolves
     env: { ...process.env, WS_URL: `ws://127.0.0.1:${server.port}${CONTRACT_WS_PATH}?token=${token}` },
