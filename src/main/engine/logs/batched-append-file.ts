@@ -5,19 +5,18 @@
 // what they leave out.
 //
 // `writeLines` puts a prefix before every line without a JS string or object per line: the
-// lines are staged at the free end of the current buffer (one copy) and spread out in place
-// with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
+// lines are staged in the second half of the current buffer (one copy) and moved into the
+// first with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
 
 const BUFFER_BYTES = 256 * 1024;
 const POOL_MAX = 8;
 const NEWLINE = 10;
-/** Less room than this left in a buffer: start the next one rather than stage a few lines. */
-const MIN_STAGE_BYTES = 4096;
 const pool: Buffer[] = [];
 
+/** Each buffer is twice `BUFFER_BYTES`: data goes in the first half, `writeLines` stages in the second. */
 function take(): Buffer {
-  return pool.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES);
+  return pool.pop() ?? Buffer.allocUnsafeSlow(2 * BUFFER_BYTES);
 }
 function release(buffers: Buffer[]): void {
   for (const buffer of buffers) if (pool.length < POOL_MAX) pool.push(buffer);
@@ -70,7 +69,7 @@ export class BatchedAppendFile {
   writeLatin1(text: string): void {
     for (let from = 0; from < text.length; ) {
       const buffer = this.room();
-      const n = buffer.write(from === 0 ? text : text.slice(from), this.used, 'latin1');
+      const n = buffer.write(from === 0 ? text : text.slice(from), this.used, BUFFER_BYTES - this.used, 'latin1');
       this.used += n;
       this.queued += n;
       from += n;
@@ -99,21 +98,23 @@ export class BatchedAppendFile {
     let lines = 0;
     let start = from;
     while (start < to) {
-      let buffer = this.room();
-      if (BUFFER_BYTES - this.used < MIN_STAGE_BYTES) buffer = this.nextBuffer();
-      // Stage as much as the free part can hold at its end; expanding it forward in place is
-      // safe while each prefix lands before the staged line it belongs to.
-      const staged = Math.min(to - start, BUFFER_BYTES - this.used - width);
-      const base = BUFFER_BYTES - staged - start; // staged position of src index i: base + i
-      buffer.set(staged === src.length ? src : src.subarray(start, start + staged), base + start);
-      const stagedEnd = start + staged;
+      const buffer = this.room();
+      // Stage in the buffer's second half, then move each line into the first behind its prefix.
+      const staged = Math.min(to - start, BUFFER_BYTES);
+      const base = BUFFER_BYTES - start; // staged position of src index i: base + i
+      buffer.set(start === 0 && staged === src.length ? src : src.subarray(start, start + staged), BUFFER_BYTES);
       let write = this.used;
       let line = start;
+      const stagedEnd = BUFFER_BYTES + staged; // bytes past it are stale
+      let full = false;
       for (;;) {
         const newline = buffer.indexOf(NEWLINE, base + line);
-        if (newline === -1 || newline - base >= stagedEnd) break; // the rest did not fit: stage again
+        if (newline === -1 || newline >= stagedEnd) break; // the rest was not staged: stage again
         const at = base + line;
-        if (write + width > at) break; // the prefix would overwrite bytes not yet moved
+        if (write + width + newline + 1 - at > BUFFER_BYTES) {
+          full = true;
+          break;
+        }
         buffer.set(prefix, write);
         write += width;
         buffer.copyWithin(write, at, newline + 1);
@@ -123,18 +124,16 @@ export class BatchedAppendFile {
       }
       this.queued += write - this.used;
       this.used = write;
-      if (line === start) {
-        // Not even one line fitted: a line longer than a buffer, or too little room left.
-        if (this.used > 0) {
-          this.nextBuffer();
-          continue;
-        }
+      if (line === start && this.used === 0) {
+        // A line longer than a whole buffer: written in pieces.
         const newline = src.indexOf(NEWLINE, start);
         const end = newline === -1 || newline >= to ? to : newline + 1;
         this.writeBytes(prefix);
         this.writeBytes(src.subarray(start, end));
         line = end;
         lines++;
+      } else if (full || line === start) {
+        this.nextBuffer();
       }
       start = line;
     }
