@@ -6,7 +6,7 @@
 // Prints, from medians of interleaved rounds:
 //   - the throughput ratio, pipe time / engine time (goal ≥ 0.8×);
 //   - how much this process's RSS grew over the rounds, after GC (goal < 10 MiB);
-//   - the quiet-line latency: while one service floods, another prints a line every 10 ms;
+//   - the quiet-line latency: while one service floods, another prints a line every 40 ms;
 //     the time from its print to its arrival at a WebSocket client in another process,
 //     through the daemon's own server and event hub (goal p99 < 30 ms);
 //   - a breakdown (ring only; reading alone through OutputReader and through Node's stream).
@@ -45,8 +45,9 @@ function pump() {
 }
 pump();
 `;
-// A quiet service: one line every 10 ms carrying the wall-clock time it was printed.
-const quiet = `setInterval(() => process.stdout.write('quiet ' + (performance.timeOrigin + performance.now()).toFixed(3) + '\\n'), 10);`;
+// A quiet service: a single line every 40 ms (longer than the log batch interval, so each is a
+// line on its own, not part of a stream) carrying the wall-clock time it was printed.
+const quiet = `setInterval(() => process.stdout.write('quiet ' + (performance.timeOrigin + performance.now()).toFixed(3) + '\\n'), 40);`;
 // The WebSocket client, a separate process as a browser would be: follows both services,
 // prints each quiet line's latency, and "ready" once it follows.
 const client = `
@@ -126,7 +127,9 @@ async function main(): Promise<void> {
     console.log(`  throughput ratio: ${(pipe / engine).toFixed(2)}×  (goal ≥ 0.8×); per round min ${ratios[0].toFixed(2)} median ${median(ratios).toFixed(2)} max ${ratios.at(-1)!.toFixed(2)}`);
     console.log(`  RSS growth after GC: ${((after.rss - before.rss) / MiB).toFixed(1)} MiB  (goal < 10 MiB); peak during runs +${((peakRss - before.rss) / MiB).toFixed(1)} MiB`);
     console.log(`    (${growth('heapTotal')}, ${growth('external')}, ${growth('arrayBuffers')})`);
-    console.log(`  quiet line to a WebSocket client while one service floods: p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms, max ${latency.max.toFixed(1)} ms over ${latency.count} lines  (goal p99 < 30 ms)`);
+    const show = (p: Percentiles): string => `p50 ${p.p50.toFixed(1)} ms, p99 ${p.p99.toFixed(1)} ms, max ${p.max.toFixed(1)} ms over ${p.count} lines`;
+    console.log(`  quiet line to a WebSocket client while one service floods: ${show(latency.client)}  (goal p99 < 30 ms)`);
+    console.log(`    (to the daemon's send: ${show(latency.daemon)}; the rest is the OS and the client)`);
     console.log(`    (the flood ran at ${(latency.pipeMs / latency.floodMs).toFixed(2)}× the pipe meanwhile)`);
     console.log(`  breakdown, ratio to the pipe (${pipe2.toFixed(0)} ms): ring only ${(pipe2 / median(ringTimes)).toFixed(2)}×; reading alone: OutputReader ${(pipe2 / median(readerTimes)).toFixed(2)}×, Node stream ${(pipe2 / median(streamTimes)).toFixed(2)}×`);
     console.log(`  files kept for one process: ${(onDisk / MiB).toFixed(1)} MiB (20 × 10 MiB retention); lines not written (disk behind): ${notWritten}`);
@@ -201,12 +204,31 @@ async function runEngine(logDir: string | null, name: string): Promise<{ ms: num
 }
 
 /** A flood and a quiet service in one store, as the orchestrator wires it to the daemon's WebSocket. */
-async function runQuietLine(dir: string): Promise<{ p50: number; p99: number; max: number; count: number; floodMs: number; pipeMs: number }> {
+interface Percentiles {
+  p50: number;
+  p99: number;
+  max: number;
+  count: number;
+}
+
+function percentiles(values: number[]): Percentiles {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, count: sorted.length };
+}
+
+async function runQuietLine(dir: string): Promise<{ client: Percentiles; daemon: Percentiles; floodMs: number; pipeMs: number }> {
   const store = new LogStore({ logDir: join(dir, 'latency') });
   const handlers = { 'logs.follow': ({ processes }, context) => ({ processes: context.follow(processes) }) } as Partial<ContractHandlers> as ContractHandlers;
   const hub = new EventHub(() => handlers);
+  // Also timed where the daemon hands the line to the socket, to tell its own delay from the OS's.
+  const published: number[] = [];
+  let flooding = false;
   store.subscribe('*', (chunk) => {
     if (hub.clientCount > 0) hub.publish('log.chunk', chunk);
+    if (!flooding || chunk.process !== 'quiet') return;
+    const now = performance.timeOrigin + performance.now();
+    for (const line of chunk.data.split('\n')) if (line.startsWith('quiet ')) published.push(now - Number(line.slice(6)));
   });
   const token = 'bench-token';
   const server = await startDaemonServer({ hub, call: () => Promise.reject(new Error('the bench makes no REST calls')), urls: () => ({}), metrics: () => '', token, port: 0, rendererDir: null });
@@ -218,7 +240,6 @@ async function runQuietLine(dir: string): Promise<{ p50: number; p99: number; ma
   const latencies: number[] = [];
   let ready!: () => void;
   const following = new Promise<void>((resolve) => (ready = resolve));
-  let flooding = false;
   createInterface({ input: watcher.stdout }).on('line', (line) => {
     if (line === 'ready') return ready();
     if (flooding) latencies.push(Number(line));
@@ -229,13 +250,16 @@ async function runQuietLine(dir: string): Promise<{ p50: number; p99: number; ma
   });
   try {
     await following;
-    const pipeMs = await runPipe();
-    flooding = true;
-    const flood = await runEnginePart(store);
-    flooding = false;
-    const sorted = latencies.sort((a, b) => a - b);
-    const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
-    return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, count: sorted.length, floodMs: flood, pipeMs };
+    // Three floods, for enough quiet lines to speak of a p99.
+    let pipeMs = 0;
+    let flood = 0;
+    for (let round = 0; round < 3; round++) {
+      pipeMs += await runPipe();
+      flooding = true;
+      flood += await runEnginePart(store);
+      flooding = false;
+    }
+    return { client: percentiles(latencies), daemon: percentiles(published), floodMs: flood, pipeMs };
   } finally {
     process.kill(quietChild.pid, 'SIGKILL');
     await quietChild.exited;

@@ -9,6 +9,10 @@
 // and the accepted end goes to the child as its stdout/stderr. That is what libuv's 'pipe'
 // stdio is on Unix too (a socketpair), so the child sees no difference. On Windows `open`
 // returns null and the launcher keeps Node's pipes.
+//
+// One full buffer per event-loop turn: libuv keeps reading a stream while reads fill the buffer
+// (up to 32 times), so a flooding child could hold the loop for megabytes while another
+// service's single line waits. After a full read we pause and resume on the next turn.
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
@@ -26,6 +30,9 @@ export class OutputReader {
   /** Resolves once the child (and everything that inherited the end) closed it, or on an error. */
   readonly closed: Promise<void>;
   private readonly socket: Socket;
+  /** Paused by the owner (backpressure) and by our own turn-taking, independently. */
+  private pausedByOwner = false;
+  private yielding = false;
 
   private constructor(socket: Socket, childEnd: Socket) {
     this.socket = socket;
@@ -47,13 +54,15 @@ export class OutputReader {
       });
       const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
       const buffer = Buffer.allocUnsafe(bufferBytes);
+      let reader: OutputReader | null = null;
       const socket = createConnection({
         path,
         onread: {
           buffer,
           callback: (bytes: number) => {
             onData(buffer.subarray(0, bytes));
-            return true; // pausing is the caller's, through pause()
+            if (bytes === buffer.length) reader?.yieldTurn();
+            return true;
           },
         },
       });
@@ -63,7 +72,8 @@ export class OutputReader {
       });
       try {
         const [childEnd] = await Promise.all([accepted, connected]);
-        return new OutputReader(socket, childEnd);
+        reader = new OutputReader(socket, childEnd);
+        return reader;
       } catch {
         socket.destroy();
         return null; // the launcher falls back to Node's pipes
@@ -82,11 +92,23 @@ export class OutputReader {
   }
 
   pause(): void {
+    this.pausedByOwner = true;
     this.socket.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    this.pausedByOwner = false;
+    if (!this.yielding) this.socket.resume();
+  }
+
+  private yieldTurn(): void {
+    if (this.yielding) return;
+    this.yielding = true;
+    this.socket.pause();
+    setImmediate(() => {
+      this.yielding = false;
+      if (!this.pausedByOwner) this.socket.resume();
+    });
   }
 
   /** Stops reading and closes both ends (a launch that failed). */
