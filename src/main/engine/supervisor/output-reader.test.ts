@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { OutputReader } from './output-reader';
 
@@ -27,8 +28,8 @@ describe('OutputReader', () => {
   runs('stays open while a grandchild holds the output, and ends when it closes', async () => {
     let text = '';
     const reader = await OutputReader.open((data) => (text += data.toString()));
-    // The shell exits at once; its background child writes later and then exits.
-    const child = spawn('sh', ['-c', "(read _ ; echo late) < /dev/stdin & echo early"], { stdio: ['pipe', reader!.childEnd, 'inherit'] });
+    // The shell exits at once; its background child waits for a line on fd 3, then writes and exits.
+    const child = spawn('sh', ['-c', '(read _ <&3; echo late) & echo early'], { stdio: ['ignore', reader!.childEnd, 'inherit', 'pipe'] });
     reader!.releaseChildEnd();
     await new Promise((resolve) => child.once('exit', resolve));
     let closed = false;
@@ -36,7 +37,7 @@ describe('OutputReader', () => {
     // Nothing lets the grandchild go on until we write its line, so closing now would be a bug.
     await new Promise((resolve) => setImmediate(resolve));
     expect(closed).toBe(false);
-    child.stdin!.end('go\n');
+    (child.stdio[3] as Writable).end('go\n');
     await reader!.closed;
     expect(text).toBe('early\nlate\n');
   });

@@ -19,6 +19,10 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Read buffers of finished readers, reused by the next launch rather than left to the allocator. */
+const spareBuffers: Buffer[] = [];
+const MAX_SPARE_BUFFERS = 8;
+
 export interface OutputReaderOptions {
   /** Largest single read; the data handed to `onData` is a view into it, valid only during the call. */
   bufferBytes?: number;
@@ -53,7 +57,8 @@ export class OutputReader {
         server.listen(path, () => resolve());
       });
       const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-      const buffer = Buffer.allocUnsafe(bufferBytes);
+      const spare = spareBuffers.findIndex((candidate) => candidate.length === bufferBytes);
+      const buffer = spare >= 0 ? spareBuffers.splice(spare, 1)[0] : Buffer.allocUnsafeSlow(bufferBytes);
       let reader: OutputReader | null = null;
       const socket = createConnection({
         path,
@@ -65,6 +70,10 @@ export class OutputReader {
             return true;
           },
         },
+      });
+      // No read can come after 'close': the buffer is free for the next launch.
+      socket.once('close', () => {
+        if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(buffer);
       });
       const connected = new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
