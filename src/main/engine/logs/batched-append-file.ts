@@ -9,7 +9,7 @@
 // first with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
 
-const BUFFER_BYTES = 256 * 1024;
+const BUFFER_BYTES = 128 * 1024;
 const POOL_MAX = 8;
 const NEWLINE = 10;
 const pool: Buffer[] = [];
