@@ -52,7 +52,7 @@ const quiet = `setInterval(() => process.stdout.write('quiet ' + (performance.ti
 // prints each quiet line's latency, and "ready" once it follows.
 const client = `
 const WebSocket = require('ws');
-const ws = new WebSocket(process.env.WS_URL);
+const ws = new WebSocket(process.env.WS_URL, { headers: { Authorization: 'Bearer ' + process.env.WS_TOKEN } });
 ws.on('open', () => ws.send(JSON.stringify({ type: 'call', id: 1, method: 'logs.follow', args: { processes: ['chatty', 'quiet'] } })));
 ws.on('message', (raw) => {
   const now = performance.timeOrigin + performance.now();
@@ -234,11 +234,11 @@ async function runQuietLine(dir: string): Promise<{ client: Percentiles; daemon:
     const now = performance.timeOrigin + performance.now();
     for (const line of chunk.data.split('\n')) if (line.startsWith('quiet ')) published.push(now - Number(line.slice(6)));
   });
-  const token = 'bench-token';
+  const token = 'bench-token-of-some-length';
   const server = await startDaemonServer({ hub, call: () => Promise.reject(new Error('the bench makes no REST calls')), urls: () => ({}), metrics: () => '', token, port: 0, rendererDir: null });
   const watcher = spawn(process.execPath, ['-e', client], {
     cwd: join(import.meta.dirname, '..'), // where `ws` resolves
-    env: { ...process.env, WS_URL: `ws://127.0.0.1:${server.port}${CONTRACT_WS_PATH}?token=${token}` },
+    env: { ...process.env, WS_URL: `ws://127.0.0.1:${server.port}${CONTRACT_WS_PATH}`, WS_TOKEN: token },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const latencies: number[] = [];
