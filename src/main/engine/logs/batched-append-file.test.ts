@@ -33,7 +33,7 @@ describe('BatchedAppendFile', () => {
     const file = new BatchedAppendFile(path, { maxQueuedBytes: Infinity, onError: (error) => expect.fail(error.message) });
     const prefix = Buffer.from('2026-01-31T12:00:00.000Z [stdout] ');
     // Lengths chosen to land on every case: short, empty, near a buffer's size, over it.
-    const lines = ['a', '', 'é'.repeat(40), 'x'.repeat(300_000), 'short', 'y'.repeat(262_100), ...Array.from({ length: 20_000 }, (_, i) => `line ${i}`)];
+    const lines = ['a', '', 'é'.repeat(40), 'x'.repeat(300_000), 'short', 'y'.repeat(131_000), 'z'.repeat(262_100), ...Array.from({ length: 20_000 }, (_, i) => `line ${i}`)];
     const chunk = Buffer.from(lines.map((line) => line + '\n').join(''));
     file.writeLatin1('before\n');
     expect(file.writeLines(prefix, chunk, 0, chunk.length)).toBe(lines.length);

@@ -14,7 +14,10 @@ const POOL_MAX = 8;
 const NEWLINE = 10;
 const pool: Buffer[] = [];
 
-/** Each buffer is twice `BUFFER_BYTES`: data goes in the first half, `writeLines` stages in the second. */
+/** Each buffer is twice its capacity: data goes in the first half, `writeLines` stages in the second. */
+function capacityOf(buffer: Buffer): number {
+  return buffer.length >>> 1;
+}
 function take(): Buffer {
   return pool.pop() ?? Buffer.allocUnsafeSlow(2 * BUFFER_BYTES);
 }
@@ -69,7 +72,7 @@ export class BatchedAppendFile {
   writeLatin1(text: string): void {
     for (let from = 0; from < text.length; ) {
       const buffer = this.room();
-      const n = buffer.write(from === 0 ? text : text.slice(from), this.used, BUFFER_BYTES - this.used, 'latin1');
+      const n = buffer.write(from === 0 ? text : text.slice(from), this.used, capacityOf(buffer) - this.used, 'latin1');
       this.used += n;
       this.queued += n;
       from += n;
@@ -80,7 +83,7 @@ export class BatchedAppendFile {
   writeBytes(bytes: Uint8Array): void {
     for (let from = 0; from < bytes.length; ) {
       const buffer = this.room();
-      const n = Math.min(bytes.length - from, BUFFER_BYTES - this.used);
+      const n = Math.min(bytes.length - from, capacityOf(buffer) - this.used);
       buffer.set(from === 0 && n === bytes.length ? bytes : bytes.subarray(from, from + n), this.used);
       this.used += n;
       this.queued += n;
@@ -100,18 +103,19 @@ export class BatchedAppendFile {
     while (start < to) {
       const buffer = this.room();
       // Stage in the buffer's second half, then move each line into the first behind its prefix.
-      const staged = Math.min(to - start, BUFFER_BYTES);
-      const base = BUFFER_BYTES - start; // staged position of src index i: base + i
-      buffer.set(start === 0 && staged === src.length ? src : src.subarray(start, start + staged), BUFFER_BYTES);
+      const capacity = capacityOf(buffer);
+      const staged = Math.min(to - start, capacity);
+      const base = capacity - start; // staged position of src index i: base + i
+      buffer.set(start === 0 && staged === src.length ? src : src.subarray(start, start + staged), capacity);
       let write = this.used;
       let line = start;
-      const stagedEnd = BUFFER_BYTES + staged; // bytes past it are stale
+      const stagedEnd = capacity + staged; // bytes past it are stale
       let full = false;
       for (;;) {
         const newline = buffer.indexOf(NEWLINE, base + line);
         if (newline === -1 || newline >= stagedEnd) break; // the rest was not staged: stage again
         const at = base + line;
-        if (write + width + newline + 1 - at > BUFFER_BYTES) {
+        if (write + width + newline + 1 - at > capacity) {
           full = true;
           break;
         }
@@ -149,7 +153,7 @@ export class BatchedAppendFile {
   }
 
   private room(): Buffer {
-    if (this.pending.length === 0 || this.used === BUFFER_BYTES) return this.nextBuffer();
+    if (this.pending.length === 0 || this.used === capacityOf(this.pending[this.pending.length - 1])) return this.nextBuffer();
     return this.pending[this.pending.length - 1];
   }
 
