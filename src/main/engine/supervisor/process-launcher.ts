@@ -1,7 +1,7 @@
 // How a service's process comes to life. The default runs `bash -lc <command>` (Gradi's
 // contract) detached, so the service leads its own process group and a stop can signal the
 // whole group; `pty = true` services go through node-pty instead (pty-launcher.ts).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogStream } from '../../../shared/model';
 import { OutputReader } from './output-reader';
 import { ptyLauncher } from './pty-launcher';
@@ -91,14 +91,24 @@ async function launchPiped(request: LaunchRequest, output: OutputListener): Prom
     err?.destroy();
   }
   const own = out && err ? { out, err } : null;
+  const closeOwn = (): void => {
+    own?.out.destroy();
+    own?.err.destroy();
+  };
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-lc', shellScript(request.command, request.venv)], {
-      cwd: request.workingDir,
-      env: launchEnv(request, COLOUR_HINTS),
-      detached: process.platform !== 'win32',
-      stdio: ['ignore', own ? own.out.childEnd : 'pipe', own ? own.err.childEnd : 'pipe'],
-      windowsHide: true,
-    });
+    let child: ChildProcess;
+    try {
+      child = spawn('bash', ['-lc', shellScript(request.command, request.venv)], {
+        cwd: request.workingDir,
+        env: launchEnv(request, COLOUR_HINTS),
+        detached: process.platform !== 'win32',
+        stdio: ['ignore', own ? own.out.childEnd : 'pipe', own ? own.err.childEnd : 'pipe'],
+        windowsHide: true,
+      });
+    } catch (error) {
+      closeOwn(); // open sockets would keep the process alive
+      throw error;
+    }
     // Both ends of the output closed: by the child and all it left running, or at a failed spawn.
     let outputClosed: Promise<unknown>;
     if (own) {
@@ -127,8 +137,7 @@ async function launchPiped(request: LaunchRequest, output: OutputListener): Prom
     child.once('error', (error) => {
       // After a successful spawn an error is a failed kill or pipe; the exit still comes.
       if (child.pid === undefined) {
-        own?.out.destroy();
-        own?.err.destroy();
+        closeOwn();
         reject(new LaunchError(`could not start bash in ${request.workingDir}: ${error.message}`));
       }
     });
