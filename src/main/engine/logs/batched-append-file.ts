@@ -10,7 +10,7 @@
 import { close, open, writev } from 'node:fs';
 
 const BUFFER_BYTES = 128 * 1024;
-const POOL_MAX = 8;
+const POOL_MAX = 16;
 const NEWLINE = 10;
 const pool: Buffer[] = [];
 

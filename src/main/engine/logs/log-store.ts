@@ -82,7 +82,7 @@ export class LogStore implements LogSink {
     maxFileBytes = 10 * 1024 * 1024,
     maxFilesPerProcess = 20,
     maxBytesPerProcess,
-    highWaterBytes = 2 * 1024 * 1024,
+    highWaterBytes = 1.5 * 1024 * 1024,
     batchMs = 25,
     partialFlushMs = 500,
     now = Date.now,
