@@ -9,8 +9,8 @@
 // first with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
 
-const BUFFER_BYTES = 128 * 1024;
-const POOL_MAX = 16;
+const BUFFER_BYTES = 64 * 1024;
+const POOL_MAX = 28;
 const NEWLINE = 10;
 const pool: Buffer[] = [];
 
