@@ -5,12 +5,14 @@
 // decides from its current value (no event is trusted to carry the state), inside a try/catch,
 // so a malformed entry is marked failed and never stops the peer or its neighbours.
 import type * as Y from 'yjs';
-import { claimDelayMs, claimEntry, claimRank, isClaimable, settledAt } from './claim';
+import { claimDelayMs, claimEntry, claimRank, isClaimable, joinWaitMs, needsSettle, settledAt } from './claim';
+import { eventLoopQuietMs } from './event-loop-quiet';
 import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, type ExecutionEntry, type ExecutionError } from './execution-entry';
 import { ExecutionRun, describe } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
 import type { LogLevel, PeerTiming } from './monitor-peer';
 import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
+import type { Owner, PeerPresence } from './peer-presence';
 import type { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
 import { pendingStdinResponse } from './stdin';
@@ -26,8 +28,8 @@ export interface DriverContext {
   queue: RunQueue;
   timing: PeerTiming;
   origin: unknown;
-  /** Monitor ids announced in awareness right now (ours included or not). */
-  monitorIds: () => string[];
+  /** Who is in the document's awareness (claim ranking, fast claims, gone owners). */
+  presence: PeerPresence;
   /** Decisions wait until the document has synced: an unsynced view is not the document. */
   isSynced: () => boolean;
   log: (level: LogLevel, message: string) => void;
@@ -36,6 +38,10 @@ export interface DriverContext {
 interface Tracking {
   /** Set while a claim is scheduled. */
   cancelClaim?: () => void;
+  /** When a change event showed us this entry `requested` (claim.ts: prompt claims). */
+  seenAt?: number;
+  /** Our claim needed no settle window (claim.ts, step 3). */
+  fast?: boolean;
   headlessTimer?: NodeJS.Timeout;
   settleTimer?: NodeJS.Timeout;
   run?: ExecutionRun;
@@ -77,16 +83,17 @@ export class ExecutionDriver {
     executionsOf(this.ydoc).forEach((_value, id) => this.consider(id));
   }
 
-  consider(id: string): void {
+  /** `seenNow`: a change event just showed us this entry (not a scan or a sweep). */
+  consider(id: string, seenNow = false): void {
     try {
-      this.decide(id);
+      this.decide(id, seenNow);
     } catch (error) {
       this.log('error', `${id}: ${describe(error)}`);
       this.fail(id, { type: 'MonitorError', message: describe(error) });
     }
   }
 
-  private decide(id: string): void {
+  private decide(id: string, seenNow = false): void {
     const entry = readEntry(this.ydoc, id);
     const tracking = this.tracking.get(id);
     if (entry === null) {
@@ -98,7 +105,7 @@ export class ExecutionDriver {
     if (ours && entry.outputBlockReady) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
     if (ours && !isTerminal(entry.status) && this.repair(id, entry, tracking)) return;
     if (entry.status === STATUS.requested) {
-      if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id);
+      if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id, seenNow);
       return;
     }
     if (!ours || isTerminal(entry.status)) {
@@ -157,16 +164,32 @@ export class ExecutionDriver {
     return tracking;
   }
 
-  private scheduleClaim(id: string): void {
+  private scheduleClaim(id: string, seenNow: boolean): void {
     const tracking = this.track(id);
+    if (seenNow && tracking.seenAt === undefined) tracking.seenAt = Date.now();
     if (tracking.cancelClaim) return;
-    const delayMs = claimDelayMs(claimRank(id, this.context.monitorIds(), this.monitorId), this.timing);
+    const presence = this.context.presence;
+    const rank = claimRank(id, presence.monitorIds(), this.monitorId);
+    const delayMs = Math.max(claimDelayMs(rank, this.timing), joinWaitMs(presence.syncedForMs(), this.timing));
     const claim = (): void => {
       tracking.cancelClaim = undefined;
       if (this.tracking.get(id) !== tracking) return;
       this.safely(id, () => {
-        if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) this.log('info', `${id}: claimed`);
-        else if (!tracking.run) this.release(id, tracking);
+        const now = Date.now();
+        const settle = needsSettle(
+          {
+            rank,
+            foreignMonitors: presence.foreignMonitors(),
+            stableForMs: presence.stableForMs(now),
+            loopQuietMs: eventLoopQuietMs(),
+            sinceSeenMs: tracking.seenAt === undefined ? null : now - tracking.seenAt,
+          },
+          this.timing,
+        );
+        if (claimEntry(this.ydoc, id, this.monitorId, now, this.origin)) {
+          tracking.fast = !settle;
+          this.log('info', `${id}: claimed${settle ? '' : ' (fast)'}`);
+        } else if (!tracking.run) this.release(id, tracking);
       });
     };
     if (delayMs > 0) {
@@ -207,7 +230,7 @@ export class ExecutionDriver {
     if (tracking.run || tracking.settleTimer) return;
     const entry = readEntry(this.ydoc, id);
     if (entry === null) return;
-    const waitMs = settledAt(entry, this.timing) - Date.now();
+    const waitMs = settledAt(entry, this.timing, tracking.fast !== true) - Date.now();
     if (waitMs > 0) {
       tracking.settleTimer = settledTimeout(waitMs, () => {
         tracking.settleTimer = undefined;
@@ -262,8 +285,33 @@ export class ExecutionDriver {
         } else if (!this.tracking.has(id) && !isTerminal(entry.status)) {
           this.consider(id);
         }
+        this.recoverFromGoneOwner(id, entry, now);
       });
     });
+  }
+
+  /**
+   * An entry claimed by a peer that has left (not in awareness for `goneOwnerMs` while we were
+   * synced) would wait forever: restarted monitors are new peers with new ids. It is failed as
+   * MonitorRestarted, never re-offered: the owner may have started the run just before it went,
+   * and a second run is worse than a cell to run again. The present monitor ranked first for the
+   * entry writes it; the others only after their stagger, in case the first is gone too.
+   */
+  private recoverFromGoneOwner(id: string, entry: ExecutionEntry, now: number): void {
+    const owner = entry.claimedBy;
+    if (typeof owner !== 'string' && typeof owner !== 'number') return;
+    if (owner === this.monitorId || isTerminal(entry.status) || entry.status === STATUS.requested) return;
+    const presence = this.context.presence;
+    const rank = claimRank(id, presence.monitorIds(), this.monitorId);
+    if (presence.absentForMs(owner, now) < this.timing.goneOwnerMs + claimDelayMs(rank, this.timing)) return;
+    const status = String(entry.status);
+    const written = updateEntry(
+      this.ydoc,
+      id,
+      (current) => (current.claimedBy === owner && !isTerminal(current.status) ? { status: STATUS.error, completedAt: now, error: goneError(owner, status) } : null),
+      this.origin,
+    );
+    if (written !== null) this.log('warn', `${id}: its monitor ${String(owner)} left while it was ${status}; failed as MonitorRestarted`);
   }
 
   private fail(id: string, error: ExecutionError): void {
@@ -325,4 +373,11 @@ function settledTimeout(delayMs: number, action: () => void, retries = 3): NodeJ
     action();
   }, delayMs);
   return handle;
+}
+
+function goneError(owner: Owner, status: string): ExecutionError {
+  return {
+    type: 'MonitorRestarted',
+    message: `monitor ${String(owner)} left (gone from the document's awareness) while this cell was ${status}; run it again`,
+  };
 }

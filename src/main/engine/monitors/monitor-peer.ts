@@ -2,20 +2,26 @@
 // awareness as a monitor (`user: { name, color, type: "monitor" }`, plus `monitor: { id }` for
 // claim ranking), and hands every change of `Y.Map('executions')` to its ExecutionDriver
 // (execution-driver.ts), which speaks seed 001's protocol for each entry.
-// Ownership is `claimedBy === monitorId`, a stable id, so after a reconnect the same peer
-// simply continues, and after a process restart a new peer with the same id finds what it
-// owned: entries still `claimed` or `ready` are resumed; an entry left `running` cannot be
-// re-attached (MRP streams cannot be resumed) and is failed with a message saying so.
+// Ownership is `claimedBy === monitorId`, an id unique to this peer (monitor-id.ts) and kept
+// for its life, so after a reconnect the same peer simply continues. A restarted monitor is a
+// new peer: what the old one left unfinished is failed as MonitorRestarted by the monitors
+// still present once the old one has been gone from awareness for `goneOwnerMs`
+// (ExecutionDriver.recoverFromGoneOwner). Only a peer given the same explicit id again
+// (`--id`) resumes what it owned: `claimed` and `ready` entries go on, a `running` one cannot
+// be re-attached (MRP streams cannot be resumed) and is failed with a message saying so.
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
 import { DEFAULT_CLAIM_TIMING, MONITOR_AWARENESS_FIELD, type ClaimTiming } from './claim';
+import { watchEventLoop } from './event-loop-quiet';
 import { ExecutionDriver } from './execution-driver';
 import { STATUS, executionsOf, isTerminal, readEntry, toExecutionSnapshot, updateEntry } from './execution-entry';
 import type { RunTiming } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
+import { newMonitorId } from './monitor-id';
+import { PeerPresence } from './peer-presence';
 import { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
 import { respondStdin } from './stdin';
@@ -29,6 +35,8 @@ export interface PeerTiming extends ClaimTiming, RunTiming {
   headlessBlockMs: number;
   /** How often owned entries are checked for being stuck. */
   sweepMs: number;
+  /** How long a claim's owner must be absent from awareness before its entry is recovered. */
+  goneOwnerMs: number;
   maxReconnectBackoffMs: number;
 }
 
@@ -36,6 +44,7 @@ export const DEFAULT_PEER_TIMING: PeerTiming = {
   ...DEFAULT_CLAIM_TIMING,
   headlessBlockMs: 1000,
   sweepMs: 1000,
+  goneOwnerMs: 3000,
   maxReconnectBackoffMs: 2500,
   outputFlushMs: 100,
   stuckTimeoutMs: 180_000,
@@ -47,8 +56,8 @@ export const DEFAULT_PEER_TIMING: PeerTiming = {
 export interface MonitorPeerOptions {
   doc: string;
   syncUrl: string;
-  /** Stable across restarts; written to `claimedBy`. */
-  monitorId: string;
+  /** Written to `claimedBy`; unique to this peer. Default: a new id (monitor-id.ts). */
+  monitorId?: string;
   /** Awareness name (mrmd-monitor's default). */
   name?: string;
   runner: ExecutionRunner;
@@ -68,6 +77,8 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   private readonly timing: PeerTiming;
   private readonly origin = Symbol('monitor-peer');
   private readonly driver: ExecutionDriver;
+  private readonly presence = new PeerPresence();
+  private releaseLoopWatch: (() => void) | null = null;
   private provider: WebsocketProvider | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private connection: Connection = 'stopped';
@@ -78,7 +89,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   constructor(private readonly options: MonitorPeerOptions) {
     super();
     this.doc = options.doc;
-    this.monitorId = options.monitorId;
+    this.monitorId = options.monitorId ?? newMonitorId(options.name ?? 'showrunner');
     this.timing = { ...DEFAULT_PEER_TIMING, ...options.timing };
     this.driver = new ExecutionDriver({
       ydoc: this.ydoc,
@@ -89,7 +100,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       queue: options.queue ?? new RunQueue(),
       timing: this.timing,
       origin: this.origin,
-      monitorIds: () => this.monitorIds(),
+      presence: this.presence,
       isSynced: () => this.synced,
       log: (level, message) => this.log(level, message),
     });
@@ -97,7 +108,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       for (const id of event.keysChanged) {
         const entry = readEntry(this.ydoc, id);
         if (entry) this.emit('execution', toExecutionSnapshot(this.doc, id, entry));
-        this.driver.consider(id);
+        this.driver.consider(id, true);
       }
     });
   }
@@ -112,7 +123,11 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     this.provider = provider;
     provider.awareness.setLocalStateField('user', { name: this.options.name ?? 'mrmd-monitor', color: MONITOR_COLOR, type: 'monitor' });
     provider.awareness.setLocalStateField(MONITOR_AWARENESS_FIELD, { id: this.monitorId });
-    provider.awareness.on('change', () => this.emitState());
+    this.presence.update(provider.awareness.getStates());
+    provider.awareness.on('change', () => {
+      this.presence.update(provider.awareness.getStates());
+      this.emitState();
+    });
     provider.on('status', ({ status }) => {
       this.connection = status;
       if (status !== 'connected') this.synced = false;
@@ -126,6 +141,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     provider.on('sync', (isSynced) => {
       if (!isSynced) return;
       this.synced = true;
+      this.presence.synced();
       this.lastError = null;
       this.log('info', 'document synced; checking executions');
       for (const resolve of this.syncWaiters.splice(0)) resolve();
@@ -134,6 +150,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     });
     this.connection = 'connecting';
     this.sweepTimer = setInterval(() => this.driver.sweep(), this.timing.sweepMs);
+    this.releaseLoopWatch = watchEventLoop();
     this.log('info', `monitor ${this.monitorId} joining ${this.doc} at ${this.options.syncUrl}`);
     this.emitState();
   }
@@ -152,6 +169,8 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   async stop({ failOwned = true }: { failOwned?: boolean } = {}): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
+    this.releaseLoopWatch?.();
+    this.releaseLoopWatch = null;
     this.driver.stop(failOwned);
     const provider = this.provider;
     this.provider = null;
@@ -221,15 +240,6 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   reply(id: string, text: string): ExecutionSnapshot | null {
     respondStdin(this.ydoc, id, text, this.origin);
     return this.execution(id);
-  }
-
-  private monitorIds(): string[] {
-    const ids: string[] = [];
-    for (const state of this.provider?.awareness.getStates().values() ?? []) {
-      const monitor = (state as Record<string, unknown>)[MONITOR_AWARENESS_FIELD] as { id?: unknown } | undefined;
-      if (typeof monitor?.id === 'string') ids.push(monitor.id);
-    }
-    return ids;
   }
 
   private emitState(): void {
