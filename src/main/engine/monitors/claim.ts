@@ -56,8 +56,8 @@ export interface ClaimTiming {
   settleMs: number;
   /**
    * After (re)syncing a monitor claims nothing for this long, and a fast claim needs the set of
-   * monitors unchanged and the event loop quiet for this long: enough for every monitor's
-   * awareness and in-flight claims to reach every other.
+   * monitors unchanged for this long: enough for every monitor's awareness and in-flight
+   * claims to reach every other.
    */
   joinWindowMs: number;
 }
@@ -95,7 +95,7 @@ export function needsSettle(view: ClaimView, timing: ClaimTiming): boolean {
     view.sinceSeenMs !== null &&
     view.sinceSeenMs <= promptClaimMs(timing) &&
     view.stableForMs >= timing.joinWindowMs &&
-    view.loopQuietMs >= timing.joinWindowMs;
+    view.loopQuietMs >= 2 * promptClaimMs(timing);
   return !fast;
 }
 
