@@ -44,7 +44,7 @@ export const DEFAULT_PEER_TIMING: PeerTiming = {
   ...DEFAULT_CLAIM_TIMING,
   headlessBlockMs: 1000,
   sweepMs: 1000,
-  goneOwnerMs: 3000,
+  goneOwnerMs: 10_000,
   maxReconnectBackoffMs: 2500,
   outputFlushMs: 100,
   stuckTimeoutMs: 180_000,
