@@ -47,57 +47,16 @@
 import type * as Y from 'yjs';
 import { STATUS, isOwnedBy, readEntry, updateEntry, type ExecutionEntry } from './execution-entry';
 
-export const MONITOR_AWARENESS_FIELD = 'monitor';
-
 export interface ClaimTiming {
   /** Wait per rank before a non-preferred monitor claims. */
   claimStaggerMs: number;
-  /** Quiet time after our claim before we act on it (unless `needsSettle` says it is not needed). */
+  /** Quiet time after our claim before we act on it, while a foreign monitor is present. */
   settleMs: number;
-  /**
-   * After (re)syncing a monitor claims nothing for this long, and a fast claim needs the set of
-   * monitors unchanged for this long: enough for every monitor's awareness and in-flight
-   * claims to reach every other.
-   */
-  joinWindowMs: number;
+  /** Waiting longer than this for another monitor's acknowledgement, we run anyway (liveness). */
+  ackTimeoutMs: number;
 }
 
-export const DEFAULT_CLAIM_TIMING: ClaimTiming = { claimStaggerMs: 250, settleMs: 120, joinWindowMs: 300 };
-
-/** What a monitor knows when it claims, for `needsSettle`. */
-export interface ClaimView {
-  rank: number;
-  /** Monitors in awareness that announce no id (mrmd-monitor claims at once). */
-  foreignMonitors: number;
-  /** Since the set of monitors last changed or we last synced. */
-  stableForMs: number;
-  /** Since this process's event loop last stalled (event-loop-quiet.ts). */
-  loopQuietMs: number;
-  /** From the change event that showed us the request to our claim; null when no event did. */
-  sinceSeenMs: number | null;
-}
-
-/** A claim this much after the request was seen no longer counts as prompt. */
-export function promptClaimMs(timing: ClaimTiming): number {
-  return timing.claimStaggerMs / 5;
-}
-
-/** Step 0: a monitor that (re)synced less than `joinWindowMs` ago waits before claiming. */
-export function joinWaitMs(syncedForMs: number, timing: ClaimTiming): number {
-  return Math.max(0, timing.joinWindowMs - syncedForMs);
-}
-
-/** Step 3's exception: a prompt rank-0 claim in a settled, all-ours peer set needs no settle. */
-export function needsSettle(view: ClaimView, timing: ClaimTiming): boolean {
-  const fast =
-    view.rank === 0 &&
-    view.foreignMonitors === 0 &&
-    view.sinceSeenMs !== null &&
-    view.sinceSeenMs <= promptClaimMs(timing) &&
-    view.stableForMs >= timing.joinWindowMs &&
-    view.loopQuietMs >= 2 * promptClaimMs(timing);
-  return !fast;
-}
+export const DEFAULT_CLAIM_TIMING: ClaimTiming = { claimStaggerMs: 250, settleMs: 120, ackTimeoutMs: 15_000 };
 
 /** Rendezvous hash: every monitor computes the same order from the same set of ids. */
 export function claimRank(execId: string, monitorIds: Iterable<string>, me: string): number {
@@ -161,6 +120,6 @@ export function beginRun(doc: Y.Doc, id: string, me: string, now = Date.now(), o
 }
 
 /** When our settle window ends, given our claim time (or the entry's, after a restart). */
-export function settledAt(entry: ExecutionEntry, timing: ClaimTiming, settle = true): number {
-  return (typeof entry.claimedAt === 'number' ? entry.claimedAt : 0) + (settle ? timing.settleMs : 0);
+export function settledAt(entry: ExecutionEntry, timing: ClaimTiming): number {
+  return (typeof entry.claimedAt === 'number' ? entry.claimedAt : 0) + timing.settleMs;
 }

@@ -4,9 +4,8 @@
 // fail what is stuck. Each entry is handled on its own: every change re-reads the entry and
 // decides from its current value (no event is trusted to carry the state), inside a try/catch,
 // so a malformed entry is marked failed and never stops the peer or its neighbours.
-import type * as Y from 'yjs';
-import { claimDelayMs, claimEntry, claimRank, isClaimable, joinWaitMs, needsSettle, settledAt } from './claim';
-import { eventLoopQuietMs } from './event-loop-quiet';
+import * as Y from 'yjs';
+import { claimDelayMs, claimEntry, claimRank, isClaimable, settledAt } from './claim';
 import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, type ExecutionEntry, type ExecutionError } from './execution-entry';
 import { ExecutionRun, describe } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
@@ -28,7 +27,7 @@ export interface DriverContext {
   queue: RunQueue;
   timing: PeerTiming;
   origin: unknown;
-  /** Who is in the document's awareness (claim ranking, fast claims, gone owners). */
+  /** Who is in the document's awareness (claim ranking, acknowledgements, gone owners). */
   presence: PeerPresence;
   /** Decisions wait until the document has synced: an unsynced view is not the document. */
   isSynced: () => boolean;
@@ -38,10 +37,10 @@ export interface DriverContext {
 interface Tracking {
   /** Set while a claim is scheduled. */
   cancelClaim?: () => void;
-  /** When a change event showed us this entry `requested` (claim.ts: prompt claims). */
-  seenAt?: number;
-  /** Our claim needed no settle window (claim.ts, step 3). */
-  fast?: boolean;
+  /** Our Yjs clock just after our claim: the others acknowledge having integrated it (step 3). */
+  claimClock?: number;
+  /** Local time of our claim. */
+  claimedAt?: number;
   headlessTimer?: NodeJS.Timeout;
   settleTimer?: NodeJS.Timeout;
   run?: ExecutionRun;
@@ -49,6 +48,8 @@ interface Tracking {
 
 export class ExecutionDriver {
   private readonly tracking = new Map<string, Tracking>();
+  /** Entries waiting for the other monitors (step 0 or 3): looked at again when awareness changes. */
+  private readonly awaiting = new Set<string>();
   /** Runs this peer started, with their terminal fields once known; never run twice here. */
   private readonly started = new Map<string, Partial<ExecutionEntry> | null>();
   private readonly ydoc: Y.Doc;
@@ -77,23 +78,28 @@ export class ExecutionDriver {
       }
     }
     this.tracking.clear();
+    this.awaiting.clear();
   }
 
   scanAll(): void {
     executionsOf(this.ydoc).forEach((_value, id) => this.consider(id));
   }
 
-  /** `seenNow`: a change event just showed us this entry (not a scan or a sweep). */
-  consider(id: string, seenNow = false): void {
+  /** The monitors in awareness, or what they announce, changed. */
+  presenceChanged(): void {
+    for (const id of [...this.awaiting]) this.consider(id);
+  }
+
+  consider(id: string): void {
     try {
-      this.decide(id, seenNow);
+      this.decide(id);
     } catch (error) {
       this.log('error', `${id}: ${describe(error)}`);
       this.fail(id, { type: 'MonitorError', message: describe(error) });
     }
   }
 
-  private decide(id: string, seenNow = false): void {
+  private decide(id: string): void {
     const entry = readEntry(this.ydoc, id);
     const tracking = this.tracking.get(id);
     if (entry === null) {
@@ -105,7 +111,7 @@ export class ExecutionDriver {
     if (ours && entry.outputBlockReady) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
     if (ours && !isTerminal(entry.status) && this.repair(id, entry, tracking)) return;
     if (entry.status === STATUS.requested) {
-      if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id, seenNow);
+      if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id);
       return;
     }
     if (!ours || isTerminal(entry.status)) {
@@ -164,31 +170,25 @@ export class ExecutionDriver {
     return tracking;
   }
 
-  private scheduleClaim(id: string, seenNow: boolean): void {
+  private scheduleClaim(id: string): void {
     const tracking = this.track(id);
-    if (seenNow && tracking.seenAt === undefined) tracking.seenAt = Date.now();
     if (tracking.cancelClaim) return;
     const presence = this.context.presence;
-    const rank = claimRank(id, presence.monitorIds(), this.monitorId);
-    const delayMs = Math.max(claimDelayMs(rank, this.timing), joinWaitMs(presence.syncedForMs(), this.timing));
+    // Step 0: claims the others made before they saw us may still be on their way.
+    if (!presence.seenByAll(this.monitorId)) {
+      this.awaiting.add(id);
+      return;
+    }
+    this.awaiting.delete(id);
+    const delayMs = claimDelayMs(claimRank(id, presence.monitorIds(), this.monitorId), this.timing);
     const claim = (): void => {
       tracking.cancelClaim = undefined;
       if (this.tracking.get(id) !== tracking) return;
       this.safely(id, () => {
-        const now = Date.now();
-        const settle = needsSettle(
-          {
-            rank,
-            foreignMonitors: presence.foreignMonitors(),
-            stableForMs: presence.stableForMs(now),
-            loopQuietMs: eventLoopQuietMs(),
-            sinceSeenMs: tracking.seenAt === undefined ? null : now - tracking.seenAt,
-          },
-          this.timing,
-        );
-        if (claimEntry(this.ydoc, id, this.monitorId, now, this.origin)) {
-          tracking.fast = !settle;
-          this.log('info', `${id}: claimed${settle ? '' : ' (fast)'}`);
+        if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) {
+          tracking.claimClock = Y.getState(this.ydoc.store, this.ydoc.clientID);
+          tracking.claimedAt = Date.now();
+          this.log('info', `${id}: claimed`);
         } else if (!tracking.run) this.release(id, tracking);
       });
     };
@@ -227,17 +227,20 @@ export class ExecutionDriver {
 
   private scheduleStart(id: string): void {
     const tracking = this.track(id);
-    if (tracking.run || tracking.settleTimer) return;
+    if (tracking.run) return;
     const entry = readEntry(this.ydoc, id);
     if (entry === null) return;
-    const waitMs = settledAt(entry, this.timing, tracking.fast !== true) - Date.now();
+    const waitMs = this.settleWaitMs(id, entry, tracking);
     if (waitMs > 0) {
-      tracking.settleTimer = settledTimeout(waitMs, () => {
+      tracking.settleTimer ??= settledTimeout(waitMs, () => {
         tracking.settleTimer = undefined;
         this.consider(id);
       });
       return;
     }
+    clearTimeout(tracking.settleTimer);
+    tracking.settleTimer = undefined;
+    this.awaiting.delete(id);
     if (tracking.headlessTimer) clearTimeout(tracking.headlessTimer);
     tracking.headlessTimer = undefined;
     const run = new ExecutionRun(
@@ -262,6 +265,30 @@ export class ExecutionDriver {
       tracking.run = undefined;
       if (this.tracking.get(id) === tracking) this.release(id, tracking);
     });
+  }
+
+  /**
+   * Step 3: how long before our claim is known to have won. With only monitors of ours present:
+   * until each has acknowledged integrating our claim (0 once all have; the wait ends early on
+   * an awareness change). With a foreign monitor present (it acknowledges nothing): the settle
+   * window.
+   */
+  private settleWaitMs(id: string, entry: ExecutionEntry, tracking: Tracking): number {
+    const presence = this.context.presence;
+    const now = Date.now();
+    if (presence.foreignMonitors() > 0) return settledAt(entry, this.timing) - now;
+    // Resuming a claim made before a restart (same explicit id): our current clock covers it.
+    tracking.claimClock ??= Y.getState(this.ydoc.store, this.ydoc.clientID);
+    tracking.claimedAt ??= now;
+    if (presence.ackedByAll(this.monitorId, this.ydoc.clientID, tracking.claimClock)) return 0;
+    const leftMs = tracking.claimedAt + this.timing.ackTimeoutMs - now;
+    if (leftMs > 0) {
+      this.awaiting.add(id);
+      return leftMs;
+    }
+    const silent = presence.notAcking(this.monitorId, this.ydoc.clientID, tracking.claimClock);
+    this.log('warn', `${id}: no acknowledgement of our claim from ${silent.join(', ')} in ${this.timing.ackTimeoutMs} ms; running it`);
+    return 0;
   }
 
   private remember(id: string, final: Partial<ExecutionEntry> | null): void {
@@ -348,6 +375,7 @@ export class ExecutionDriver {
   private release(id: string, tracking: Tracking): void {
     this.clearTimers(tracking);
     this.tracking.delete(id);
+    this.awaiting.delete(id);
   }
 
   private log(level: LogLevel, message: string): void {

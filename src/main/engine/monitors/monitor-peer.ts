@@ -14,14 +14,13 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
-import { DEFAULT_CLAIM_TIMING, MONITOR_AWARENESS_FIELD, type ClaimTiming } from './claim';
-import { watchEventLoop } from './event-loop-quiet';
+import { DEFAULT_CLAIM_TIMING, type ClaimTiming } from './claim';
 import { ExecutionDriver } from './execution-driver';
 import { STATUS, executionsOf, isTerminal, readEntry, toExecutionSnapshot, updateEntry } from './execution-entry';
 import type { RunTiming } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
 import { newMonitorId } from './monitor-id';
-import { PeerPresence } from './peer-presence';
+import { MONITOR_AWARENESS_FIELD, PeerPresence, type MonitorAnnouncement } from './peer-presence';
 import { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
 import { respondStdin } from './stdin';
@@ -78,7 +77,8 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   private readonly origin = Symbol('monitor-peer');
   private readonly driver: ExecutionDriver;
   private readonly presence = new PeerPresence();
-  private releaseLoopWatch: (() => void) | null = null;
+  private announced = '';
+  private announceTimer: NodeJS.Immediate | null = null;
   private provider: WebsocketProvider | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private connection: Connection = 'stopped';
@@ -108,7 +108,9 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       for (const id of event.keysChanged) {
         const entry = readEntry(this.ydoc, id);
         if (entry) this.emit('execution', toExecutionSnapshot(this.doc, id, entry));
-        this.driver.consider(id, true);
+        // Another monitor of ours waits for us to acknowledge its claim (claim.ts, step 3).
+        if (typeof entry?.claimedBy === 'string' && entry.claimedBy !== this.monitorId && !isTerminal(entry.status)) this.scheduleAnnounce();
+        this.driver.consider(id);
       }
     });
   }
@@ -122,10 +124,12 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     });
     this.provider = provider;
     provider.awareness.setLocalStateField('user', { name: this.options.name ?? 'mrmd-monitor', color: MONITOR_COLOR, type: 'monitor' });
-    provider.awareness.setLocalStateField(MONITOR_AWARENESS_FIELD, { id: this.monitorId });
+    this.announce();
     this.presence.update(provider.awareness.getStates());
     provider.awareness.on('change', () => {
       this.presence.update(provider.awareness.getStates());
+      this.scheduleAnnounce();
+      this.driver.presenceChanged();
       this.emitState();
     });
     provider.on('status', ({ status }) => {
@@ -150,7 +154,6 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     });
     this.connection = 'connecting';
     this.sweepTimer = setInterval(() => this.driver.sweep(), this.timing.sweepMs);
-    this.releaseLoopWatch = watchEventLoop();
     this.log('info', `monitor ${this.monitorId} joining ${this.doc} at ${this.options.syncUrl}`);
     this.emitState();
   }
@@ -169,8 +172,8 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   async stop({ failOwned = true }: { failOwned?: boolean } = {}): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
-    this.releaseLoopWatch?.();
-    this.releaseLoopWatch = null;
+    if (this.announceTimer !== null) clearImmediate(this.announceTimer);
+    this.announceTimer = null;
     this.driver.stop(failOwned);
     const provider = this.provider;
     this.provider = null;
@@ -240,6 +243,33 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   reply(id: string, text: string): ExecutionSnapshot | null {
     respondStdin(this.ydoc, id, text, this.origin);
     return this.execution(id);
+  }
+
+  /** Batched: one awareness update for everything integrated in this turn of the event loop. */
+  private scheduleAnnounce(): void {
+    this.announceTimer ??= setImmediate(() => {
+      this.announceTimer = null;
+      this.announce();
+    });
+  }
+
+  /**
+   * `monitor: { id, peers, seen }` (peer-presence.ts): which of our monitors we see, and how
+   * far we have integrated each one's updates. Sent only when it changed; awareness messages
+   * follow our document updates on the same socket, so a monitor reading it here has every
+   * claim we made before.
+   */
+  private announce(): void {
+    const provider = this.provider;
+    if (provider === null) return;
+    const others = this.presence.monitorIds().filter((id) => id !== this.monitorId);
+    const seen: Record<string, number> = {};
+    for (const client of this.presence.otherClients(this.monitorId)) seen[String(client)] = Y.getState(this.ydoc.store, client);
+    const announcement: MonitorAnnouncement = { id: this.monitorId, peers: others.sort(), seen };
+    const key = JSON.stringify(announcement);
+    if (key === this.announced) return;
+    this.announced = key;
+    provider.awareness.setLocalStateField(MONITOR_AWARENESS_FIELD, announcement);
   }
 
   private emitState(): void {
