@@ -126,10 +126,14 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     provider.awareness.setLocalStateField('user', { name: this.options.name ?? 'mrmd-monitor', color: MONITOR_COLOR, type: 'monitor' });
     this.announce();
     this.presence.update(provider.awareness.getStates());
+    let peers = provider.awareness.getStates().size;
     provider.awareness.on('change', () => {
       this.presence.update(provider.awareness.getStates());
       this.scheduleAnnounce();
       this.driver.presenceChanged();
+      // Acknowledgements change awareness all the time; the snapshot only shows the peer count.
+      if (provider.awareness.getStates().size === peers) return;
+      peers = provider.awareness.getStates().size;
       this.emitState();
     });
     provider.on('status', ({ status }) => {
