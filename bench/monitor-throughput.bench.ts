@@ -11,9 +11,10 @@
 // git-ignored bench/vendor/mrmd-monitor (github:MaximeRivest/mrmd-monitor at eef65f0); without
 // it those rows are skipped with a message and our figures are printed alone.
 // MONITOR_THROUGHPUT_RUNS (default 3) repeats every row; min/median/max are printed.
-// MONITOR_THROUGHPUT_CELLS=N caps the cells per row (quick checks).
+// MONITOR_THROUGHPUT_CELLS=N caps the cells per row, MONITOR_THROUGHPUT_MONITORS=N keeps the
+// rows with N monitors (quick checks). Also printed: the monitor processes' CPU time per cell.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +26,11 @@ import { EditorPeer } from '../src/main/engine/monitors/editor-peer.test-kit';
 
 const CELL_CAP = Number(process.env.MONITOR_THROUGHPUT_CELLS ?? Infinity);
 const RUNS = Math.max(1, Number(process.env.MONITOR_THROUGHPUT_RUNS ?? 3));
-const SCENARIOS = [
+const ALL_SCENARIOS = [
   { monitors: 1, cells: 100 },
   { monitors: 3, cells: 200 },
 ];
+const SCENARIOS = ALL_SCENARIOS.filter(({ monitors }) => !process.env.MONITOR_THROUGHPUT_MONITORS || monitors === Number(process.env.MONITOR_THROUGHPUT_MONITORS));
 const WARM_UP_CELLS = 3;
 /** MONITOR_THROUGHPUT_DEBUG=1: every monitor's log lines on stderr, with pid and time. */
 const DEBUG_LOGS = process.env.MONITOR_THROUGHPUT_DEBUG === '1';
@@ -48,6 +50,8 @@ interface RowResult {
   missing: number;
   errors: number;
   hung: number;
+  /** CPU time of the monitor processes per timed cell (warm-up excluded), when /proc has it. */
+  cpuMsPerCell: number | null;
 }
 
 const children = new Set<ChildProcess>();
@@ -141,6 +145,7 @@ async function runRow(kind: Kind, monitors: number, cells: number, run: number, 
 
     const latencies: number[] = [];
     const statuses: string[] = [];
+    const cpuBefore = cpuMs(procs.map(({ child }) => child));
     const begin = performance.now();
     for (let cell = 0; cell < cells; cell++) {
       const { ms, status } = await runCell(`echo ${cell} >> ${runsFile}`);
@@ -148,6 +153,7 @@ async function runRow(kind: Kind, monitors: number, cells: number, run: number, 
       statuses.push(status);
     }
     const seconds = (performance.now() - begin) / 1000;
+    const cpuAfter = cpuMs(procs.map(({ child }) => child));
     const counts = new Array<number>(cells).fill(0);
     const text = existsSync(runsFile) ? await readFile(runsFile, 'utf8') : '';
     for (const line of text.split('\n').filter(Boolean)) counts[Number(line)]++;
@@ -159,11 +165,27 @@ async function runRow(kind: Kind, monitors: number, cells: number, run: number, 
       missing: counts.filter((count) => count === 0).length,
       errors: statuses.filter((status) => status === 'error' || status === 'cancelled').length,
       hung: statuses.filter((status) => status === 'hung').length,
+      cpuMsPerCell: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / cells,
     };
   } finally {
     editor.close();
     await Promise.all(procs.map(({ child }) => stop(child)));
   }
+}
+
+/** User + system CPU of the processes in ms, from /proc (Linux); null elsewhere. */
+function cpuMs(children: ChildProcess[]): number | null {
+  let ticks = 0;
+  for (const child of children) {
+    try {
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return null;
+    }
+  }
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 function percentile(values: number[], p: number): number {
@@ -178,7 +200,7 @@ function spread(values: number[], digits = 2): string {
 }
 
 function describeRow(kind: Kind, row: RowResult): string {
-  return `${kind.padEnd(6)} ${row.perSecond.toFixed(1).padStart(6)} cells/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, double runs ${row.doubles}, not run ${row.missing}, errors ${row.errors}, hung ${row.hung}`;
+  return `${kind.padEnd(6)} ${row.perSecond.toFixed(1).padStart(6)} cells/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, double runs ${row.doubles}, not run ${row.missing}, errors ${row.errors}, hung ${row.hung}, monitor CPU ${row.cpuMsPerCell === null ? '?' : row.cpuMsPerCell.toFixed(1)} ms/cell`;
 }
 
 async function main(): Promise<void> {
@@ -210,8 +232,10 @@ async function main(): Promise<void> {
       console.log(`    legacy cells/s min/median/max: ${spread(old.map((row) => row.perSecond), 1)}; p50 ms: ${spread(old.map((row) => row.p50), 1)}`);
       const throughput = ours.map((row, run) => row.perSecond / old[run].perSecond);
       const p50 = ours.map((row, run) => row.p50 / old[run].p50);
+      const cpu = ours.flatMap((row, run) => (row.cpuMsPerCell === null || !old[run].cpuMsPerCell ? [] : [row.cpuMsPerCell / old[run].cpuMsPerCell]));
       console.log(`    ratio ours/legacy throughput min/median/max: ${spread(throughput)}x (goal >= 1.0x: ${Math.min(...throughput) >= 1 ? 'met' : 'NOT met'})`);
       console.log(`    ratio ours/legacy p50 latency min/median/max: ${spread(p50)}x (goal <= 1.5x: ${Math.max(...p50) <= 1.5 ? 'met' : 'NOT met'})`);
+      if (cpu.length > 0) console.log(`    ratio ours/legacy monitor CPU per cell min/median/max: ${spread(cpu)}x`);
     }
   } finally {
     for (const child of [...children]) await stop(child);

@@ -109,7 +109,9 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
         const entry = readEntry(this.ydoc, id);
         if (entry) this.emit('execution', toExecutionSnapshot(this.doc, id, entry));
         // Another monitor of ours waits for us to acknowledge its claim (claim.ts, step 3).
-        if (typeof entry?.claimedBy === 'string' && entry.claimedBy !== this.monitorId && !isTerminal(entry.status)) this.scheduleAnnounce();
+        if (typeof entry?.claimedBy === 'string' && entry.claimedBy !== this.monitorId && (entry.status === STATUS.claimed || entry.status === STATUS.ready)) {
+          this.scheduleAnnounce();
+        }
         this.driver.consider(id);
       }
     });
@@ -123,6 +125,15 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       maxBackoffTime: this.timing.maxReconnectBackoffMs,
     });
     this.provider = provider;
+    // y-websocket sends the server every awareness update it applies, remote ones included,
+    // which the server already has; with acknowledgements in awareness that echo doubled the
+    // traffic. Send only what this peer changed.
+    const sendAwareness = provider._awarenessUpdateHandler;
+    provider.awareness.off('update', sendAwareness);
+    provider._awarenessUpdateHandler = (change, origin) => {
+      if (origin !== provider) sendAwareness(change, origin);
+    };
+    provider.awareness.on('update', provider._awarenessUpdateHandler);
     provider.awareness.setLocalStateField('user', { name: this.options.name ?? 'mrmd-monitor', color: MONITOR_COLOR, type: 'monitor' });
     this.announce();
     this.presence.update(provider.awareness.getStates());
