@@ -36,6 +36,9 @@ const WARM_UP_CELLS = 3;
 const DEBUG_LOGS = process.env.MONITOR_THROUGHPUT_DEBUG === '1';
 /** A cell not over after this long counts as hung, and the row goes on. */
 const HUNG_MS = 15_000;
+// The built CLI, as users run it (`npm run bench` builds first); from source through tsx otherwise.
+const BUILT_CLI = join(import.meta.dirname, '..', 'out', 'main', 'cli.js');
+const OUR_CLI = existsSync(BUILT_CLI) ? [process.execPath, BUILT_CLI] : sourceCliArgv;
 const LEGACY_DIR = process.env.LEGACY_MRMD_MONITOR ?? join(import.meta.dirname, 'vendor', 'mrmd-monitor');
 const LEGACY_CLI = join(LEGACY_DIR, 'bin', 'cli.js');
 const LEGACY_LOADER = join(import.meta.dirname, 'legacy', 'register-resolve.mjs');
@@ -93,7 +96,7 @@ function monitorArgv(kind: Kind, syncUrl: string, doc: string, bashUrl: string):
     const flags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-websocket'] : [];
     return [process.execPath, ...flags, '--no-warnings', '--import', LEGACY_LOADER, LEGACY_CLI, '--doc', doc, '--log-level', 'error', syncUrl];
   }
-  return [...sourceCliArgv, 'monitor', '--doc', doc, '--runtime', `bash=${bashUrl}`, '--no-builtin-runtime', '--log-level', DEBUG_LOGS ? 'info' : 'warn', syncUrl];
+  return [...OUR_CLI, 'monitor', '--doc', doc, '--runtime', `bash=${bashUrl}`, '--no-builtin-runtime', '--log-level', DEBUG_LOGS ? 'info' : 'warn', syncUrl];
 }
 
 /** Resolves when `test` holds, re-checked on every change of `map`, or with false after `ms`. */
@@ -210,6 +213,7 @@ async function main(): Promise<void> {
   const parts = { dir, syncUrl: sync.match![1], bashUrl: `${runtime.match![1]}/mrp/v1` };
   const legacy = existsSync(LEGACY_CLI);
   console.log(`monitor throughput, sequential bash cells, ${RUNS} run(s) per row; each process is one monitor`);
+  console.log(`  ours: ${OUR_CLI === sourceCliArgv ? 'from source through tsx (no build in out/)' : 'the built CLI (out/main/cli.js)'}`);
   if (!legacy) console.log(`  legacy rows skipped: no mrmd-monitor at ${LEGACY_DIR} (set LEGACY_MRMD_MONITOR or put github:MaximeRivest/mrmd-monitor@eef65f0 there)`);
   try {
     for (const scenario of SCENARIOS) {
