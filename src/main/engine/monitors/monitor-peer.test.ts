@@ -190,9 +190,10 @@ describe('MonitorPeer', () => {
     ed.addCell('bash', 'echo after');
     const silent = ed.request('echo before; sleep 20', 'bash');
     const next = ed.request('echo after', 'bash');
-    await waitFor(statusOf(ed, silent), (s) => s === 'error', { what: 'stuck error' });
+    // Generous waits: on a loaded machine the run, the interrupt and the next run are slow.
+    await waitFor(statusOf(ed, silent), (s) => s === 'error', { timeoutMs: 30_000, what: 'stuck error' });
     expect(ed.entry(silent)?.error).toMatchObject({ type: 'Stuck', message: 'no event from the runtime for 600 ms' });
-    await waitFor(statusOf(ed, next), (s) => s === 'completed', { what: 'next cell ran' });
+    await waitFor(statusOf(ed, next), (s) => s === 'completed', { timeoutMs: 30_000, what: 'next cell ran' });
   });
 
   it('fails an entry whose runtime is not allowed, saying why', async () => {
