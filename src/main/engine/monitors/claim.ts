@@ -28,8 +28,9 @@
 //      No clock is involved, so a loaded machine (Yjs messages late by seconds) only makes it
 //      slower. With a single monitor there is nobody to wait for. A monitor that joins later
 //      sees our claim in its first sync or, per step 0, before it may claim. While a foreign
-//      monitor (mrmd-monitor: no id, claims at once, acknowledges nothing) is present, the old
-//      rule applies instead: do nothing until `settleMs` after our claim.
+//      monitor (mrmd-monitor: no id, claims at once, acknowledges nothing; or one of ours from
+//      before acknowledgements, announcing only its id) is present, the old rule applies
+//      instead: do nothing until `settleMs` after our claim.
 //   4. Ready names us. The editor (or we, headless) moves `claimed` → `ready` from its own
 //      copy, so `ready` carries the `claimedBy` it saw; we run only when our copy, holding all
 //      competing claims (step 3), is `ready` *and* `claimedBy === me`. A loser sees another id

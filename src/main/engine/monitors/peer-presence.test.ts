@@ -29,6 +29,11 @@ describe('PeerPresence', () => {
     presence.update(new Map<number, unknown>([[1, monitor('a')], [5, { user: { name: 'mrmd-monitor', type: 'monitor' } }]]));
     expect(presence.monitorIds()).toEqual(['a']);
     expect(presence.foreignMonitors()).toBe(1);
+    // An older monitor of ours (id only) ranks but acknowledges nothing: it counts as foreign.
+    presence.update(new Map<number, unknown>([[1, monitor('a')], [6, { user: { type: 'monitor' }, monitor: { id: 'old' } }]]));
+    expect(presence.monitorIds()).toEqual(['a', 'old']);
+    expect(presence.foreignMonitors()).toBe(1);
+    expect(presence.seenByAll('a')).toBe(true);
   });
 
   it('measures an owner’s absence from its departure or the latest sync, whichever is later', () => {

@@ -24,6 +24,7 @@ export class PeerPresence {
   private present = new Set<Owner>();
   private readonly lastPresentAt = new Map<Owner, number>();
   private monitors: OurMonitor[] = [];
+  private ids: string[] = [];
   private foreign = 0;
   private syncedAt = 0;
 
@@ -31,6 +32,7 @@ export class PeerPresence {
   update(states: Map<number, unknown>, now = Date.now()): void {
     const present = new Set<Owner>();
     const monitors: OurMonitor[] = [];
+    const ids: string[] = [];
     let foreign = 0;
     for (const [client, value] of states) {
       const state = (value ?? {}) as Record<string, unknown>;
@@ -39,12 +41,13 @@ export class PeerPresence {
       const user = state.user as { type?: unknown } | undefined;
       if (typeof monitor?.id === 'string') {
         present.add(monitor.id);
-        monitors.push({
-          id: monitor.id,
-          client,
-          peers: Array.isArray(monitor.peers) ? monitor.peers.filter((peer): peer is string => typeof peer === 'string') : [],
-          seen: monitor.seen !== null && typeof monitor.seen === 'object' ? monitor.seen : {},
-        });
+        ids.push(monitor.id);
+        // An older monitor of ours announces only its id: it ranks, but acknowledges nothing.
+        if (!Array.isArray(monitor.peers)) foreign++;
+        else {
+          const seen = monitor.seen !== null && typeof monitor.seen === 'object' ? monitor.seen : {};
+          monitors.push({ id: monitor.id, client, peers: monitor.peers.filter((peer): peer is string => typeof peer === 'string'), seen });
+        }
       } else if (user?.type === 'monitor') foreign++;
     }
     for (const owner of this.present) if (!present.has(owner)) this.lastPresentAt.set(owner, now);
@@ -53,6 +56,7 @@ export class PeerPresence {
     if (this.lastPresentAt.size > 1000) this.lastPresentAt.delete(this.lastPresentAt.keys().next().value as Owner);
     this.present = present;
     this.monitors = monitors;
+    this.ids = ids;
     this.foreign = foreign;
   }
 
@@ -61,9 +65,9 @@ export class PeerPresence {
     this.syncedAt = now;
   }
 
-  /** The ids of our monitors present, `me` included when announced. */
+  /** The ids of our monitors present (for ranking), `me` included when announced. */
   monitorIds(): string[] {
-    return this.monitors.map((monitor) => monitor.id);
+    return this.ids;
   }
 
   /** Client ids of our other monitors present (whose updates we report in `seen`). */
@@ -71,6 +75,7 @@ export class PeerPresence {
     return this.monitors.filter((monitor) => monitor.id !== me).map((monitor) => monitor.client);
   }
 
+  /** Monitors that acknowledge nothing: mrmd-monitor, and ours from before acknowledgements. */
   foreignMonitors(): number {
     return this.foreign;
   }
