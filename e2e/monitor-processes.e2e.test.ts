@@ -153,10 +153,11 @@ describe('monitor processes in company', () => {
     const ids = requestCells(editor, bashUrl, runsFile);
     await waitFor(() => finished(editor, ids), (count) => count === CELLS, { timeoutMs: 180_000, intervalMs: 100, what: 'every cell over' });
     expectEachRanOnce(editor, ids, runsFile);
-    await waitFor(() => ids.filter((id, cell) => editor.output(id) !== `cell-${cell}\n`).length, (wrong) => wrong === 0, {
-      timeoutMs: 30_000,
-      what: 'each output block holding its own output once',
-    });
+    await waitFor(
+      () => ids.flatMap((id, cell) => (editor.output(id) === `cell-${cell}\n` ? [] : [{ cell, id, output: editor.output(id), owner: editor.entry(id)?.claimedBy }])),
+      (wrong) => wrong.length === 0,
+      { timeoutMs: 30_000, what: 'each output block holding its own output once' },
+    );
   });
 
   it(`run each of ${CELLS} cells exactly once across a sync-server restart in the middle`, { timeout: 240_000 }, async () => {
