@@ -73,6 +73,8 @@ export interface Orchestrator {
   urls(): { sync: string | null; runtimes: Record<string, string> };
   /** Stops every service (reverse dependency order) and releases watchers, timers, files. */
   close(): Promise<void>;
+  /** A second stop signal: every tree, and any orphan still being cleaned up, gets SIGKILL now. */
+  hurry(): void;
 }
 
 const ORCHESTRATOR_LOG = 'orchestrator';
@@ -284,6 +286,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       })();
       return closed;
     },
+    hurry: () => supervisor.hurry(),
   };
 }
 

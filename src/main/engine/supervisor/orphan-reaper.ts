@@ -6,7 +6,8 @@ import { collectTree, isSameProcess, readProcTable } from './proc-table';
 import type { StateFile } from './state-file';
 import { stopTree } from './stop-tree';
 
-export async function reapOrphans(file: StateFile, say: (line: string) => void): Promise<number> {
+/** `forceNow` cuts the orphans' grace period short (the new supervisor is itself stopping). */
+export async function reapOrphans(file: StateFile, say: (line: string) => void, forceNow?: Promise<unknown>): Promise<number> {
   const content = file.read();
   if (!content) return 0;
   const owner = content.supervisor;
@@ -20,7 +21,7 @@ export async function reapOrphans(file: StateFile, say: (line: string) => void):
     if (members.length === 0) return 0;
     if (isSameProcess(record.root, table)) {
       const count = collectTree(table, record.root.pid, members).length;
-      await stopTree({ pid: record.root.pid, signal: record.stopSignal, timeoutMs: record.stopTimeoutMs, known: members });
+      await stopTree({ pid: record.root.pid, signal: record.stopSignal, timeoutMs: record.stopTimeoutMs, known: members, forceNow });
       say(`killed orphan tree of ${name} (pid ${record.root.pid}, ${count} processes) left by a previous run`);
       return count;
     }

@@ -9,6 +9,7 @@ import type { ServiceSnapshot, Transition } from '../../../shared/model';
 import type { ServiceSpec } from '../config/manifest-types';
 import type { LogSink } from '../logs/log-sink';
 import type { DependencyView } from './dependency-wait';
+import { deferred } from './deferred';
 import { reapOrphans } from './orphan-reaper';
 import { defaultLauncher, type ProcessLauncher } from './process-launcher';
 import { readProcess, type ProcRef } from './proc-table';
@@ -58,6 +59,8 @@ export class Supervisor extends EventEmitter {
   private disposing: Promise<void> | null = null;
   private cleanupAnnounced = false;
   private stateWrite: NodeJS.Immediate | null = null;
+  /** Resolved when stopping: the orphan cleanup then kills at once instead of waiting. */
+  private readonly cutCleanupShort = deferred<void>();
 
   constructor(options: SupervisorOptions) {
     super();
@@ -67,7 +70,7 @@ export class Supervisor extends EventEmitter {
     this.self = startTime ? { pid: process.pid, startTime } : null;
     // The cleanup runs in the background (it may wait out a stubborn tree's stop timeout), so
     // the daemon listens at once; starts wait for it, and say so (`cleanup` event, holdFor).
-    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line))
+    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line), this.cutCleanupShort.promise)
       .catch((error: Error) => {
         this.say(`orphan cleanup failed: ${error.message}`);
         return 0;
@@ -256,6 +259,9 @@ export class Supervisor extends EventEmitter {
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
       if (this.statsTimer) clearInterval(this.statsTimer);
+      // The orphans had their stop signal when the cleanup began; a stopping supervisor does
+      // not wait out their stop timeout (up to minutes) for processes no service owns.
+      this.cutCleanupShort.resolve();
       await this.recovery;
       await this.stopInReverse([...this.units.values()], { reason: 'supervisor shutting down', final: 'exited', hard: false });
       if (this.stateWrite) clearImmediate(this.stateWrite);
@@ -263,6 +269,15 @@ export class Supervisor extends EventEmitter {
       this.stateFile.remove();
     })();
     return this.disposing;
+  }
+
+  /**
+   * A second stop request: SIGKILL for every tree now, cutting short the soft stops under way
+   * (and the orphan cleanup); `dispose` then ends within the kill's settle time.
+   */
+  hurry(): void {
+    this.cutCleanupShort.resolve();
+    for (const unit of this.units.values()) void unit.stop({ reason: 'supervisor shutting down (forced)', final: 'exited', hard: true });
   }
 
   /**
