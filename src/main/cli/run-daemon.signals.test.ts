@@ -34,6 +34,14 @@ function markedPids(mark: string): number[] {
   return found;
 }
 
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
 function listening(cli: RunningCli): boolean {
   return /listening on http:\/\//.test(cli.output());
 }
@@ -163,5 +171,19 @@ describe('a daemon told to stop while it starts', () => {
     expect(await cli.exited).toBe(0);
     expect(cli.output()).toMatch(/SIGINT again: killing every process tree now/);
     await expectCleanAfter();
+  }, LONG);
+
+  it('mrmd stops its built-in parts and removes its record on a SIGTERM while they start', async () => {
+    // The daemon carries the marker itself here: its built-in parts inherit its environment.
+    const docs = join(dir, 'docs');
+    const mrmdArgs = ['mrmd', '--docs', docs, '--port', '0', '--sync-port', '0', '--runtime-port', '0', '--no-monitors', '--state-dir', join(dir, 'state'), '--log-dir', join(dir, 'logs')];
+    const cli = runCliProcess(mrmdArgs, { env: { ...env, SIGTERM_TEST_MARK: mark } });
+    // (tsx's esbuild helper carries the marker too; the built-in parts are told by their argv.)
+    const builtinParts = () => markedPids(mark).filter((pid) => /sync-server|mrp-runtime/.test(cmdline(pid)));
+    await waitFor(builtinParts, (pids) => pids.length > 0, { what: 'a built-in part spawned', timeoutMs: 60_000, intervalMs: 5 });
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(markedPids(mark)).toEqual([]);
+    expect(records()).toEqual([]);
   }, LONG);
 });
