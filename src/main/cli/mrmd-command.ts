@@ -26,6 +26,7 @@ const mrmdFlags = {
   token: { kind: 'string' },
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
+  quiet: { kind: 'boolean' },
 } as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -63,6 +64,7 @@ export async function mrmdCommand(argv: string[]): Promise<number> {
     port: portFlag(flags, 'port', 8080),
     token: stringFlag(flags, 'token'),
     servePage: flags.flags['no-editor'] !== true,
+    quiet: flags.flags.quiet === true,
     orchestrator: {
       manifestPath: resolve(manifest.root, 'mrmd'),
       staticManifest: manifest,

@@ -13,15 +13,16 @@ import { runSyncServerMain } from '../engine/sync/sync-server-main';
 export const usage = `usage: showrunner <command> [options]
 
   serve [--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [--port N]
-        [--token T] [--log-dir DIR] [--state-dir DIR] [--device-root DIR]
-                           run the headless daemon (default: the built-in demo manifest)
+        [--token T] [--log-dir DIR] [--state-dir DIR] [--device-root DIR] [--quiet]
+                           run the headless daemon (default: the built-in demo manifest);
+                           one line per service state change on stderr unless --quiet
   status [--json]          show every service of the running daemon
   start|stop|restart|kill NAME
                            act on one service of the running daemon
   check FILE               validate a services.toml; one line per problem
   mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
        [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
-       [--monitor DOC]... [--log-level L] [--host H] [--token T]
+       [--monitor DOC]... [--log-level L] [--host H] [--token T] [--quiet]
                            mrmd-orchestrator's command: sync server, runtime, monitors, API
   monitor [--doc D] [--name N] [--log-level L] ws://SYNC
                            one headless monitor peer (mrmd-monitor's command)

@@ -7,6 +7,8 @@ import { removeDiscoveryFile, writeDiscoveryFile } from '../daemon/discovery-fil
 import { acquireSupervisorLock } from '../daemon/supervisor-lock';
 import { generateToken, isLoopbackHost } from '../daemon/token-auth';
 import { rendererDir } from '../resource-paths';
+import type { ServiceSnapshot, Transition } from '../../shared/model';
+import { transitionLine } from './transition-line';
 
 export interface DaemonRun {
   orchestrator: Omit<OrchestratorOptions, 'log'>;
@@ -15,9 +17,11 @@ export interface DaemonRun {
   token?: string;
   /** False for `mrmd --no-editor`: the API only, no page. */
   servePage: boolean;
+  /** `--quiet`: no line per service state change on stderr. */
+  quiet?: boolean;
 }
 
-export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, servePage }: DaemonRun): Promise<number> {
+export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, servePage, quiet = false }: DaemonRun): Promise<number> {
   if (!isLoopbackHost(host) && !givenToken) {
     process.stderr.write(`showrunner: refusing to listen on ${host} without --token: anyone on the network could run commands.\n`);
     return 2;
@@ -33,7 +37,8 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     log(`showrunner: ${manifestPath} is already supervised by the ${holder.holder} (pid ${holder.pid})${holder.url ? ` at ${holder.url}` : ''}`);
     return 1;
   }
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log });
+  const onTransition = quiet ? undefined : (service: ServiceSnapshot, transition: Transition) => log(transitionLine(service, transition));
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log, onTransition });
   let server: DaemonServer;
   try {
     server = await startDaemonServer({

@@ -17,6 +17,7 @@ export const serveFlags = {
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
   'device-root': { kind: 'string' },
+  quiet: { kind: 'boolean' },
 } as const;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -29,6 +30,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     port: portFlag(parsed, 'port', 7420),
     token: stringFlag(parsed, 'token'),
     servePage: true,
+    quiet: parsed.flags.quiet === true,
     orchestrator: {
       manifestPath: config ? resolve(config) : demoManifestPath(),
       services: listFlag(parsed, 'services'),
