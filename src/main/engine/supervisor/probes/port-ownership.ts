@@ -7,6 +7,8 @@ import { describePortHolder, findPortHolder, heldByAny, listeningInodes } from '
 
 export class PortOwnership {
   private verified = '';
+  /** The last stranger found, by socket: a service that never gets healthy is probed every 25 ms. */
+  private stranger: { key: string; message: string } | null = null;
 
   constructor(
     private readonly port: number,
@@ -21,6 +23,7 @@ export class PortOwnership {
     if (!inodes || inodes.size === 0) return null;
     const key = [...inodes].sort().join();
     if (key === this.verified) return null;
+    if (this.stranger?.key === key) return this.stranger.message;
     if (heldByAny(inodes, this.treePids())) {
       this.verified = key;
       return null;
@@ -29,6 +32,7 @@ export class PortOwnership {
     // Another user's listener (a root docker-proxy forwarding to the service) cannot be
     // checked; one that was there before the launch already kept the service from starting.
     if (!holder || holder.pid === null) return null;
-    return `answered by a process outside this service: ${describePortHolder(holder)}`;
+    this.stranger = { key, message: `answered by a process outside this service: ${describePortHolder(holder)}` };
+    return this.stranger.message;
   }
 }
