@@ -69,6 +69,9 @@ describe('a killed dependency', () => {
     await supervisor.kill('kiosk');
     const blocked = await waitFor(() => supervisor.get('show')!, (s) => s.state.kind === 'blocked', { what: 'show blocked', timeoutMs: 15_000 });
     expect(blocked.degraded).toBeNull();
+    await waitFor(() => supervisor.get('show')!.state, (s) => s.kind === 'blocked' && s.problem === 'show waits for kiosk to be healthy, but kiosk is stopped', {
+      what: 'show blocked on the stopped kiosk',
+    });
     // The dependent reacts as soon as kiosk stops meeting its condition: already while it stops.
     expect(transitions()).toContainEqual(expect.stringMatching(/^show stopping: dependency down: kiosk is (stopping|stopped) \(on_dependency_down = stop\)$/));
 
