@@ -46,7 +46,7 @@ describe('dependencyDown', () => {
   });
 });
 
-describe('a killed dependency', () => {
+describe('a killed dependency', { timeout: 60_000 }, () => {
   it('turns health unknown with the last probe kept as stale, and marks its dependent degraded (keep)', async () => {
     const { supervisor, showPid, open } = await kioskAndShow('keep');
     expect(supervisor.get('show')).toMatchObject({ degraded: null, degradedBy: [] });

@@ -37,7 +37,7 @@ describe('localProbePort', () => {
   });
 });
 
-describe.skipIf(!LINUX)('port holder (Linux /proc)', () => {
+describe.skipIf(!LINUX)('port holder (Linux /proc)', { timeout: 60_000 }, () => {
   it('names the pid and command of the process listening on a port, and nobody on a free one', async () => {
     const port = await freePort();
     expect(findPortHolder(port)).toBeNull();
