@@ -17,8 +17,8 @@ export interface DependencyStatus {
 
 export interface DependencyView {
   status(name: string): DependencyStatus | undefined;
-  /** Called after any service changed; returns the unsubscribe function. */
-  onChange(listener: () => void): () => void;
+  /** Called after any service changed, with its name; returns the unsubscribe function. */
+  onChange(listener: (name: string) => void): () => void;
 }
 
 export interface Blocker {

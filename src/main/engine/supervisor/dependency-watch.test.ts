@@ -16,15 +16,16 @@ async function kioskAndShow(policy: ServiceSpec['onDependencyDown']) {
   const port = await freePort();
   const sut = harness.supervisor();
   const url = `http://127.0.0.1:${port}/`;
-  await sut.supervisor.apply([
+  const specs = [
     makeSpec('kiosk', nodeCommand('http-gate-server.js', port), { health: { type: 'http', url, expectStatus: [200, 299], timing } }),
     makeSpec('show', SLEEP, { dependencies: [{ name: 'kiosk', condition: 'healthy' }], onDependencyDown: policy }),
-  ]);
+  ];
+  await sut.supervisor.apply(specs);
   const open = (): Promise<unknown> =>
     waitFor(() => fetch(`${url}open`, { method: 'POST' }).then((r) => r.status), (status) => status === 200, { what: 'kiosk opened', timeoutMs: 15_000 });
   await open();
   const show = await waitFor(() => sut.supervisor.get('show')!, (s) => s.state.kind === 'running', { what: 'show running', timeoutMs: 15_000 });
-  return { ...sut, open, showPid: pid(show) };
+  return { ...sut, open, specs, showPid: pid(show) };
 }
 
 function pid(service: ServiceSnapshot): number {
@@ -62,6 +63,14 @@ describe('a killed dependency', { timeout: 60_000 }, () => {
     const back = await waitFor(() => supervisor.get('show')!, (s) => s.degraded === null, { what: 'show no longer degraded', timeoutMs: 15_000 });
     expect(back.state).toMatchObject({ kind: 'running', pid: showPid });
     expect(supervisor.get('kiosk')!.lastProbe?.stale).toBeUndefined();
+  });
+
+  it('clears degraded in place when a manifest change drops the dependency', async () => {
+    const { supervisor, showPid, specs } = await kioskAndShow('keep');
+    await supervisor.kill('kiosk');
+    await waitFor(() => supervisor.get('show')!, (s) => s.degraded === 'kiosk is stopped', { what: 'show degraded' });
+    await supervisor.apply([specs[0], { ...specs[1], dependencies: [] }]);
+    expect(supervisor.get('show')).toMatchObject({ degraded: null, degradedBy: [], state: { kind: 'running', pid: showPid } });
   });
 
   it('stops the dependent and keeps it blocked until the dependency is back (stop)', async () => {

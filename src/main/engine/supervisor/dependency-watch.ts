@@ -50,18 +50,27 @@ export function dependenciesDown(dependencies: DependencyRef[], view: Dependency
 
 /**
  * Calls `onChange` with the current answer now and after every change of it, until the
- * returned function is called.
+ * returned function is called. Only changes of a dependency (or of `self`, whose list of
+ * dependencies may have changed) are looked at: every running service watches, and stats
+ * samples alone publish every service every few seconds.
  */
-export function watchDependencies(dependencies: () => DependencyRef[], view: DependencyView, onChange: (down: DependencyDown) => void): () => void {
+export function watchDependencies(
+  self: string,
+  dependencies: () => DependencyRef[],
+  view: DependencyView,
+  onChange: (down: DependencyDown) => void,
+): () => void {
   let last = '';
-  const check = (): void => {
-    const down = dependenciesDown(dependencies(), view);
+  const check = (changed?: string): void => {
+    const deps = dependencies();
+    if (changed !== undefined && changed !== self && !deps.some((dep) => dep.name === changed)) return;
+    const down = dependenciesDown(deps, view);
     const key = down.reason ?? '';
     if (key === last) return;
     last = key;
     onChange(down);
   };
-  const off = view.onChange(check);
+  const off = view.onChange((name) => check(name));
   check();
   return off;
 }

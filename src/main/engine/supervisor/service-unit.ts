@@ -393,6 +393,7 @@ export class ServiceUnit {
   private watchDependencies(launch: Launch): () => void {
     let restartPending = false;
     return watchDependencies(
+      this.name,
       () => this.spec.dependencies,
       this.host.view,
       (down) => {

@@ -35,7 +35,7 @@ export class Supervisor extends EventEmitter {
   private readonly units = new Map<string, ServiceUnit>();
   private order: string[] = [];
   private readonly missingDevices = new Map<string, string[]>();
-  private readonly changeListeners = new Set<() => void>();
+  private readonly changeListeners = new Set<(name: string) => void>();
   private readonly logs: LogSink;
   private readonly stateFile: StateFile;
   private readonly self: ProcRef | null;
@@ -242,7 +242,7 @@ export class Supervisor extends EventEmitter {
 
   private publish(unit: ServiceUnit, transition: Transition | null): void {
     this.emit('service', unit.snapshot(), transition);
-    for (const listener of [...this.changeListeners]) listener();
+    for (const listener of [...this.changeListeners]) listener(unit.name);
   }
 
   private writeState(): void {
