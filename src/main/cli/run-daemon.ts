@@ -9,6 +9,7 @@ import { instanceToken } from '../daemon/instance-token';
 import { panelUrl } from '../daemon/panel-url';
 import { acquireSupervisorLock } from '../daemon/supervisor-lock';
 import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
+import { deferred } from '../engine/supervisor/deferred';
 import { rendererDir } from '../resource-paths';
 import type { ServiceSnapshot, Transition } from '../../shared/model';
 import { transitionLine } from './transition-line';
@@ -55,8 +56,11 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     if (lock?.ok) await lock.lock.release();
     return 2;
   }
+  // Listen first (issue 23): services start, and a crashed predecessor's trees are cleaned up,
+  // only once the server answers, so /health and the panel never wait for them.
+  const listening = deferred<void>();
   const onTransition = quiet ? undefined : (service: ServiceSnapshot, transition: Transition) => log(transitionLine(service, transition));
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log, onTransition });
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log, onTransition, startServicesAfter: listening.promise });
   let server: DaemonServer;
   try {
     server = await startDaemonServer({
@@ -105,5 +109,6 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     process.on('SIGHUP', () => void stop('SIGHUP'));
   });
   process.stdout.write(`Showrunner listening on ${panelUrl(server.url, token)}\n`);
+  listening.resolve();
   return await exited;
 }

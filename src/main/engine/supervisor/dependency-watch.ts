@@ -50,9 +50,8 @@ export function dependenciesDown(dependencies: DependencyRef[], view: Dependency
 
 /**
  * Calls `onChange` with the current answer now and after every change of it, until the
- * returned function is called. Only changes of a dependency (or of `self`, whose list of
- * dependencies may have changed) are looked at: every running service watches, and stats
- * samples alone publish every service every few seconds.
+ * returned function is called. It listens only to its dependencies and to `self` (whose list
+ * of dependencies may change with the manifest; then it listens to the new list).
  */
 export function watchDependencies(
   self: string,
@@ -61,16 +60,22 @@ export function watchDependencies(
   onChange: (down: DependencyDown) => void,
 ): () => void {
   let last = '';
-  const check = (changed?: string): void => {
+  let watched = '';
+  let off: () => void = () => {};
+  const check = (): void => {
     const deps = dependencies();
-    if (changed !== undefined && changed !== self && !deps.some((dep) => dep.name === changed)) return;
+    const names = [self, ...deps.map((dep) => dep.name)];
+    if (names.join('\n') !== watched) {
+      off();
+      watched = names.join('\n');
+      off = view.onChange(names, check);
+    }
     const down = dependenciesDown(deps, view);
     const key = down.reason ?? '';
     if (key === last) return;
     last = key;
     onChange(down);
   };
-  const off = view.onChange((name) => check(name));
   check();
-  return off;
+  return () => off();
 }
