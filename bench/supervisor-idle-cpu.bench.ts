@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     gc();
     const baseline = await cpuShareOver(Math.max(1000, (seconds * 1000) / 3));
-    const supervisor = new Supervisor({ logs: { beginLaunch(): void {}, write(): void {} }, stateDir: join(dir, 'state') });
+    const supervisor = new Supervisor({ logs: { beginLaunch(): void {}, write(): void {} }, stateDir: join(dir, 'state'), instanceKey: 'bench' });
     const specs: ServiceSpec[] = Array.from({ length: SERVICES }, (_, index) =>
       serviceSpec(`idle-${index}`, 'exec sleep 3600', { workingDir: dir, env: { HOME: dir }, dependencies: index === 0 ? [] : [{ name: `idle-${index - 1}`, condition: 'started' as const }] }),
     );

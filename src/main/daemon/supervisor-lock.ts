@@ -43,14 +43,19 @@ export interface AcquireOptions {
   pid?: number;
 }
 
-export async function lockFilePath(manifestPath: string, stateDir: string): Promise<string> {
+/** A manifest's identity on this machine: its real path, hashed. Keys the lock and the supervisor's state file. */
+export async function manifestKey(manifestPath: string): Promise<string> {
   let real: string;
   try {
     real = await realpath(manifestPath);
   } catch {
     real = resolve(manifestPath);
   }
-  return join(stateDir, 'locks', `${createHash('sha256').update(real).digest('hex').slice(0, 32)}.json`);
+  return createHash('sha256').update(real).digest('hex').slice(0, 32);
+}
+
+export async function lockFilePath(manifestPath: string, stateDir: string): Promise<string> {
+  return join(stateDir, 'locks', `${await manifestKey(manifestPath)}.json`);
 }
 
 /** /proc/PID/stat field 22; the command name (field 2) may hold spaces and parentheses. */

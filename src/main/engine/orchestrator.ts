@@ -15,6 +15,7 @@ import type { DeviceSource } from './devices/device-source';
 import { DevPathWatcher } from './devices/dev-path-watcher';
 import { UsbSource } from './devices/usb-source';
 import { LogStore } from './logs/log-store';
+import { manifestKey } from '../daemon/supervisor-lock';
 import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './builtin-services';
@@ -100,7 +101,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let problems: ManifestProblem[] = first.ok ? [] : first.problems;
   for (const problem of problems) say(`manifest: ${formatProblem(problem)}`);
 
-  const supervisor = new Supervisor({ logs, stateDir, statsIntervalMs: options.statsIntervalMs });
+  // Keyed as the supervisor lock is: orphan cleanup only ever touches this manifest's leftovers.
+  const instanceKey = await manifestKey(manifestPath);
+  const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
   supervisor.on('service', (service, transition) => hub.publish('service.changed', { service, transition }));
   supervisor.on('removed', (name) => hub.publish('service.removed', { name }));
 

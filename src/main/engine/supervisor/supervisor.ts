@@ -9,6 +9,7 @@ import type { ServiceSnapshot, Transition } from '../../../shared/model';
 import type { ServiceSpec } from '../config/manifest-types';
 import type { LogSink } from '../logs/log-sink';
 import type { DependencyView } from './dependency-wait';
+import { launchMarker, newSessionId } from './launch-marker';
 import { reapOrphans } from './orphan-reaper';
 import { defaultLauncher, type ProcessLauncher } from './process-launcher';
 import { readProcess, type ProcRef } from './proc-table';
@@ -20,6 +21,12 @@ export interface SupervisorOptions {
   logs: LogSink;
   /** Where the state file of running process trees lives (for orphan cleanup after a crash). */
   stateDir: string;
+  /**
+   * Whose supervisor this is: the manifest key (supervisor-lock.ts `manifestKey`). It names
+   * the state file and starts every launch marker, so cleanup after a crash touches only
+   * what a previous supervisor of the same manifest left.
+   */
+  instanceKey: string;
   /** Stats sampling period; 0 disables. Default 5000. */
   statsIntervalMs?: number;
   /** How a service's process is started; default spawns `bash -lc` detached in its own process group (or node-pty when spec.pty). */
@@ -39,6 +46,9 @@ export class Supervisor extends EventEmitter {
   private readonly logs: LogSink;
   private readonly stateFile: StateFile;
   private readonly self: ProcRef | null;
+  private readonly instanceKey: string;
+  private readonly session = newSessionId();
+  private launches = 0;
   private readonly recovery: Promise<unknown>;
   private readonly sampler = new TreeSampler();
   private readonly statsTimer: NodeJS.Timeout | null = null;
@@ -51,10 +61,11 @@ export class Supervisor extends EventEmitter {
   constructor(options: SupervisorOptions) {
     super();
     this.logs = options.logs;
-    this.stateFile = new StateFile(options.stateDir);
+    this.instanceKey = options.instanceKey;
+    this.stateFile = StateFile.forInstance(options.stateDir, options.instanceKey);
     const startTime = readProcess(process.pid)?.startTime;
     this.self = startTime ? { pid: process.pid, startTime } : null;
-    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line)).catch((error: Error) => this.say(`orphan cleanup failed: ${error.message}`));
+    this.recovery = this.recover(StateFile.legacy(options.stateDir));
     const view: DependencyView = {
       status: (name) => this.units.get(name)?.status(),
       onChange: (listener) => {
@@ -68,6 +79,7 @@ export class Supervisor extends EventEmitter {
       view,
       emit: (unit, transition) => this.publish(unit, transition),
       treeChanged: () => this.writeState(),
+      launchMarker: (service) => launchMarker(this.instanceKey, service, this.session, ++this.launches).value,
     };
     const statsIntervalMs = options.statsIntervalMs ?? 5000;
     if (statsIntervalMs > 0) {
@@ -245,6 +257,18 @@ export class Supervisor extends EventEmitter {
     for (const listener of [...this.changeListeners]) listener();
   }
 
+  /** Orphans of a crashed predecessor go before anything starts; then our session is on disk before our first launch. */
+  private async recover(legacy: StateFile): Promise<void> {
+    const say = (line: string) => this.say(line);
+    try {
+      await reapOrphans(legacy, say);
+      await reapOrphans(this.stateFile, say);
+    } catch (error) {
+      say(`orphan cleanup failed: ${(error as Error).message}`);
+    }
+    this.writeState();
+  }
+
   private writeState(): void {
     const services: Record<string, TreeRecord> = {};
     for (const unit of this.units.values()) {
@@ -252,7 +276,7 @@ export class Supervisor extends EventEmitter {
       if (tree) services[unit.name] = tree;
     }
     try {
-      this.stateFile.write(this.self, services);
+      this.stateFile.write({ instance: this.instanceKey, session: this.session, supervisor: this.self }, services);
       this.stateFileProblem = false;
     } catch (error) {
       if (!this.stateFileProblem) this.say(`cannot write ${this.stateFile.path}: ${(error as Error).message}; orphans of a crash could not be cleaned up`);
