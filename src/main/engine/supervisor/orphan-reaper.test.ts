@@ -9,6 +9,8 @@ import { isAlive, readProcess } from './proc-table';
 import { StateFile } from './state-file';
 
 const harness = supervisorHarness();
+/** Separate OS processes on a busy machine: a supervisor in a child may take long to start. */
+const SLOW_MS = 60_000;
 
 function spawnSleeper(marker?: string): number {
   const env = marker ? { ...process.env, [LAUNCH_ENV]: marker } : process.env;
@@ -32,14 +34,14 @@ async function supervisorProcess(stateDir: string, instanceKey: string, fixtureN
   });
   let out = '';
   child.stdout!.on('data', (data: Buffer) => (out += data.toString()));
-  await waitFor(() => out, (text) => text.includes('running'), { what: `supervisor ${instanceKey} running its service`, timeoutMs: 30_000 });
+  await waitFor(() => out, (text) => text.includes('running'), { what: `supervisor ${instanceKey} running its service`, timeoutMs: SLOW_MS });
   return { child, pidfile };
 }
 
 /** The pids of a double-fork.js tree once its daemon has lost every link to the service. */
 async function daemonized(pidfile: string): Promise<Map<string, number>> {
-  const pids = await waitFor(() => readPidFile(pidfile), (map) => map.has('daemon'), { what: 'the daemon pid written', timeoutMs: 15_000 });
-  await waitFor(() => isAlive(pids.get('middle')!), (alive) => !alive, { what: 'the middle process gone', timeoutMs: 15_000 });
+  const pids = await waitFor(() => readPidFile(pidfile), (map) => map.has('daemon'), { what: 'the daemon pid written', timeoutMs: SLOW_MS });
+  await waitFor(() => isAlive(pids.get('middle')!), (alive) => !alive, { what: 'the middle process gone', timeoutMs: SLOW_MS });
   return pids;
 }
 
@@ -61,7 +63,7 @@ describe('orphan cleanup', () => {
     await supervisor.apply([]);
     expect(alivePids(pids.values())).toEqual([]);
     expect(logs.text('orchestrator')).toContain(`killed orphan tree of stubborn (pid ${pids.get('main')}, 3 processes) left by a previous run`);
-  });
+  }, 2 * SLOW_MS);
 
   it('after a kill -9 of one of two supervisors on one state dir, cleans up its trees (double-forked daemons too) and never the other\'s', async () => {
     const stateDir = harness.tempDir();
@@ -81,7 +83,7 @@ describe('orphan cleanup', () => {
     expect(betaState.read()?.services.stubborn?.root.pid).toBe(betaPids.get('main'));
     expect(logs.text('orchestrator')).toContain(`killed orphan tree of stubborn (pid ${alphaPids.get('main')}, 2 processes) left by a previous run`);
     expect(logs.text('orchestrator')).not.toContain('still running');
-  });
+  }, 3 * SLOW_MS);
 
   it('kills what carries a marker of the dead run even if its state file never recorded it, and nothing of other runs', async () => {
     const stateDir = harness.tempDir();
