@@ -1,16 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
-import { alivePids, fixture, makeSpec, nodeCommand, readPidFile, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
+import { alivePids, daemonized, makeSpec, nodeCommand, readPidFile, SLOW_MS, supervisorHarness, supervisorInChild } from '../../../../test/fixtures/supervisor-test-kit';
 import { LAUNCH_ENV } from './launch-marker';
-import { isAlive, readProcess } from './proc-table';
+import { readProcess } from './proc-table';
 import { StateFile } from './state-file';
 
 const harness = supervisorHarness();
-/** Separate OS processes on a busy machine: a supervisor in a child may take long to start. */
-const SLOW_MS = 60_000;
 
 function spawnSleeper(marker?: string): number {
   const env = marker ? { ...process.env, [LAUNCH_ENV]: marker } : process.env;
@@ -23,40 +21,12 @@ function spawnSleeper(marker?: string): number {
 
 const ref = (pid: number) => ({ pid, startTime: readProcess(pid)!.startTime });
 
-/** A supervisor in its own OS process running <fixture> as `stubborn`; resolves once it runs. */
-async function supervisorProcess(stateDir: string, instanceKey: string, fixtureName: string): Promise<{ child: ChildProcess; pidfile: string }> {
-  const pidfile = join(harness.tempDir(), 'pids');
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture('supervisor-in-child.ts'), stateDir, pidfile, instanceKey, fixtureName], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  harness.cleanup(() => {
-    child.kill('SIGKILL');
-  });
-  let out = '';
-  child.stdout!.on('data', (data: Buffer) => (out += data.toString()));
-  await waitFor(() => out, (text) => text.includes('running'), { what: `supervisor ${instanceKey} running its service`, timeoutMs: SLOW_MS });
-  return { child, pidfile };
-}
-
-/** The pids of a double-fork.js tree once its daemon has lost every link to the service. */
-async function daemonized(pidfile: string): Promise<Map<string, number>> {
-  const pids = await waitFor(() => readPidFile(pidfile), (map) => map.has('daemon'), { what: 'the daemon pid written', timeoutMs: SLOW_MS });
-  await waitFor(() => isAlive(pids.get('middle')!), (alive) => !alive, { what: 'the middle process gone', timeoutMs: SLOW_MS });
-  return pids;
-}
-
-async function sigkill(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
 describe('orphan cleanup', () => {
   it('kills the whole tree a SIGKILLed supervisor left, once a new one starts for the same manifest', async () => {
     const stateDir = harness.tempDir();
-    const { child, pidfile } = await supervisorProcess(stateDir, 'child', 'ignore-sigterm-with-grandchildren.js');
+    const { sigkill, pidfile } = await supervisorInChild(harness, stateDir, 'child', 'ignore-sigterm-with-grandchildren.js');
     const pids = await waitFor(() => readPidFile(pidfile), (map) => map.size === 3, { what: 'three pids written' });
-    await sigkill(child);
+    await sigkill();
     expect(alivePids(pids.values())).toHaveLength(3);
 
     const { supervisor, logs } = harness.supervisor({ stateDir, instanceKey: 'child' });
@@ -67,11 +37,11 @@ describe('orphan cleanup', () => {
 
   it('after a kill -9 of one of two supervisors on one state dir, cleans up its trees (double-forked daemons too) and never the other\'s', async () => {
     const stateDir = harness.tempDir();
-    const [alpha, beta] = await Promise.all([supervisorProcess(stateDir, 'alpha', 'double-fork.js'), supervisorProcess(stateDir, 'beta', 'double-fork.js')]);
+    const [alpha, beta] = await Promise.all([supervisorInChild(harness, stateDir, 'alpha', 'double-fork.js'), supervisorInChild(harness, stateDir, 'beta', 'double-fork.js')]);
     const [alphaPids, betaPids] = await Promise.all([daemonized(alpha.pidfile), daemonized(beta.pidfile)]);
     const betaState = StateFile.forInstance(stateDir, 'beta');
     expect(betaState.read()?.services.stubborn?.root.pid).toBe(betaPids.get('main'));
-    await sigkill(alpha.child);
+    await alpha.sigkill();
     const alphaLeft = [alphaPids.get('main')!, alphaPids.get('daemon')!];
     expect(alivePids(alphaLeft)).toEqual(alphaLeft);
 

@@ -1,40 +1,17 @@
 // Whole trees (issue 14): a service whose helper double-forked into its own session leaves
 // nothing behind a stop, a kill or a quit, while another service of the same supervisor and
 // the same-named service of another supervisor (its own OS process) run on untouched.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
-import { alivePids, fixture, makeSpec, nodeCommand, readPidFile, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
-import { isAlive } from './proc-table';
+import { alivePids, daemonized, makeSpec, nodeCommand, SLOW_MS, supervisorHarness, supervisorInChild } from '../../../../test/fixtures/supervisor-test-kit';
 
 const harness = supervisorHarness();
 
-/** Separate OS processes on a busy machine: a supervisor in a child may take long to start. */
-const SLOW_MS = 60_000;
-
-async function daemonized(pidfile: string): Promise<Map<string, number>> {
-  const pids = await waitFor(() => readPidFile(pidfile), (map) => map.has('daemon'), { what: 'the daemon pid written', timeoutMs: SLOW_MS });
-  await waitFor(() => isAlive(pids.get('middle')!), (alive) => !alive, { what: 'the middle process gone', timeoutMs: SLOW_MS });
-  return pids;
-}
-
 /** The same double-forking service under another supervisor, in its own OS process. */
 async function otherSupervisor(stateDir: string): Promise<number[]> {
-  const pidfile = join(harness.tempDir(), 'pids');
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture('supervisor-in-child.ts'), stateDir, pidfile, 'other', 'double-fork.js'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  harness.cleanup(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-  });
+  const { pidfile } = await supervisorInChild(harness, stateDir, 'other', 'double-fork.js');
   const pids = await daemonized(pidfile);
-  harness.cleanup(() => {
-    for (const pid of pids.values()) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
-  });
   return [pids.get('main')!, pids.get('daemon')!];
 }
 
