@@ -288,7 +288,7 @@ export class Supervisor extends EventEmitter {
     if (this.sampling || this.disposing) return;
     const trees = [...this.units.values()].flatMap((unit) => {
       const tree = unit.tree();
-      return tree ? [{ unit, name: unit.name, rootPid: tree.root.pid, known: tree.members }] : [];
+      return tree ? [{ unit, name: unit.name, rootPid: tree.root.pid, known: tree.members, marker: tree.marker, since: tree.root.startTime }] : [];
     });
     if (trees.length === 0) return;
     this.sampling = true;
