@@ -12,7 +12,8 @@ export interface MarkedProcess {
   marker: string;
 }
 
-const LINUX = process.platform === 'linux';
+/** Only Linux shows another process's environment as a file. */
+export const MARKERS_READABLE = process.platform === 'linux';
 const NEEDLE = Buffer.from(`${LAUNCH_ENV}=`);
 
 /**
@@ -20,7 +21,7 @@ const NEEDLE = Buffer.from(`${LAUNCH_ENV}=`);
  * ticks) skips processes started before it, which cannot carry a launch made after.
  */
 export function findMarkedProcesses(table: Map<number, ProcInfo>, match: (marker: string) => boolean, { since }: { since?: string } = {}): MarkedProcess[] {
-  if (!LINUX) return [];
+  if (!MARKERS_READABLE) return [];
   const notBefore = since !== undefined && /^\d+$/.test(since) ? Number(since) : 0;
   const out: MarkedProcess[] = [];
   for (const info of table.values()) {

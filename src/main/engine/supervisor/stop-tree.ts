@@ -5,7 +5,7 @@
 // With a launch marker, every process carrying it joins the tree too: a helper that
 // double-forked into its own session has neither group nor parent link left (issue 14).
 import { spawn } from 'node:child_process';
-import { markedWith } from './marked-processes';
+import { MARKERS_READABLE, markedWith } from './marked-processes';
 import { collectTree, isSameProcess, isSignalable, readProcTable, type ProcInfo, type ProcRef } from './proc-table';
 
 export interface StopTreeOptions {
@@ -39,7 +39,7 @@ export async function stopTree(options: StopTreeOptions): Promise<StopTreeResult
   if (WINDOWS) return stopWindowsTree(options);
   // The common case after an exit: nothing left. One kill(…, 0) each beats listing /proc;
   // a marked launch may have left double-forked helpers only the marker finds.
-  if (!options.marker && !isSignalable(-pid) && !isSignalable(pid) && (options.known ?? []).every((ref) => !isSameProcess(ref))) return { killed: 0 };
+  if (!(options.marker && MARKERS_READABLE) && !isSignalable(-pid) && !isSignalable(pid) && (options.known ?? []).every((ref) => !isSameProcess(ref))) return { killed: 0 };
   const tree = { pid, marker: options.marker, since: options.since };
   const table = readProcTable();
   let members = listTree(table, tree, options.known);
