@@ -33,6 +33,8 @@ export interface OrchestratorOptions {
   logDir?: string;
   /** Where the supervisor keeps its state file (orphan cleanup) and fallback logs. */
   stateDir: string;
+  /** Names this instance's supervisor state (orphan cleanup); default the manifest's key, as its lock. */
+  instanceKey?: string;
   watchManifest?: boolean;
   /** Where `/dev` paths are looked up (tests use a temp dir). */
   deviceRoot?: string;
@@ -102,7 +104,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   for (const problem of problems) say(`manifest: ${formatProblem(problem)}`);
 
   // Keyed as the supervisor lock is: orphan cleanup only ever touches this manifest's leftovers.
-  const instanceKey = await manifestKey(manifestPath);
+  const instanceKey = options.instanceKey ?? (await manifestKey(manifestPath));
   const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
   supervisor.on('service', (service, transition) => hub.publish('service.changed', { service, transition }));
   supervisor.on('removed', (name) => hub.publish('service.removed', { name }));
