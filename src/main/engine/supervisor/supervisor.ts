@@ -257,16 +257,18 @@ export class Supervisor extends EventEmitter {
     for (const listener of [...this.changeListeners]) listener();
   }
 
-  /** Orphans of a crashed predecessor go before anything starts; then our session is on disk before our first launch. */
-  private async recover(legacy: StateFile): Promise<void> {
+  /** Orphans of a crashed predecessor go before anything starts; then our session is on disk before our first launch. Resolves to how many were killed. */
+  private async recover(legacy: StateFile): Promise<number> {
     const say = (line: string) => this.say(line);
+    let count = 0;
     try {
-      await reapOrphans(legacy, say);
-      await reapOrphans(this.stateFile, say);
+      count += await reapOrphans(legacy, say);
+      count += await reapOrphans(this.stateFile, say);
     } catch (error) {
       say(`orphan cleanup failed: ${(error as Error).message}`);
     }
     this.writeState();
+    return count;
   }
 
   private writeState(): void {
