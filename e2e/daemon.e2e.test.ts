@@ -37,8 +37,8 @@ describe.skipIf(!chromiumAvailable())('the daemon on the demo manifest', () => {
   it('shows the demo services in the page and stops and starts one', async () => {
     const page = await browser.newPage();
     await page.goto(daemon.url);
-    // The token moved from the address bar into an HttpOnly cookie.
-    expect(page.url()).toBe(`${daemon.origin}/`);
+    // The page took the token out of the address bar (into this tab's sessionStorage).
+    await expect.poll(() => page.url()).toBe(`${daemon.origin}/`);
     for (const name of ['store', 'api', 'display', 'sensor-worker']) {
       await page.locator(`[data-service="${name}"]`).waitFor();
     }
@@ -68,13 +68,17 @@ describe.skipIf(!chromiumAvailable())('the daemon on the demo manifest', () => {
     expect((await fetch(`${daemon.origin}/metrics`)).status).toBe(401);
   });
 
-  it('refuses the page and the API without the token', async () => {
-    expect((await fetch(`${daemon.origin}/`)).status).toBe(401);
+  it('refuses the API without the token; the page without it says how to get in', async () => {
     expect((await fetch(`${daemon.origin}/api/status`)).status).toBe(401);
     expect((await fetch(`${daemon.origin}/api/status`, { headers: { Authorization: 'Bearer wrong' } })).status).toBe(401);
+    const bare = await fetch(`${daemon.origin}/`);
+    expect(bare.status).toBe(200);
+    expect(bare.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await bare.text()).toContain('showrunner url');
     const page = await browser.newPage();
-    const response = await page.goto(`${daemon.origin}/`);
-    expect(response?.status()).toBe(401);
+    await page.goto(`${daemon.origin}/`);
+    await page.getByText('This panel needs its token').waitFor();
+    expect(await page.locator('[data-service]').count()).toBe(0);
     await page.close();
   });
 
@@ -90,14 +94,16 @@ describe.skipIf(!chromiumAvailable())('the daemon on the demo manifest', () => {
         socket.once('unexpected-response', (_request, response) => resolve(String(response.statusCode)));
         socket.once('error', (error) => resolve(`error ${error.message}`));
       });
+    const bearer = `Bearer ${daemon.token}`;
     expect(await outcome(wsUrl)).toBe('401');
-    expect(await outcome(`${wsUrl}?token=${daemon.token}`, { Origin: 'http://evil.example' })).toBe('403');
-    expect(await outcome(`${wsUrl}?token=${daemon.token}`, { Origin: daemon.origin })).toBe('open');
-    expect(await outcome(`${wsUrl}?token=${daemon.token}`, { Host: 'evil.example:80' })).toBe('403');
+    expect(await outcome(`${wsUrl}?token=${daemon.token}`)).toBe('401');
+    expect(await outcome(wsUrl, { Authorization: bearer, Origin: 'http://evil.example' })).toBe('403');
+    expect(await outcome(wsUrl, { Authorization: bearer, Origin: daemon.origin })).toBe('open');
+    expect(await outcome(wsUrl, { Authorization: bearer, Host: 'evil.example:80' })).toBe('403');
   });
 
   it('answers the contract over the WebSocket, rejecting bad arguments by schema', async () => {
-    const socket = new WebSocket(`${daemon.origin.replace('http', 'ws')}/ws?token=${daemon.token}`);
+    const socket = new WebSocket(`${daemon.origin.replace('http', 'ws')}/ws`, { headers: { Authorization: `Bearer ${daemon.token}` } });
     await new Promise((resolve) => socket.once('open', resolve));
     const replies = new Map<number, unknown>();
     socket.on('message', (raw) => {
@@ -114,18 +120,23 @@ describe.skipIf(!chromiumAvailable())('the daemon on the demo manifest', () => {
     expect((await call(2, 'services.start', { name: 42 })).error?.code).toBe('invalid-args');
     expect((await call(3, 'services.start', { name: 'nope' })).error?.code).toBe('not-found');
     expect((await call(4, 'process.exit', {})).error?.code).toBe('unknown-method');
-    socket.send('not json');
+    socket.send(JSON.stringify({ type: 'call', id: 6, method: 7 }));
     expect((await call(5, 'services.list', {})).ok).toBe(true);
+    // The malformed call was answered by its id, not dropped in silence.
+    expect(replies.get(6)).toMatchObject({ ok: false, error: { code: 'invalid-args' } });
     socket.close();
   });
 
-  it('runs the CLI client commands through the discovery file', async () => {
+  it('runs the CLI client commands through the discovery record', async () => {
     const env = daemon.env;
     const status = await run(process.execPath, [cliPath, 'status'], { env });
-    expect(status.stdout).toMatch(/^NAME\s+STATE/);
+    expect(status.stdout).toMatch(/^\S+services\.toml  http:\/\/127\.0\.0\.1:\d+  \(pid \d+\)\nNAME\s+STATE/);
     expect(status.stdout).toContain('sensor-worker');
     const json = JSON.parse((await run(process.execPath, [cliPath, 'status', '--json'], { env })).stdout);
-    expect(json.map((service: { name: string }) => service.name)).toEqual(['store', 'api', 'display', 'sensor-worker']);
+    expect(json.daemons).toHaveLength(1);
+    expect(json.daemons[0].services.map((service: { name: string }) => service.name)).toEqual(['store', 'api', 'display', 'sensor-worker']);
+    const url = (await run(process.execPath, [cliPath, 'url'], { env })).stdout.trim();
+    expect(url).toBe(daemon.url);
     const restart = await run(process.execPath, [cliPath, 'restart', 'display'], { env });
     expect(restart.stdout).toMatch(/^display: /);
     await expect(run(process.execPath, [cliPath, 'stop', 'nope'], { env })).rejects.toMatchObject({ code: 1 });
@@ -133,10 +144,10 @@ describe.skipIf(!chromiumAvailable())('the daemon on the demo manifest', () => {
 });
 
 describe('the CLI without a daemon', () => {
-  it('refuses a non-loopback host without a token (exit 2)', async () => {
-    await expect(run(process.execPath, [cliPath, 'serve', '--host', '0.0.0.0', '--port', '0'])).rejects.toMatchObject({
+  it('refuses a non-loopback host with a token under 16 characters (exit 2)', async () => {
+    await expect(run(process.execPath, [cliPath, 'serve', '--host', '0.0.0.0', '--port', '0', '--token', 'short'])).rejects.toMatchObject({
       code: 2,
-      stderr: expect.stringContaining('without --token'),
+      stderr: expect.stringContaining('at least 16'),
     });
   });
 

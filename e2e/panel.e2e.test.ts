@@ -250,9 +250,12 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
 describe.skipIf(!chromiumAvailable())('the panel across a daemon restart', () => {
   it('says Disconnected while the daemon is down, reconnects, and shows log history once', async () => {
     const port = await findFreePort();
-    const token = 'e2e-reconnect-token';
-    const args = ['--config', join(fixtures, 'services.toml'), '--port', String(port), '--token', token];
-    let daemon = await startDaemon(args);
+    // No --token: the restarted daemon (same state dir) keeps its token, so the open page's
+    // token still works (issue 14).
+    const home = await mkdtemp(join(tmpdir(), 'showrunner-reconnect-'));
+    const args = ['--config', join(fixtures, 'services.toml'), '--port', String(port)];
+    let daemon = await startDaemon(args, { home });
+    const firstToken = daemon.token;
     const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -263,13 +266,15 @@ describe.skipIf(!chromiumAvailable())('the panel across a daemon restart', () =>
       await daemon.stop();
       const connection = page.getByRole('status', { name: 'Connection' });
       await expect.poll(() => connection.textContent(), { timeout: 10_000 }).not.toBe('Connected');
-      daemon = await startDaemon(args);
+      daemon = await startDaemon(args, { home });
+      expect(daemon.token).toBe(firstToken);
       await expect.poll(() => connection.textContent(), { timeout: 15_000 }).toBe('Connected');
       // The restarted daemon's service printed its ten lines again; the pane shows them once.
       await expect.poll(async () => (await lines()).filter((line) => line.startsWith('colour line')).length, { timeout: 15_000 }).toBe(10);
     } finally {
       await browser.close();
       await daemon.stop();
+      await rm(home, { recursive: true, force: true });
     }
   });
 });

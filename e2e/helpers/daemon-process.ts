@@ -1,7 +1,9 @@
-// Starts the built `showrunner serve` as a real process with its own temp state, runtime and
-// log dirs, and reads the one line it prints when ready.
+// Starts the built `showrunner serve` as a real process and reads the one line it prints when
+// ready. Alone, each daemon gets its own temp state, runtime and log dirs; given a `home`,
+// several share its state and runtime dirs (their records, locks and tokens), as daemons of
+// several manifests do on one machine.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -11,19 +13,37 @@ export const cliPath = join(repoRoot, 'bin', 'showrunner.js');
 
 export interface DaemonProcess {
   child: ChildProcess;
+  /** The panel URL as printed: `http://127.0.0.1:PORT/?token=TOKEN`. */
   url: string;
   origin: string;
   token: string;
   tempDir: string;
   env: NodeJS.ProcessEnv;
   stderr: () => string;
+  /** SIGTERM, wait for the exit code, remove its own temp dir. */
   stop(): Promise<number | null>;
 }
 
-export async function startDaemon(args: string[] = [], { timeoutMs = 30_000, command = 'serve' } = {}): Promise<DaemonProcess> {
-  const tempDir = await mkdtemp(join(tmpdir(), 'showrunner-e2e-'));
-  const env = { ...process.env, XDG_RUNTIME_DIR: join(tempDir, 'run'), XDG_STATE_HOME: join(tempDir, 'state') };
-  const child = spawn(process.execPath, [cliPath, command, '--port', '0', '--state-dir', join(tempDir, 'state'), '--log-dir', join(tempDir, 'logs'), ...args], {
+export interface StartDaemonOptions {
+  timeoutMs?: number;
+  command?: string;
+  /** Shared dir for several daemons: `run/` (XDG_RUNTIME_DIR) and `state/`; kept on stop. */
+  home?: string;
+  /** Extra environment (SHOWRUNNER_TOKEN). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The environment client commands need to find the daemons that share `home`. */
+export function homeEnv(home: string): NodeJS.ProcessEnv {
+  return { ...process.env, XDG_RUNTIME_DIR: join(home, 'run'), XDG_STATE_HOME: join(home, 'state') };
+}
+
+export async function startDaemon(args: string[] = [], { timeoutMs = 30_000, command = 'serve', home, env: extraEnv = {} }: StartDaemonOptions = {}): Promise<DaemonProcess> {
+  if (home) await mkdir(home, { recursive: true });
+  const tempDir = await mkdtemp(join(home ?? tmpdir(), 'showrunner-e2e-'));
+  const base = home ?? tempDir;
+  const env = { ...homeEnv(base), ...extraEnv };
+  const child = spawn(process.execPath, [cliPath, command, '--port', '0', '--state-dir', join(base, 'state'), '--log-dir', join(tempDir, 'logs'), ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -42,16 +62,16 @@ export async function startDaemon(args: string[] = [], { timeoutMs = 30_000, com
       reject(new Error(`daemon exited with ${code} before listening; stderr:\n${stderr}`));
     });
   });
-  const match = /^Showrunner listening on (http:\/\/[^/]+)\/\?token=(\S+)$/.exec(line);
+  const match = /^Showrunner listening on ((http:\/\/[^/]+)\/\?token=(\S+))$/.exec(line);
   if (!match) throw new Error(`unexpected first line: ${JSON.stringify(line)}`);
-  const [, origin, token] = match;
+  const [, url, origin, token] = match;
   return {
     child,
-    url: `${origin}/?token=${token}`,
+    url,
     origin,
-    token,
+    token: decodeURIComponent(token),
     tempDir,
-    env,
+    env: { ...homeEnv(base) },
     stderr: () => stderr,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {

@@ -23,3 +23,21 @@ export type ServerMessage = z.infer<typeof ServerMessage>;
 
 /** The WebSocket path the daemon serves the contract on. */
 export const CONTRACT_WS_PATH = '/ws';
+
+/** A message the server could not read as a call and could not answer by id (no id in it). */
+export const ServerErrorMessage = z.object({ type: z.literal('error'), error: ErrorInfo });
+export type ServerErrorMessage = z.infer<typeof ServerErrorMessage>;
+
+/**
+ * Browsers cannot set headers on a WebSocket, so the page offers two subprotocols: this one,
+ * which the server selects, and `showrunner.bearer.<base64url of the token>`, which carries
+ * the token (Node clients may send `Authorization: Bearer` instead).
+ */
+export const CONTRACT_WS_PROTOCOL = 'showrunner.v1';
+export const TOKEN_PROTOCOL_PREFIX = 'showrunner.bearer.';
+
+export function tokenSubprotocol(token: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(token)) binary += String.fromCharCode(byte);
+  return TOKEN_PROTOCOL_PREFIX + btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,25 +1,76 @@
-// `showrunner status|start|stop|restart|kill`: talk to a running daemon found through the
-// discovery file (or --url/--token), through the same contract the UI uses.
+// `showrunner status|url|start|stop|restart|kill`: talk to running daemons, found through
+// their discovery records (daemon/daemon-record.ts) or named by --config FILE or --url, through
+// the same contract the UI uses. With several daemons running, `status` shows them all and an
+// action without --config exits 2 listing them: it must never act on a guess.
+import { resolve } from 'node:path';
 import { describeService, formatBytes } from '../../shared/describe-state';
 import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/contract';
-import { readDiscoveryFile } from '../daemon/discovery-file';
-import { parseCliArgs, stringFlag, UsageError } from './parse-cli-args';
+import { listDaemonRecords, type DaemonRecord } from '../daemon/daemon-record';
+import { panelUrl, parsePanelUrl } from '../daemon/panel-url';
+import { manifestKey } from '../engine/manifest-key';
+import { parseCliArgs, stringFlag, UsageError, type ParsedArgs } from './parse-cli-args';
 
-const clientFlags = { url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
+const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
 
-interface DaemonAddress {
+export interface DaemonAddress {
   url: string;
   token: string;
+  /** The manifest (or mrmd instance) it runs, when known from its record. */
+  manifest: string | null;
+  pid: number | null;
 }
 
-async function findDaemon(url: string | undefined, token: string | undefined): Promise<DaemonAddress> {
-  if (url && token) return { url, token };
-  const found = await readDiscoveryFile();
-  if (!found) throw new UsageError('no running daemon found (start one with `showrunner serve`, or pass --url and --token)');
-  return { url: url ?? found.url, token: token ?? found.token };
+/** Ends the command with this exit code and message (1: nothing to talk to; 2: ambiguous). */
+class ClientExit extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-export async function callDaemon<M extends MethodName>(daemon: DaemonAddress, method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>> {
+const fromRecord = (record: DaemonRecord, token?: string): DaemonAddress => ({ url: record.url, token: token ?? record.token, manifest: record.manifest, pid: record.pid });
+
+function describeRecords(records: DaemonRecord[]): string {
+  return records.map((record) => `  ${record.manifest}  ${record.url}  (pid ${record.pid})`).join('\n');
+}
+
+/** The daemons a command talks to: one when named or alone, all when `many` and several run. */
+async function chooseDaemons(parsed: ParsedArgs, command: string, { many }: { many: boolean }): Promise<DaemonAddress[]> {
+  const config = stringFlag(parsed, 'config');
+  const urlFlag = stringFlag(parsed, 'url');
+  const tokenFlag = stringFlag(parsed, 'token');
+  if (config !== undefined && urlFlag !== undefined) throw new UsageError('give --config or --url, not both');
+  if (urlFlag !== undefined) {
+    let given: { url: string; token: string | null };
+    try {
+      given = parsePanelUrl(urlFlag);
+    } catch (error) {
+      throw new UsageError(`--url: ${(error as Error).message}`);
+    }
+    const records = await listDaemonRecords();
+    const record = records.find((each) => each.url === given.url);
+    const token = tokenFlag ?? given.token ?? process.env.SHOWRUNNER_TOKEN ?? record?.token;
+    if (!token) throw new ClientExit(1, `no token for ${given.url}: pass the URL as \`showrunner url\` prints it, or --token, or set SHOWRUNNER_TOKEN`);
+    return [{ url: given.url, token, manifest: record?.manifest ?? null, pid: record?.pid ?? null }];
+  }
+  const records = await listDaemonRecords();
+  if (config !== undefined) {
+    const key = manifestKey(resolve(config));
+    const record = records.find((each) => each.key === key);
+    if (!record) {
+      const others = records.length ? `; running:\n${describeRecords(records)}` : '';
+      throw new ClientExit(1, `no daemon runs ${resolve(config)}${others}`);
+    }
+    return [fromRecord(record, tokenFlag)];
+  }
+  if (records.length === 0) throw new ClientExit(1, 'no running daemon found (start one with `showrunner serve`, or pass --url)');
+  if (records.length === 1 || many) return records.map((record) => fromRecord(record, tokenFlag));
+  throw new ClientExit(2, `${records.length} daemons are running; choose one with --config FILE (or --url):\n${describeRecords(records)}\n(\`showrunner ${command}\` acts on one daemon)`);
+}
+
+export async function callDaemon<M extends MethodName>(daemon: Pick<DaemonAddress, 'url' | 'token'>, method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>> {
   let response: Response;
   try {
     response = await fetch(`${daemon.url}/api/call/${method}`, {
@@ -37,22 +88,59 @@ export async function callDaemon<M extends MethodName>(daemon: DaemonAddress, me
 
 export async function clientCommand(command: string, argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv, clientFlags);
-  const daemon = await findDaemon(stringFlag(parsed, 'url'), stringFlag(parsed, 'token'));
-  if (command === 'status') {
-    if (parsed.positionals.length) throw new UsageError('status takes no arguments');
-    const reply = await callDaemon(daemon, 'services.list', {});
+  try {
+    if (command === 'status') return await statusCommand(parsed);
+    if (command === 'url') {
+      if (parsed.positionals.length) throw new UsageError('url takes no arguments');
+      const [daemon] = await chooseDaemons(parsed, command, { many: false });
+      process.stdout.write(panelUrl(daemon.url, daemon.token) + '\n');
+      return 0;
+    }
+    const [name, ...extra] = parsed.positionals;
+    if (!name || extra.length) throw new UsageError(`usage: showrunner ${command} [--config FILE] NAME`);
+    const [daemon] = await chooseDaemons(parsed, command, { many: false });
+    const method = `services.${command}` as 'services.start';
+    const reply = await callDaemon(daemon, method, { name });
     if (!reply.ok) return fail(reply.error.message);
-    if (parsed.flags.json) process.stdout.write(JSON.stringify(reply.value, null, 2) + '\n');
-    else process.stdout.write(formatStatusTable(reply.value));
+    process.stdout.write(`${name}: ${describeService(reply.value)}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ClientExit) {
+      process.stderr.write(`showrunner: ${error.message}\n`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
+
+/** Named (--config/--url): that daemon's services, as before. Else every running daemon, each
+ *  under a line with its manifest and URL; `--json` gives `{daemons: [...]}` then. */
+async function statusCommand(parsed: ParsedArgs): Promise<number> {
+  if (parsed.positionals.length) throw new UsageError('status takes no arguments');
+  const named = stringFlag(parsed, 'config') !== undefined || stringFlag(parsed, 'url') !== undefined;
+  const daemons = await chooseDaemons(parsed, 'status', { many: true });
+  const replies = await Promise.all(daemons.map((daemon) => callDaemon(daemon, 'services.list', {})));
+  if (named) {
+    const reply = replies[0];
+    if (!reply.ok) return fail(reply.error.message);
+    process.stdout.write(parsed.flags.json ? JSON.stringify(reply.value, null, 2) + '\n' : formatStatusTable(reply.value));
     return 0;
   }
-  const [name, ...extra] = parsed.positionals;
-  if (!name || extra.length) throw new UsageError(`usage: showrunner ${command} NAME`);
-  const method = `services.${command}` as 'services.start';
-  const reply = await callDaemon(daemon, method, { name });
-  if (!reply.ok) return fail(reply.error.message);
-  process.stdout.write(`${name}: ${describeService(reply.value)}\n`);
-  return 0;
+  if (parsed.flags.json) {
+    const listed = daemons.map((daemon, index) => {
+      const reply = replies[index];
+      return { manifest: daemon.manifest, url: daemon.url, pid: daemon.pid, ...(reply.ok ? { services: reply.value } : { error: reply.error }) };
+    });
+    process.stdout.write(JSON.stringify({ daemons: listed }, null, 2) + '\n');
+  } else {
+    const blocks = daemons.map((daemon, index) => {
+      const reply = replies[index];
+      const title = `${daemon.manifest}  ${daemon.url}  (pid ${daemon.pid})\n`;
+      return title + (reply.ok ? formatStatusTable(reply.value) : `  unreachable: ${reply.error.message}\n`);
+    });
+    process.stdout.write(blocks.join('\n'));
+  }
+  return replies.every((reply) => reply.ok) ? 0 : 1;
 }
 
 function fail(message: string): number {

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { builtinCliArgv } from '../cli-argv';
 import type { Manifest } from '../engine/config/manifest-types';
 import type { LogLevel } from '../engine/monitors/monitor-peer';
+import { instanceKey } from '../engine/manifest-key';
 import { defaultStateDir } from '../engine/state-dir';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from './parse-cli-args';
 import { runDaemon } from './run-daemon';
@@ -24,13 +25,14 @@ const mrmdFlags = {
   'log-level': { kind: 'string' },
   host: { kind: 'string' },
   token: { kind: 'string' },
+  'new-token': { kind: 'boolean' },
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
 } as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
 
-export function mrmdManifest(argv: string[], cwd = process.cwd()): { manifest: Manifest; flags: ReturnType<typeof parseCliArgs> } {
+export function mrmdManifest(argv: string[], cwd = process.cwd()): { manifest: Manifest; flags: ReturnType<typeof parseCliArgs>; docsDir: string } {
   const parsed = parseCliArgs(argv, mrmdFlags);
   if (parsed.positionals.length) throw new UsageError(`mrmd takes no positional arguments (got ${parsed.positionals.join(' ')})`);
   const docsDir = resolve(cwd, stringFlag(parsed, 'docs') ?? 'docs');
@@ -51,18 +53,30 @@ export function mrmdManifest(argv: string[], cwd = process.cwd()): { manifest: M
       documents: listFlag(parsed, 'monitor') ?? [],
     },
   };
-  return { manifest, flags: parsed };
+  return { manifest, flags: parsed, docsDir };
+}
+
+/**
+ * mrmd has no manifest file; an instance is its documents folder (what its sync server and
+ * monitors own) and its HTTP port (two on one folder must differ in it).
+ */
+export function mrmdInstance(docsDir: string, port: number): { key: string; label: string; command: 'mrmd' } {
+  const label = `mrmd --docs ${docsDir} --port ${port}`;
+  return { key: instanceKey(label), label, command: 'mrmd' };
 }
 
 export async function mrmdCommand(argv: string[]): Promise<number> {
-  const { manifest, flags } = mrmdManifest(argv);
+  const { manifest, flags, docsDir } = mrmdManifest(argv);
   const logLevel = stringFlag(flags, 'log-level')?.toLowerCase() ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  const port = portFlag(flags, 'port', 8080);
   return runDaemon({
     host: stringFlag(flags, 'host') ?? '127.0.0.1',
-    port: portFlag(flags, 'port', 8080),
+    port,
     token: stringFlag(flags, 'token'),
+    newToken: flags.flags['new-token'] === true,
     servePage: flags.flags['no-editor'] !== true,
+    instance: mrmdInstance(docsDir, port),
     orchestrator: {
       manifestPath: resolve(manifest.root, 'mrmd'),
       staticManifest: manifest,

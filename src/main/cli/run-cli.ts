@@ -13,15 +13,18 @@ import { runSyncServerMain } from '../engine/sync/sync-server-main';
 export const usage = `usage: showrunner <command> [options]
 
   serve [--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [--port N]
-        [--token T] [--log-dir DIR] [--state-dir DIR] [--device-root DIR]
-                           run the headless daemon (default: the built-in demo manifest)
-  status [--json]          show every service of the running daemon
-  start|stop|restart|kill NAME
-                           act on one service of the running daemon
+        [--token T | --new-token] [--log-dir DIR] [--state-dir DIR] [--device-root DIR]
+                           run the headless daemon (default: the built-in demo manifest);
+                           its token lasts across restarts (SHOWRUNNER_TOKEN also sets it)
+  status [--config FILE] [--json]
+                           every running daemon (manifest, URL, services), or FILE's
+  url [--config FILE]      print the daemon's panel URL with its token
+  start|stop|restart|kill [--config FILE] NAME
+                           act on one service; --config is needed when several daemons run
   check FILE               validate a services.toml; one line per problem
   mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
        [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
-       [--monitor DOC]... [--log-level L] [--host H] [--token T]
+       [--monitor DOC]... [--log-level L] [--host H] [--token T | --new-token]
                            mrmd-orchestrator's command: sync server, runtime, monitors, API
   monitor [--doc D] [--name N] [--log-level L] ws://SYNC
                            one headless monitor peer (mrmd-monitor's command)
@@ -30,7 +33,8 @@ Built-in parts, started by the supervisor as services mrmd-sync and mrmd-runtime
   sync-server [--host H] [--port N] [--docs DIR] [--token T] [--allow-origin URL]...
   mrp-runtime [--host H] [--port N] [--token T] [--allow-origin URL]... [--cwd DIR]
 
-Client commands find the daemon through its discovery file, or take --url and --token.
+Client commands find daemons through their discovery records, or take --url URL as
+\`showrunner url\` prints it (or with --token T, or SHOWRUNNER_TOKEN).
 `;
 
 /** A number is the exit code; 'running' means a server keeps the process alive. */
@@ -50,6 +54,7 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
     case 'monitor':
       return runMonitorMain(rest);
     case 'status':
+    case 'url':
     case 'start':
     case 'stop':
     case 'restart':

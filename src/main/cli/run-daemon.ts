@@ -1,39 +1,58 @@
-// What `serve` and `mrmd` share: an orchestrator behind the daemon's HTTP server, the one
-// `listening` line, the discovery file, and a clean stop of everything on a signal.
+// What `serve` and `mrmd` share: an orchestrator behind the daemon's HTTP server, the lasting
+// token, the one `listening` line, the discovery record, and a clean stop of everything on a
+// signal.
 import { renderPrometheusMetrics } from '../engine/api/prometheus-metrics';
 import { createOrchestrator, type OrchestratorOptions } from '../engine/orchestrator';
 import { startDaemonServer, type DaemonServer } from '../daemon/daemon-server';
-import { removeDiscoveryFile, writeDiscoveryFile } from '../daemon/discovery-file';
+import { newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from '../daemon/daemon-record';
+import { instanceToken } from '../daemon/instance-token';
+import { panelUrl } from '../daemon/panel-url';
 import { acquireSupervisorLock } from '../daemon/supervisor-lock';
-import { generateToken, isLoopbackHost } from '../daemon/token-auth';
+import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
 import { rendererDir } from '../resource-paths';
 
 export interface DaemonRun {
   orchestrator: Omit<OrchestratorOptions, 'log'>;
   host: string;
   port: number;
+  /** `--token`; else SHOWRUNNER_TOKEN; else the instance's stored token. */
   token?: string;
+  /** `--new-token`: replace the stored token. */
+  newToken?: boolean;
   /** False for `mrmd --no-editor`: the API only, no page. */
   servePage: boolean;
+  /** Names this daemon's token file and discovery record (engine/manifest-key.ts). */
+  instance: { key: string; label: string; command: 'serve' | 'mrmd' };
 }
 
-export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, servePage }: DaemonRun): Promise<number> {
-  if (!isLoopbackHost(host) && !givenToken) {
-    process.stderr.write(`showrunner: refusing to listen on ${host} without --token: anyone on the network could run commands.\n`);
+export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, servePage, instance }: DaemonRun): Promise<number> {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  // Read once and drop it, so the supervised services do not inherit the daemon's secret.
+  const fromEnv = process.env.SHOWRUNNER_TOKEN;
+  delete process.env.SHOWRUNNER_TOKEN;
+  if (givenToken !== undefined && newToken) {
+    log('showrunner: --token and --new-token exclude each other');
     return 2;
   }
-  const token = givenToken ?? generateToken();
-  const log = (line: string) => process.stderr.write(`${line}\n`);
   // One supervisor per manifest (issue 11): the lock sits in the state dir, by default the one
   // the desktop app uses too, which then attaches to this daemon instead of supervising twice.
   const manifestPath = orchestratorOptions.staticManifest ? null : orchestratorOptions.manifestPath;
   const lock = manifestPath ? await acquireSupervisorLock({ manifestPath, stateDir: orchestratorOptions.stateDir, holder: 'daemon' }) : null;
   if (lock && !lock.ok) {
     const { holder } = lock;
-    log(`showrunner: ${manifestPath} is already supervised by the ${holder.holder} (pid ${holder.pid})${holder.url ? ` at ${holder.url}` : ''}`);
+    const hint = holder.url ? ` at ${holder.url} (\`showrunner url --config ${manifestPath}\` prints its panel URL)` : '';
+    log(`showrunner: ${manifestPath} is already supervised by the ${holder.holder} (pid ${holder.pid})${hint}`);
     return 1;
   }
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log });
+  // After the lock: a refused second daemon must not rotate the running one's stored token.
+  const token = (await instanceToken({ stateDir: orchestratorOptions.stateDir, key: instance.key, given: givenToken, fromEnv, rotate: newToken })).token;
+  if (!isLoopbackHost(host) && token.length < MIN_REMOTE_TOKEN_LENGTH) {
+    log(`showrunner: refusing to listen on ${host} with a token of ${token.length} characters: beyond loopback it must have at least ${MIN_REMOTE_TOKEN_LENGTH} (omit --token to use the stored one).`);
+    if (lock?.ok) await lock.lock.release();
+    return 2;
+  }
+  // Its supervisor state (orphan cleanup) is keyed as its lock and record: one per instance.
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log });
   let server: DaemonServer;
   try {
     server = await startDaemonServer({
@@ -57,14 +76,15 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     return 1;
   }
   if (lock?.ok) await lock.lock.update({ url: server.url, token });
-  await writeDiscoveryFile({ url: server.url, token, pid: process.pid, manifest: manifestPath });
-  process.stdout.write(`Showrunner listening on ${server.url}/?token=${token}\n`);
-
+  await writeDaemonRecord(newDaemonRecord({ url: server.url, token, manifest: instance.label, key: instance.key, command: instance.command }));
   // A supervisor must outlive a bad request or a bug in one part: report, keep supervising.
   process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
 
-  return await new Promise<number>((resolveExit) => {
+  // Signal handlers before the line: whoever reads it may stop us at once, and on a busy
+  // machine that SIGTERM can land before the next statement runs (it then killed us outright,
+  // leaving the services and this daemon's record behind).
+  const exited = new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -72,7 +92,7 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
       log(`${signal}: stopping all services`);
       await server.close();
       await orchestrator.close();
-      await removeDiscoveryFile();
+      await removeDaemonRecord(instance.key);
       if (lock?.ok) await lock.lock.release();
       resolveExit(0);
     };
@@ -80,4 +100,6 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     process.on('SIGTERM', () => void stop('SIGTERM'));
     process.on('SIGHUP', () => void stop('SIGHUP'));
   });
+  process.stdout.write(`Showrunner listening on ${panelUrl(server.url, token)}\n`);
+  return await exited;
 }

@@ -1,6 +1,7 @@
 // `showrunner serve`: the headless daemon on a manifest (ARCHITECTURE.md §8).
 import { resolve } from 'node:path';
 import { builtinCliArgv } from '../cli-argv';
+import { manifestKey } from '../engine/manifest-key';
 import { defaultStateDir } from '../engine/state-dir';
 import { demoManifestPath } from '../resource-paths';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from './parse-cli-args';
@@ -14,6 +15,7 @@ export const serveFlags = {
   host: { kind: 'string' },
   port: { kind: 'string' },
   token: { kind: 'string' },
+  'new-token': { kind: 'boolean' },
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
   'device-root': { kind: 'string' },
@@ -24,13 +26,16 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (parsed.positionals.length) throw new UsageError(`serve takes no positional arguments (got ${parsed.positionals.join(' ')})`);
   const config = stringFlag(parsed, 'config');
   const logDir = stringFlag(parsed, 'log-dir');
+  const manifestPath = config ? resolve(config) : demoManifestPath();
   return runDaemon({
     host: stringFlag(parsed, 'host') ?? '127.0.0.1',
     port: portFlag(parsed, 'port', 7420),
     token: stringFlag(parsed, 'token'),
+    newToken: parsed.flags['new-token'] === true,
     servePage: true,
+    instance: { key: manifestKey(manifestPath), label: manifestPath, command: 'serve' },
     orchestrator: {
-      manifestPath: config ? resolve(config) : demoManifestPath(),
+      manifestPath,
       services: listFlag(parsed, 'services'),
       testing: parsed.flags.testing === true,
       root: stringFlag(parsed, 'root'),

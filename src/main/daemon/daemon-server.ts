@@ -1,13 +1,15 @@
 // The headless shell: one HTTP server that serves the built renderer, the REST routes and the
-// contract over WebSocket, all behind one token (ARCHITECTURE.md §8). Loopback by default;
-// a browser page from another origin can neither read the API nor open the socket.
+// contract over WebSocket; the API and the socket behind one token, the page (which holds no
+// secret) open (ARCHITECTURE.md §8). Loopback by default; a browser page from another origin
+// can neither read the API nor open the socket.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientSession, EventHub } from '../engine/api/event-hub';
 import { handleRestRequest, type ContractCaller } from '../engine/api/rest-routes';
-import { ClientMessage, CONTRACT_WS_PATH, type ServerMessage } from '../../shared/wire';
+import { ZodError } from 'zod';
+import { ClientMessage, CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, type ServerErrorMessage, type ServerMessage } from '../../shared/wire';
 import { serveStaticFile } from './static-files';
-import { isLoopbackHost, tokenCookie, tokenFromRequest, tokensMatch } from './token-auth';
+import { isLoopbackHost, tokenFromRequest, tokensMatch } from './token-auth';
 import { listen } from '../engine/net/listen';
 
 export interface DaemonServerOptions {
@@ -43,7 +45,12 @@ const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
 export async function startDaemonServer(options: DaemonServerOptions): Promise<DaemonServer> {
   const { hub, call, token, host = '127.0.0.1', port = 7420, rendererDir, log = () => {}, maxBodyBytes = 1024 * 1024 } = options;
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_WS_MESSAGE_BYTES,
+    // Answer the page's protocol, never echo the one that carries its token.
+    handleProtocols: (offered) => (offered.has(CONTRACT_WS_PROTOCOL) ? CONTRACT_WS_PROTOCOL : false),
+  });
   const extraOrigins = new Set(options.allowedOrigins ?? []);
   let hosts = new Set<string>();
   let anyHost = false;
@@ -59,30 +66,28 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://daemon.invalid');
     if (request.method === 'GET' && url.pathname === '/health') return sendJson(response, 200, { status: 'healthy' });
-    // A page on another site may not drive the API through the user's cookie, and a
-    // rebound DNS name may not reach it at all.
+    // A page on another site may not drive the API, and a rebound DNS name may not reach it at all.
     if (!hostAllowed(request)) return sendJson(response, 403, { error: { code: 'unauthorized', message: 'unexpected Host header' } });
     if (!originAllowed(request)) {
       return sendJson(response, 403, { error: { code: 'unauthorized', message: 'origin not allowed' } });
     }
-    if (!tokensMatch(token, tokenFromRequest(request, url))) {
-      return sendJson(response, 401, { error: { code: 'unauthorized', message: 'a valid token is required' } });
+    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname === '/metrics';
+    if (isApi) {
+      if (!tokensMatch(token, tokenFromRequest(request))) {
+        return sendJson(response, 401, { error: { code: 'unauthorized', message: 'a valid token is required (Authorization: Bearer TOKEN; `showrunner url` prints it)' } });
+      }
+      if (url.pathname === '/metrics') {
+        if (request.method !== 'GET') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
+        response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
+        response.end(options.metrics());
+        return;
+      }
+      return handleApi(request, response, url);
     }
-    if (url.pathname.startsWith('/api/') || url.pathname === '/api') return handleApi(request, response, url);
-    if (url.pathname === '/metrics' && request.method === 'GET') {
-      response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
-      response.end(options.metrics());
-      return;
-    }
+    // The page and its assets hold no secret and load without the token: the page takes it
+    // from `?token=`/`#token=` itself, or shows how to get in (`showrunner url`). No redirect.
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
-    if (url.searchParams.has('token')) {
-      // Trade the token in the address bar for an HttpOnly cookie, and drop it from history.
-      url.searchParams.delete('token');
-      response.writeHead(302, { 'Set-Cookie': tokenCookie(token), Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
-      response.end();
-      return;
-    }
-    if (!rendererDir) return sendJson(response, 404, { error: { code: 'not-found', message: 'no renderer is served' } });
+    if (!rendererDir) return sendJson(response, 404, { error: { code: 'not-found', message: 'no panel is served here; the API is under /api' } });
     await serveStaticFile(rendererDir, url.pathname, request, response, `ws://${request.headers.host}`);
   }
 
@@ -113,12 +118,12 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     if (!hostAllowed(request)) return refuse(403, 'Forbidden');
     // Browsers always send Origin on WebSocket upgrades; tools without one must still hold the token.
     if (!originAllowed(request)) return refuse(403, 'Forbidden');
-    if (!tokensMatch(token, tokenFromRequest(request, url))) return refuse(401, 'Unauthorized');
+    if (!tokensMatch(token, tokenFromRequest(request))) return refuse(401, 'Unauthorized');
     sockets.handleUpgrade(request, socket, head, (ws) => attachClient(ws));
   });
 
   function attachClient(ws: WebSocket): void {
-    const send = (message: ServerMessage) => {
+    const send = (message: ServerMessage | ServerErrorMessage) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
     };
     const session: ClientSession = hub.open((name, seq, payload) => {
@@ -133,12 +138,22 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
       send({ type: 'event', name, seq, payload });
     });
     ws.on('message', (raw, isBinary) => {
-      if (isBinary) return;
+      if (isBinary) {
+        send({ type: 'error', error: { code: 'invalid-args', message: 'binary messages are not calls; send JSON text' } });
+        return;
+      }
       let message: ClientMessage;
+      let parsed: unknown;
       try {
-        message = ClientMessage.parse(JSON.parse(raw.toString()));
-      } catch {
-        log('websocket: dropped a malformed message');
+        parsed = JSON.parse(raw.toString());
+        message = ClientMessage.parse(parsed);
+      } catch (error) {
+        // Answer, never go silent: by id when the message has one the client can match.
+        const details = error instanceof ZodError ? { issues: error.issues.map((issue) => `${issue.path.join('.') || 'message'}: ${issue.message}`) } : undefined;
+        const failure = { code: 'invalid-args' as const, message: parsed === undefined ? 'message is not valid JSON' : 'message is not a call ({type: "call", id, method, args})', details };
+        const id = (parsed as { id?: unknown } | null)?.id;
+        if (typeof id === 'number' && Number.isInteger(id) && id >= 0) send({ type: 'reply', id, reply: { ok: false, error: failure } });
+        else send({ type: 'error', error: failure });
         return;
       }
       session.call(message.method, message.args).then((reply) => send({ type: 'reply', id: message.id, reply }));

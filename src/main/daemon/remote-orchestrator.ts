@@ -1,8 +1,9 @@
 // The desktop app attached to a daemon that already supervises the manifest (issue 11): the
 // same `hub` / `call` surface as a local Orchestrator, relayed over the daemon's WebSocket
-// (`/ws?token=`, messages in shared/wire.ts). Local clients (the window's IPC session, the
-// tray) open sessions on a local EventHub as they would on the engine's; its handlers forward
-// each call, and remote events are republished on it with local sequence numbers.
+// (`/ws` with `Authorization: Bearer`, messages in shared/wire.ts). Local clients (the
+// window's IPC session, the tray) open sessions on a local EventHub as they would on the
+// engine's; its handlers forward each call, and remote events are republished on it with
+// local sequence numbers.
 //
 // Sequence numbers: a local `system.subscribe` must answer with the local seq that matches the
 // remote snapshot, so we keep recent (remote seq, local seq) pairs. On every (re)connect we ask
@@ -49,7 +50,7 @@ type RawEvent = { name: string; seq: number; payload: unknown };
 
 export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): RemoteOrchestrator {
   const { url, token, manifestPath, minBackoffMs = 250, maxBackoffMs = 5000, callTimeoutMs = 30_000, log = () => {} } = options;
-  const socketUrl = `${url.replace(/^http/, 'ws').replace(/\/+$/, '')}${CONTRACT_WS_PATH}?token=${encodeURIComponent(token)}`;
+  const socketUrl = `${url.replace(/^http/, 'ws').replace(/\/+$/, '')}${CONTRACT_WS_PATH}`;
   const hub: EventHub = new EventHub(() => handlers, log);
   const pending = new Map<number, Pending>();
   const listeners = new Set<(connected: boolean) => void>();
@@ -173,7 +174,7 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
   function connect(): void {
     reconnectTimer = null;
     if (closed) return;
-    const ws = new WebSocket(socketUrl, { handshakeTimeout: 5000 });
+    const ws = new WebSocket(socketUrl, { handshakeTimeout: 5000, headers: { Authorization: `Bearer ${token}` } });
     socket = ws;
     ws.on('open', () => {
       backoffMs = minBackoffMs;

@@ -1,14 +1,15 @@
 // One supervisor per manifest (issue 11): two supervisors of one manifest would start every
 // service twice and fight over ports and devices. The holder writes a lock file in the state
-// dir, `locks/<sha256 of the manifest's real path>.json`, with its pid, the process start time,
+// dir, `locks/<manifestKey>.json` (engine/manifest-key.ts), with its pid, the process start time,
 // and the URL and token of its server when it has one (a daemon), so another instance can
 // attach to it instead. A lock whose pid is dead, or whose pid now names a different process
 // (same pid, other start time: reused after a reboot or wrap-around), is stale and taken over.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, mkdir, readFile, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { manifestKey } from '../engine/manifest-key';
 
 export const LockInfo = z.object({
   pid: z.number().int(),
@@ -43,19 +44,8 @@ export interface AcquireOptions {
   pid?: number;
 }
 
-/** A manifest's identity on this machine: its real path, hashed. Keys the lock and the supervisor's state file. */
-export async function manifestKey(manifestPath: string): Promise<string> {
-  let real: string;
-  try {
-    real = await realpath(manifestPath);
-  } catch {
-    real = resolve(manifestPath);
-  }
-  return createHash('sha256').update(real).digest('hex').slice(0, 32);
-}
-
 export async function lockFilePath(manifestPath: string, stateDir: string): Promise<string> {
-  return join(stateDir, 'locks', `${await manifestKey(manifestPath)}.json`);
+  return join(stateDir, 'locks', `${manifestKey(manifestPath)}.json`);
 }
 
 /** /proc/PID/stat field 22; the command name (field 2) may hold spaces and parentheses. */
@@ -79,7 +69,7 @@ export function isProcessAlive(pid: number): boolean {
 }
 
 /** Live means: the pid exists and, where start times are known, is the same process. */
-export function isHolderAlive(info: LockInfo): boolean {
+export function isHolderAlive(info: Pick<LockInfo, 'pid' | 'processStart'>): boolean {
   if (!isProcessAlive(info.pid)) return false;
   if (info.processStart === null) return true;
   const now = processStartTime(info.pid);

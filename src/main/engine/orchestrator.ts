@@ -15,7 +15,7 @@ import type { DeviceSource } from './devices/device-source';
 import { DevPathWatcher } from './devices/dev-path-watcher';
 import { UsbSource } from './devices/usb-source';
 import { LogStore } from './logs/log-store';
-import { manifestKey } from '../daemon/supervisor-lock';
+import { manifestKey } from './manifest-key';
 import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './builtin-services';
@@ -104,7 +104,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   for (const problem of problems) say(`manifest: ${formatProblem(problem)}`);
 
   // Keyed as the supervisor lock is: orphan cleanup only ever touches this manifest's leftovers.
-  const instanceKey = options.instanceKey ?? (await manifestKey(manifestPath));
+  const instanceKey = options.instanceKey ?? manifestKey(manifestPath);
   const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
   supervisor.on('service', (service, transition) => hub.publish('service.changed', { service, transition }));
   supervisor.on('removed', (name) => hub.publish('service.removed', { name }));

@@ -5,18 +5,28 @@ import { LogFollower } from './features/logs/log-follower';
 import { createExecutionStore } from './features/monitors/execution-store';
 import { createSystemStore } from './store/system-store';
 import { StoreProvider } from './store/store-context';
-import { pickTransport } from './transport/pick-transport';
+import { pickTransport, type PickedTransport } from './transport/pick-transport';
 import './styles.css';
 
-const transport = pickTransport();
-const store = createSystemStore(transport);
-const logs = new LogFollower(transport);
-const executions = createExecutionStore(transport);
+function mount(picked: PickedTransport): void {
+  if (!picked.ok) {
+    // The help is in index.html itself, so a request without JavaScript reads it too.
+    document.getElementById('sign-in')!.hidden = false;
+    document.getElementById('sign-in-refused')!.hidden = picked.reason !== 'token-refused';
+    return;
+  }
+  const { transport } = picked;
+  const store = createSystemStore(transport);
+  const logs = new LogFollower(transport);
+  const executions = createExecutionStore(transport);
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <StoreProvider store={store} logs={logs} executions={executions}>
-      <App />
-    </StoreProvider>
-  </StrictMode>,
-);
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <StoreProvider store={store} logs={logs} executions={executions}>
+        <App />
+      </StoreProvider>
+    </StrictMode>,
+  );
+}
+
+void pickTransport().then(mount);

@@ -2,7 +2,7 @@
 // (crash, SIGKILL, power-cut of the daemon only). Its state file names each service tree with
 // start times and launch markers; a pid is only touched while its start time still matches,
 // so a recycled pid that now belongs to someone else is left alone. Then every process still
-// carrying a marker of the dead run (its manifest key and session, compared exactly) goes
+// carrying a marker of the dead run (its instance key and session, compared exactly) goes
 // too: helpers that double-forked into their own session, and launches it had no time to
 // record. Async, and it reports what it killed through `say`, so a caller may run it in the
 // background; the file is removed once cleaned up.

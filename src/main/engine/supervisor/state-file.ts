@@ -1,5 +1,5 @@
 // The supervisor's memory across crashes: which process trees it left running. One file per
-// manifest (`supervisors/<manifest key>.json` in the state dir, the key of the supervisor
+// manifest (`supervisors/<instance key>.json` in the state dir, the key of the supervisor
 // lock), so a daemon only ever cleans up after a previous supervisor of its own manifest,
 // never after another manifest's daemon running beside it (issue 14). Written atomically
 // (temp file, then rename) at start and on every launch and exit, so a supervisor killed
@@ -20,7 +20,7 @@ export interface TreeRecord {
 
 export interface StateFileContent {
   version: 1 | 2;
-  /** The manifest key (supervisor-lock.ts); every marker of this run starts with it. */
+  /** The instance key (engine/manifest-key.ts); every marker of this run starts with it. */
   instance?: string;
   /** Random per supervisor run: the middle of each of its launch markers. */
   session?: string;

@@ -1,21 +1,25 @@
 // In a browser against the daemon: the contract over one WebSocket to the server that served
-// the page (its cookie carries the token). Reconnects with capped exponential backoff; calls
-// made while disconnected fail fast with an `unavailable` envelope instead of hanging.
+// the page. Browsers cannot set headers on a WebSocket, so the token travels as a subprotocol
+// (shared/wire.ts). Reconnects with capped exponential backoff; calls made while disconnected
+// fail fast with an `unavailable` envelope instead of hanging.
 import type { EventName, Reply } from '../../../shared/contract';
-import { CONTRACT_WS_PATH, type ServerMessage } from '../../../shared/wire';
+import { CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, tokenSubprotocol, type ServerMessage } from '../../../shared/wire';
 import type { ConnectionState, Transport } from './transport';
 
 export interface WebSocketTransportOptions {
+  /** The daemon's token (transport/page-token.ts). */
+  token: string;
   url?: string;
   maxBackoffMs?: number;
   callTimeoutMs?: number;
 }
 
 export function createWebSocketTransport({
+  token,
   url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${CONTRACT_WS_PATH}`,
   maxBackoffMs = 5000,
   callTimeoutMs = 30_000,
-}: WebSocketTransportOptions = {}): Transport {
+}: WebSocketTransportOptions): Transport {
   const listeners = new Map<string, Set<(payload: unknown, seq: number) => void>>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
   const pending = new Map<number, { resolve: (reply: Reply<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
@@ -40,7 +44,7 @@ export function createWebSocketTransport({
 
   const connect = () => {
     setState('connecting');
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, [CONTRACT_WS_PROTOCOL, tokenSubprotocol(token)]);
     socket = ws;
     ws.onopen = () => {
       backoffMs = 250;
