@@ -64,10 +64,11 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   }
   if (shutdown.requested) return shutdown.finish();
   // Listen first (issue 23): services start, and a crashed predecessor's trees are cleaned up,
-  // only once the server answers, so /health and the panel never wait for them.
+  // only once the server answers, so /health and the panel never wait for them. Its
+  // supervisor state (orphan cleanup) is keyed as its lock and record: one per instance.
   const listening = deferred<void>();
   const onTransition = quiet ? undefined : (service: ServiceSnapshot, transition: Transition) => log(transitionLine(service, transition));
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log, onTransition, startServicesAfter: listening.promise });
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log, onTransition, startServicesAfter: listening.promise });
   // Closing stops what runs (whole trees) and keeps what has not started from starting; it also
   // cuts short the cleanup of a predecessor's orphans, which already had their stop signal.
   shutdown.track(() => orchestrator.close());

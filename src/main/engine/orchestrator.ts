@@ -16,6 +16,7 @@ import type { DeviceSource } from './devices/device-source';
 import { DevPathWatcher } from './devices/dev-path-watcher';
 import { UsbSource } from './devices/usb-source';
 import { LogStore } from './logs/log-store';
+import { manifestKey } from './manifest-key';
 import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './builtin-services';
@@ -33,6 +34,8 @@ export interface OrchestratorOptions {
   logDir?: string;
   /** Where the supervisor keeps its state file (orphan cleanup) and fallback logs. */
   stateDir: string;
+  /** Names this instance's supervisor state (orphan cleanup); default the manifest's key, as its lock. */
+  instanceKey?: string;
   watchManifest?: boolean;
   /** Where `/dev` paths are looked up (tests use a temp dir). */
   deviceRoot?: string;
@@ -112,7 +115,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let problems: ManifestProblem[] = first.ok ? [] : first.problems;
   for (const problem of problems) say(`manifest: ${formatProblem(problem)}`);
 
-  const supervisor = new Supervisor({ logs, stateDir, statsIntervalMs: options.statsIntervalMs });
+  // Keyed as the supervisor lock is: orphan cleanup only ever touches this manifest's leftovers.
+  const instanceKey = options.instanceKey ?? manifestKey(manifestPath);
+  const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
   supervisor.on('service', (service, transition) => {
     hub.publish('service.changed', { service, transition });
     if (transition) options.onTransition?.(service, transition);

@@ -30,6 +30,8 @@ export interface UnitHost {
   emit(unit: ServiceUnit, transition: Transition | null): void;
   /** A process tree appeared, grew or ended: persist it for orphan cleanup. */
   treeChanged(): void;
+  /** A fresh SHOWRUNNER_LAUNCH value for the next launch of this service (launch-marker.ts). */
+  launchMarker(service: string): string;
 }
 
 export interface StopRequest {
@@ -60,6 +62,7 @@ interface Launch {
   process: LaunchedProcess;
   main: ProcRef;
   known: ProcRef[];
+  marker: string;
   interrupt: Deferred<Interrupt>;
 }
 
@@ -187,8 +190,8 @@ export class ServiceUnit {
 
   tree(): TreeRecord | null {
     if (!this.launch) return null;
-    const { main, known } = this.launch;
-    return { root: main, members: known, stopSignal: this.spec.stopSignal, stopTimeoutMs: this.spec.stopTimeoutMs };
+    const { main, known, marker } = this.launch;
+    return { root: main, members: known, marker, stopSignal: this.spec.stopSignal, stopTimeoutMs: this.spec.stopTimeoutMs };
   }
 
   /** Stats from the shared sampler; true when the set of tree members changed. */
@@ -262,7 +265,7 @@ export class ServiceUnit {
       }
     } catch (error) {
       // A bug here must not leave the unit silently stuck in `starting` or `running`.
-      if (this.launch) killTree(this.launch.main.pid, this.launch.known);
+      if (this.launch) killTree(this.launch.main.pid, this.launch.known, this.launch.marker);
       this.launch = null;
       this.host.treeChanged();
       this.transition({ kind: 'failed', reason: `internal error: ${(error as Error).message}`, restarts: 0, windowMs: 0 }, `internal error: ${(error as Error).stack}`);
@@ -282,8 +285,9 @@ export class ServiceUnit {
     this.stats = null;
     this.transition({ kind: 'starting' }, why);
     let process: LaunchedProcess;
+    const marker = host.launchMarker(spec.name);
     try {
-      process = await host.launcher.launch(spec, (stream, data) => {
+      process = await host.launcher.launch({ ...spec, marker }, (stream, data) => {
         if (host.logs.write(spec.name, stream, data) === false) return host.logs.whenWritable?.(spec.name);
       });
     } catch (error) {
@@ -297,7 +301,9 @@ export class ServiceUnit {
     }
     const since = Date.now();
     const main = { pid: process.pid, startTime: readProcess(process.pid)?.startTime ?? '' };
-    const launch: Launch = { process, main, known: [], interrupt: deferred() };
+    const launch: Launch = { process, main, known: [], marker, interrupt: deferred() };
+    // Processes started before the main one cannot carry its marker: not read at stop.
+    const marked = { marker, since: main.startTime || undefined };
     this.launch = launch;
     host.treeChanged();
     let first: { kind: 'exit'; info: ExitInfo } | Interrupt = { kind: 'stop' };
@@ -311,7 +317,7 @@ export class ServiceUnit {
     }
     if (first.kind === 'exit') {
       // The tree dies with its main process: leftovers would hold ports and files.
-      await stopTree({ pid: main.pid, signal: 'SIGKILL', timeoutMs: 0, known: launch.known });
+      await stopTree({ pid: main.pid, signal: 'SIGKILL', timeoutMs: 0, ...marked, known: launch.known });
       this.endLaunch();
       return { kind: 'exit', info: first.info, uptimeMs: Date.now() - since, cause: describeExit(first.info.code, first.info.signal) };
     }
@@ -321,6 +327,7 @@ export class ServiceUnit {
       pid: main.pid,
       signal: hard ? 'SIGKILL' : spec.stopSignal,
       timeoutMs: spec.stopTimeoutMs,
+      ...marked,
       known: launch.known,
       exited: process.exited,
       forceNow: run.forceNow.promise,
