@@ -6,6 +6,7 @@
 // argv (argv shows in `ps` and in the service's command on the panel), and reaches our
 // monitors through the plan, so it is never logged or written into a document.
 import type { Manifest, ServiceSpec } from './config/manifest-types';
+import { resolvePythonInterpreter } from './mrp/python-interpreter';
 
 export const SYNC_SERVICE = 'mrmd-sync';
 export const RUNTIME_SERVICE = 'mrmd-runtime';
@@ -87,13 +88,16 @@ export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime
   const runtimeTokens: Record<string, string> = {};
   if (runtime === 'on' || (runtime === 'auto' && manifest.monitors)) {
     const base = `http://127.0.0.1:${runtimePort}`;
-    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort)];
+    // Decided here and handed over, so the runtime serves python exactly when we route to it.
+    const python = manifest.monitors?.python ?? resolvePythonInterpreter(undefined);
+    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort), ...(python ? ['--python-path', python] : ['--no-python'])];
     const env: Record<string, string> = runtimeToken ? { [RUNTIME_TOKEN_ENV]: runtimeToken } : {};
-    specs.push(builtinSpec(RUNTIME_SERVICE, 'MRP runtime (bash, node)', args, manifest.root, `${base}/health`, env));
-    // Other spellings (sh, js, javascript) map to these in the monitors' runtime choice.
+    specs.push(builtinSpec(RUNTIME_SERVICE, `MRP runtime (bash, node${python ? ', python' : ''})`, args, manifest.root, `${base}/health`, env));
+    // Other spellings (sh, js, javascript, py) map to these in the monitors' runtime choice.
     runtimes.bash = `${base}/mrp/v1`;
     runtimes.node = `${base}/node/mrp/v1`;
-    if (runtimeToken) for (const url of [runtimes.bash, runtimes.node]) runtimeTokens[url] = runtimeToken;
+    if (python) runtimes.python = `${base}/python/mrp/v1`;
+    if (runtimeToken) for (const url of Object.values(runtimes)) runtimeTokens[url] = runtimeToken;
   }
   // Configured runtimes win over the built-in one for their language.
   Object.assign(runtimes, manifest.monitors?.runtimes ?? {});
