@@ -110,7 +110,7 @@ export async function startMrpRuntime({
         statePersists: false,
         state: 'each cell runs in a fresh bash process: nothing carries over between cells',
         output: 'stderr is merged into stdout, so interleaved output keeps its order',
-        input: 'mrmd_input "Prompt: " [VARIABLE]',
+        input: 'read [-s] [-p "Prompt: "] VARIABLE (from the cell\'s own stdin; -s masks the reply box), or mrmd_input "Prompt: " [VARIABLE]',
       },
       () => new BashCellRunner({ bashPath, cwd, env, interruptGraceMs }),
     ),

@@ -179,6 +179,15 @@ describe('startMrpRuntime: python', () => {
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   });
 
+  it('sits behind the runtime token like the other routes', async () => {
+    const runtime = await startRuntime({ token: 'py-token' });
+    const refused = await fetch(`${runtime.urls.python}/execute`, { method: 'POST', body: JSON.stringify({ code: 'print(1)' }) });
+    expect(refused.status).toBe(401);
+    await refused.body?.cancel();
+    const client = new MrpClient(runtime.urls.python!, { token: 'py-token', requestTimeoutMs: 60_000 });
+    expect(await client.execute({ code: '6 * 7' })).toMatchObject({ success: true, result: '42' });
+  });
+
   it('serves no python route when told there is no interpreter', async () => {
     const runtime = await startRuntime({ pythonPath: null });
     expect(runtime.urls.python).toBeUndefined();
