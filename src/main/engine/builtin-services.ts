@@ -37,6 +37,8 @@ export interface BuiltinOptions {
   runtime?: 'auto' | 'on' | 'off';
   /** Required by the built-in runtime when set; unset keeps it open on loopback (`mrmd`). */
   runtimeToken?: string;
+  /** Handed to the built-in parts as `--log-level` (`mrmd --log-level`); unset: their default, info. */
+  logLevel?: string;
 }
 
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
@@ -69,13 +71,14 @@ function builtinSpec(name: string, displayName: string, args: string[], workingD
   };
 }
 
-export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken }: BuiltinOptions): BuiltinPlan {
+export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken, logLevel }: BuiltinOptions): BuiltinPlan {
   const specs: ServiceSpec[] = [];
+  const logArgs = logLevel !== undefined && logLevel !== 'info' ? ['--log-level', logLevel] : [];
   let syncUrl = manifest.monitors?.syncUrl ?? null;
   let syncToken: string | undefined;
   const sync = manifest.sync;
   if (sync?.enabled) {
-    const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir];
+    const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir, ...logArgs];
     const hostForUrl = sync.host === '0.0.0.0' || sync.host === '::' ? '127.0.0.1' : sync.host;
     const env: Record<string, string> = sync.token ? { [SYNC_TOKEN_ENV]: sync.token } : {};
     specs.push(builtinSpec(SYNC_SERVICE, 'Yjs sync server', args, manifest.root, `http://${hostForUrl}:${sync.port}/health`, env));
@@ -90,7 +93,7 @@ export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime
     const base = `http://127.0.0.1:${runtimePort}`;
     // Decided here and handed over, so the runtime serves python exactly when we route to it.
     const python = manifest.monitors?.python ?? resolvePythonInterpreter(undefined);
-    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort), ...(python ? ['--python-path', python] : ['--no-python'])];
+    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort), ...(python ? ['--python-path', python] : ['--no-python']), ...logArgs];
     const env: Record<string, string> = runtimeToken ? { [RUNTIME_TOKEN_ENV]: runtimeToken } : {};
     specs.push(builtinSpec(RUNTIME_SERVICE, `MRP runtime (bash, node${python ? ', python' : ''})`, args, manifest.root, `${base}/health`, env));
     // Other spellings (sh, js, javascript, py) map to these in the monitors' runtime choice.

@@ -4,6 +4,8 @@
 // kills every running cell and session before exiting.
 import path from 'node:path';
 import { RUNTIME_TOKEN_ENV } from '../builtin-services';
+import { isLogLevel, partLog } from '../part-log';
+import type { LogLevel } from '../monitors/monitor-peer';
 import { serveUntilSignal } from '../../cli/serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startMrpRuntime, type MrpRuntimeOptions } from './mrp-runtime';
@@ -19,6 +21,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'python-path': { kind: 'string' },
   'no-python': { kind: 'boolean' },
   'interrupt-grace-ms': { kind: 'string' },
+  'log-level': { kind: 'string' },
   help: { kind: 'boolean' },
 };
 
@@ -26,6 +29,7 @@ const USAGE = `usage: mrp-runtime [--host 127.0.0.1] [--port 8000] [--token T] [
                    [--cwd DIR] [--node-path node] [--bash-path bash] [--interrupt-grace-ms 2000]
                    [--python-path PYTHON_OR_VENV | --no-python]
 Python cells run in python3 from PATH (or the active VIRTUAL_ENV) unless --python-path says.
+[--log-level debug|info|warn|error] keeps lines of that level and above (default info).
 A token may also come from the SHOWRUNNER_MRP_TOKEN environment variable.`;
 
 /** Read once, then removed, so nothing this process starts (a cell, a shell) inherits it. */
@@ -55,7 +59,7 @@ export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
       bashPath: stringFlag(parsed, 'bash-path'),
       pythonPath: parsed.flags['no-python'] ? null : stringFlag(parsed, 'python-path'),
       interruptGraceMs: grace,
-      log: (line) => process.stdout.write(`${line}\n`),
+      log: partLog(logLevelFlag(stringFlag(parsed, 'log-level'))),
     };
   } catch (error) {
     if (!(error instanceof FlagError)) throw error;
@@ -65,4 +69,10 @@ export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
   }
 
   await serveUntilSignal('mrp-runtime', () => startMrpRuntime(options));
+}
+
+function logLevelFlag(value: string | undefined): LogLevel {
+  if (value === undefined) return 'info';
+  if (!isLogLevel(value)) throw new FlagError(`--log-level must be debug, info, warn or error, not "${value}"`);
+  return value;
 }

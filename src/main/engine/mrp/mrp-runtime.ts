@@ -19,6 +19,7 @@ import { PythonKernel } from './python-kernel';
 import { resolvePythonInterpreter } from './python-interpreter';
 import { SseResponse } from './sse-response';
 import { listen } from '../net/listen';
+import type { PartLog } from '../part-log';
 
 export interface MrpRuntimeOptions {
   host?: string;
@@ -26,7 +27,7 @@ export interface MrpRuntimeOptions {
   port?: number;
   token?: string;
   allowedOrigins?: string[];
-  log?: (line: string) => void;
+  log?: PartLog;
   /** Working directory of every cell. */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -97,7 +98,7 @@ export async function startMrpRuntime({
   const common = { version: '0.1.0', environment: { cwd, virtualenv: null }, lspFallback: null };
   const noExtras = { complete: false, inspect: false, hover: false, variables: false, variableExpand: false, isComplete: false, format: false, assets: false };
   const python = pythonPath === null ? null : resolvePythonInterpreter(pythonPath, env);
-  if (pythonPath && python === null) log(`python: no interpreter at ${pythonPath}; the python route is off`);
+  if (pythonPath && python === null) log(`python: no interpreter at ${pythonPath}; the python route is off`, 'warn');
   const languages: Partial<Record<LanguageName, MrpLanguage>> = {
     bash: new MrpLanguage(
       'bash',
@@ -238,7 +239,7 @@ export async function startMrpRuntime({
     handle(request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
-      log(`${request.method} ${request.url?.split('?')[0]} -> ${status}: ${message}`);
+      log(`${request.method} ${request.url?.split('?')[0]} -> ${status}: ${message}`, status >= 500 ? 'error' : 'warn');
       if (response.headersSent) response.end();
       else sendJson(response, status, { error: message });
     });

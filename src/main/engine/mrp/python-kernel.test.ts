@@ -185,7 +185,7 @@ describe('startMrpRuntime: python', () => {
     expect(refused.status).toBe(401);
     await refused.body?.cancel();
     const client = new MrpClient(runtime.urls.python!, { token: 'py-token', requestTimeoutMs: 60_000 });
-    expect(await client.execute({ code: '6 * 7' })).toMatchObject({ success: true, result: '42' });
+    expect(await client.execute({ code: '6 * 7', execId: 'p-token' })).toMatchObject({ success: true, result: '42' });
   });
 
   it('serves no python route when told there is no interpreter', async () => {
