@@ -39,6 +39,8 @@ export interface BuiltinOptions {
   runtimeToken?: string;
   /** Handed to the built-in parts as `--log-level` (`mrmd --log-level`); unset: their default, info. */
   logLevel?: string;
+  /** Where `python3` is looked up when the manifest names no interpreter. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
@@ -71,7 +73,7 @@ function builtinSpec(name: string, displayName: string, args: string[], workingD
   };
 }
 
-export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken, logLevel }: BuiltinOptions): BuiltinPlan {
+export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken, logLevel, env: lookupEnv = process.env }: BuiltinOptions): BuiltinPlan {
   const specs: ServiceSpec[] = [];
   const logArgs = logLevel !== undefined && logLevel !== 'info' ? ['--log-level', logLevel] : [];
   let syncUrl = manifest.monitors?.syncUrl ?? null;
@@ -92,7 +94,7 @@ export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime
   if (runtime === 'on' || (runtime === 'auto' && manifest.monitors)) {
     const base = `http://127.0.0.1:${runtimePort}`;
     // Decided here and handed over, so the runtime serves python exactly when we route to it.
-    const python = manifest.monitors?.python ?? resolvePythonInterpreter(undefined);
+    const python = manifest.monitors?.python ?? resolvePythonInterpreter(undefined, lookupEnv);
     const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort), ...(python ? ['--python-path', python] : ['--no-python']), ...logArgs];
     const env: Record<string, string> = runtimeToken ? { [RUNTIME_TOKEN_ENV]: runtimeToken } : {};
     specs.push(builtinSpec(RUNTIME_SERVICE, `MRP runtime (bash, node${python ? ', python' : ''})`, args, manifest.root, `${base}/health`, env));

@@ -37,8 +37,9 @@ export function readMonitors(reader: FieldReader, monitors: TomlTable, root: str
     const field = fieldPath(path, 'python');
     const setting = reader.stringValue(python.node, field);
     if (setting !== undefined) {
-      const location = setting.includes('/') ? resolveManifestPath(root, setting) : setting;
-      const interpreter = resolvePythonInterpreter(location, env);
+      // A relative path resolves against the root; a bare name that is no file there is a command.
+      const interpreter =
+        resolvePythonInterpreter(resolveManifestPath(root, setting), env) ?? (setting.includes('/') ? null : resolvePythonInterpreter(setting, env));
       if (interpreter === null) {
         reader.report(python.node.pos, field, `no python interpreter at "${setting}" (give an executable, a virtual environment's folder, or a command on PATH)`);
       } else spec.python = interpreter;
