@@ -8,23 +8,53 @@
 //   child → parent: { type: 'ready' }  { type: 'out', stream, text }  { type: 'stdin', prompt, password }
 //                   { type: 'display', data, metadata }
 //                   { type: 'done', id, ok: true, result } | { type: 'done', id, ok: false, error }
-// `sys.stdout`/`sys.stderr` write over the same channel, so they keep their order; what
-// subprocesses write to the real fds 1 and 2 arrives on the kernel's pipes instead.
+// `sys.stdout`/`sys.stderr` write over the same channel (gathered for up to 20 ms), so they
+// keep their order; what subprocesses write to the real fds 1 and 2 arrives on the kernel's
+// pipes instead.
 //
 // Interrupt is SIGINT, which Python turns into KeyboardInterrupt in the running cell; the
 // parent kills the kernel if the cell has not ended after a grace. A SIGINT that lands
 // between cells is swallowed so it never kills the kernel.
 export const PYTHON_KERNEL_SOURCE = String.raw`
-import ast, base64, builtins, inspect, io, json, linecache, os, sys, traceback, types, warnings
+import ast, base64, builtins, inspect, io, json, linecache, os, sys, threading, time, traceback, types, warnings
 
 _out = os.fdopen(3, 'w', encoding='utf-8', errors='replace')
 _in = os.fdopen(4, 'r', encoding='utf-8')
 for _fd in (3, 4):
     os.set_inheritable(_fd, False)
 
-def _send(message):
+# Output is gathered and sent at most every 20 ms (or per 64 KiB, on flush(), or before any
+# other message), so a loop of print() calls does not cost one message per call.
+_lock = threading.RLock()
+_pending = []
+_pending_size = 0
+
+def _write(message):
     _out.write(json.dumps(message, default=str) + '\n')
     _out.flush()
+
+def _flush_output():
+    global _pending, _pending_size
+    with _lock:
+        chunks, _pending, _pending_size = _pending, [], 0
+        for stream, parts in chunks:
+            _write({'type': 'out', 'stream': stream, 'text': ''.join(parts)})
+
+def _send(message):
+    with _lock:
+        _flush_output()
+        _write(message)
+
+def _flusher():
+    while True:
+        time.sleep(0.02)
+        if _pending:
+            try:
+                _flush_output()
+            except Exception:
+                pass
+
+threading.Thread(target=_flusher, name='mrmd-output', daemon=True).start()
 
 class InputCancelledError(Exception):
     pass
@@ -44,11 +74,19 @@ class _Output(io.TextIOBase):
     def write(self, text):
         if not isinstance(text, str):
             raise TypeError('write() argument must be str, not %s' % type(text).__name__)
+        global _pending_size
         if text:
-            _send({'type': 'out', 'stream': self.name, 'text': text})
+            with _lock:
+                if _pending and _pending[-1][0] == self.name:
+                    _pending[-1][1].append(text)
+                else:
+                    _pending.append((self.name, [text]))
+                _pending_size += len(text)
+                if _pending_size >= 65536:
+                    _flush_output()
         return len(text)
     def flush(self):
-        pass
+        _flush_output()
 
 def _request_input(prompt, password):
     _send({'type': 'stdin', 'prompt': str(prompt), 'password': bool(password)})

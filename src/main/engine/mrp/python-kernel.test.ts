@@ -90,6 +90,25 @@ describe('startMrpRuntime: python', () => {
     expect(last(await stream(client, 'os.getpid()', 'p-pid').done, 'result').data.result).toBe(pid);
   });
 
+  it('keeps each session\'s state apart and sends a flood of prints in few messages, in order', async () => {
+    const client = await pythonClient();
+    const inSession = async (session: string, code: string, execId: string) => {
+      const events: MrpEvent[] = [];
+      for await (const event of client.executeStream({ code, execId, session })) events.push(event);
+      return events;
+    };
+    await inSession('a', 'who = "a"', 's-a');
+    await inSession('b', 'who = "b"', 's-b');
+    expect(last(await inSession('a', 'who', 's-a2'), 'result').data.result).toBe("'a'");
+    const flood = await inSession('b', 'import sys\nfor i in range(20000):\n    print(i)\n    if i % 5000 == 0: print("err", i, file=sys.stderr)\nwho', 's-flood');
+    const result = last(flood, 'result').data;
+    expect(result.result).toBe("'b'");
+    expect(result.stdout).toBe(Array.from({ length: 20000 }, (_, i) => `${i}\n`).join(''));
+    expect(result.stderr).toBe('err 0\nerr 5000\nerr 10000\nerr 15000\n');
+    const outputs = flood.filter((event) => event.type === 'stdout' || event.type === 'stderr');
+    expect(outputs.length).toBeLessThan(2000);
+  });
+
   it('answers input() and getpass() through stdin requests', async () => {
     const client = await pythonClient();
     const run = stream(client, 'import getpass\nname = input("Who? ")\nsecret = getpass.getpass("Password: ")\nprint("hello", name, len(secret))', 'p-input');
@@ -111,7 +130,8 @@ describe('startMrpRuntime: python', () => {
   it('interrupts a busy cell with KeyboardInterrupt and keeps the state; kills one that ignores SIGINT', async () => {
     const client = await pythonClient();
     await stream(client, 'kept = 41', 'p-set').done;
-    const busy = stream(client, 'import time\nprint("started", flush=True)\nwhile True:\n    time.sleep(0.01)', 'p-busy');
+    // No flush=True: output reaches the client while the cell still runs.
+    const busy = stream(client, 'import time\nprint("started")\nwhile True:\n    time.sleep(0.01)', 'p-busy');
     await waitFor(() => stdout(busy.events), (text) => text.includes('started'), { what: 'busy cell started', ...patient });
     expect(await client.interrupt()).toMatchObject({ interrupted: true, execIds: ['p-busy'] });
     const error = last(await busy.done, 'error').data;
