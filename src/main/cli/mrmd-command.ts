@@ -30,6 +30,7 @@ const mrmdFlags = {
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
   packages: { kind: 'string' },
+  quiet: { kind: 'boolean' },
 } as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -81,6 +82,7 @@ export async function mrmdCommand(argv: string[]): Promise<number> {
     newToken: flags.flags['new-token'] === true,
     servePage: flags.flags['no-editor'] !== true,
     instance: mrmdInstance(docsDir, port),
+    quiet: flags.flags.quiet === true,
     orchestrator: {
       manifestPath: resolve(manifest.root, 'mrmd'),
       staticManifest: manifest,

@@ -1,21 +1,17 @@
 // The `showrunner` command dispatcher, shared by the plain-Node entry (cli.ts) and the desktop
 // app's windowless mode (the packaged app binary is also /usr/bin/showrunner).
-import { clientCommand } from './client-commands';
+// Each command loads its own modules when it runs: loading all of them cost every command,
+// `check` and the built-in parts included, about a second before its first line of work.
 import { UsageError } from './parse-cli-args';
-import { mrmdCommand } from './mrmd-command';
-import { serveCommand } from './serve-command';
-import { runMonitorMain } from '../engine/monitors/run-monitor-main';
-import { checkManifestFile } from '../engine/config/check-manifest-file';
-import { runMrpRuntimeMain } from '../engine/mrp/mrp-runtime-main';
-import { runSyncServerMain } from '../engine/sync/sync-server-main';
 
 
 export const usage = `usage: showrunner <command> [options]
 
   serve [--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [--port N]
-        [--token T | --new-token] [--log-dir DIR] [--state-dir DIR] [--device-root DIR]
+        [--token T | --new-token] [--log-dir DIR] [--state-dir DIR] [--device-root DIR] [--quiet]
                            run the headless daemon (default: the built-in demo manifest);
-                           its token lasts across restarts (SHOWRUNNER_TOKEN also sets it)
+                           its token lasts across restarts (SHOWRUNNER_TOKEN also sets it);
+                           one line per service state change on stderr unless --quiet
   status [--config FILE] [--json]
                            every running daemon (manifest, URL, services), or FILE's
   url [--config FILE]      print the daemon's panel URL with its token
@@ -25,7 +21,7 @@ export const usage = `usage: showrunner <command> [options]
   mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
        [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
        [--monitor DOC]... [--log-level L] [--host H] [--token T | --new-token]
-       [--packages SPEC,...]
+       [--quiet] [--packages SPEC,...]
                            mrmd-orchestrator's command: sync server, runtime, monitors, API
   monitor [--doc D] [--name N] [--log-level L] ws://SYNC
                            one headless monitor peer (mrmd-monitor's command)
@@ -43,26 +39,27 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'sync-server':
-      await runSyncServerMain(rest);
+      await (await import('../engine/sync/sync-server-main')).runSyncServerMain(rest);
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'mrp-runtime':
-      await runMrpRuntimeMain(rest);
+      await (await import('../engine/mrp/mrp-runtime-main')).runMrpRuntimeMain(rest);
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'serve':
-      return serveCommand(rest);
+      return (await import('./serve-command')).serveCommand(rest);
     case 'mrmd':
-      return mrmdCommand(rest);
+      return (await import('./mrmd-command')).mrmdCommand(rest);
     case 'monitor':
-      return runMonitorMain(rest);
+      return (await import('../engine/monitors/run-monitor-main')).runMonitorMain(rest);
     case 'status':
     case 'url':
     case 'start':
     case 'stop':
     case 'restart':
     case 'kill':
-      return clientCommand(command, rest);
+      return (await import('./client-commands')).clientCommand(command, rest);
     case 'check': {
       if (rest.length !== 1) throw new UsageError('usage: showrunner check FILE');
+      const { checkManifestFile } = await import('../engine/config/check-manifest-file');
       const result = await checkManifestFile(rest[0]);
       for (const line of result.lines) process.stdout.write(line + '\n');
       return result.exitCode;

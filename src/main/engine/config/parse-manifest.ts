@@ -6,11 +6,12 @@ import type { ManifestProblem } from '../../../shared/model';
 import { FieldReader, fieldPath } from './field-reader';
 import type { LoadResult, Manifest } from './manifest-types';
 import { readMonitors } from './read-monitors';
-import { BUILT_IN_DEFAULTS, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
+import { BUILT_IN_DEFAULTS, ON_DEPENDENCY_DOWN, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
 import { readSync } from './read-sync';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
 import { selectServices } from './select-services';
+import { parseTomlTreeFast } from './fast-toml-tree';
 import { parseTomlTree, type TomlPosition, type TomlTable } from './toml-tree';
 
 export interface ManifestLoadOptions {
@@ -31,6 +32,7 @@ export const DEFAULTS_KEYS = [
   'max_restart_delay_seconds',
   'max_restarts',
   'restart_window_seconds',
+  'on_dependency_down',
 ] as const;
 
 /** Names Showrunner uses itself: `logs/orchestrator/` is the supervisor's own log. */
@@ -51,11 +53,21 @@ export function parseManifest(text: string, file: string, options: ManifestLoadO
 function parse(rawText: string, file: string, options: ManifestLoadOptions): LoadResult {
   // Editors show no BOM, so columns on line 1 count from after it.
   const text = rawText.startsWith('\uFEFF') ? rawText.slice(1) : rawText;
+  // A valid manifest needs no positions (fast-toml-tree.ts); any problem is found again, and
+  // reported, from the positioned tree.
+  const quick = parseTomlTreeFast(text);
+  if (quick) {
+    const result = readManifestTree(quick, file, options);
+    if (result.ok) return result;
+  }
   const tree = parseTomlTree(text);
   if (!tree.ok) return { ok: false, problems: [syntaxProblem(text, file, tree.pos, tree.message)] };
+  return readManifestTree(tree.root, file, options);
+}
 
+/** A parsed TOML tree → a Manifest or its problems (positions as the tree has them). */
+export function readManifestTree(top: TomlTable, file: string, options: ManifestLoadOptions = {}): LoadResult {
   const reader = new FieldReader(file);
-  const top = tree.root;
   reader.checkKeys(top, '', TOP_LEVEL_KEYS);
   const manifestDir = dirname(resolve(file));
   const rootKey = reader.string(top, '', 'root');
@@ -102,6 +114,7 @@ function readDefaults(reader: FieldReader, top: TomlTable): ServiceDefaults {
     maxRestarts: reader.integer(table, path, 'max_restarts', { min: 0, max: 1_000_000 }) ?? base.maxRestarts,
     restartWindowMs:
       reader.seconds(table, path, 'restart_window_seconds', { min: 0, exclusiveMin: true }) ?? base.restartWindowMs,
+    onDependencyDown: reader.word(table, path, 'on_dependency_down', ON_DEPENDENCY_DOWN) ?? base.onDependencyDown,
   };
 }
 

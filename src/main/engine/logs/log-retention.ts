@@ -25,11 +25,18 @@ interface TrackedFile {
   closed: Promise<void>;
 }
 
+/**
+ * `<name>-<stamp>.log[.<part>]`, for every process: one compiled RegExp shared by all (one
+ * per process cost a thousand idle services megabytes of regex code); the name is compared
+ * as a string.
+ */
+const FILE_PATTERN = /^(.*)-(\d{8}-\d{6})\.log(?:\.(\d+))?$/;
+
 export class LogRetention {
   private readonly dir: string;
   private readonly maxFiles: number;
   private readonly maxTotalBytes: number;
-  private readonly pattern: RegExp;
+  private readonly name: string;
   private readonly current: () => string | null;
   /** Oldest first. */
   private files: TrackedFile[] = [];
@@ -41,7 +48,7 @@ export class LogRetention {
     this.current = current;
     this.maxFiles = Math.max(1, maxFiles);
     this.maxTotalBytes = maxTotalBytes;
-    this.pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}-\\d{6})\\.log(?:\\.(\\d+))?$`);
+    this.name = name;
   }
 
   /** A file this writer opened (it may not exist on disk yet); again with its size when it closes. */
@@ -52,8 +59,8 @@ export class LogRetention {
       if (closed) known.closed = closed;
       return;
     }
-    const match = this.pattern.exec(path.slice(this.dir.length + 1));
-    if (match) this.files.push({ path, stamp: match[1], part: Number(match[2] ?? 0), bytes, closed: closed ?? Promise.resolve() });
+    const match = this.match(path.slice(this.dir.length + 1));
+    if (match) this.files.push({ path, ...match, bytes, closed: closed ?? Promise.resolve() });
   }
 
   /** Deletes the oldest files beyond the limits, never the current one nor the newest. */
@@ -77,6 +84,11 @@ export class LogRetention {
     return this.chain;
   }
 
+  private match(fileName: string): { stamp: string; part: number } | null {
+    const match = FILE_PATTERN.exec(fileName);
+    return match && match[1] === this.name ? { stamp: match[2], part: Number(match[3] ?? 0) } : null;
+  }
+
   private async scan(): Promise<void> {
     if (this.scanned) return;
     this.scanned = true;
@@ -88,10 +100,10 @@ export class LogRetention {
     }
     for (const name of names) {
       const path = join(this.dir, name);
-      const match = this.pattern.exec(name);
+      const match = this.match(name);
       if (!match || this.files.some((file) => file.path === path)) continue;
       const bytes = await stat(path).then((info) => info.size, () => 0);
-      this.files.push({ path, stamp: match[1], part: Number(match[2] ?? 0), bytes, closed: Promise.resolve() });
+      this.files.push({ path, ...match, bytes, closed: Promise.resolve() });
     }
     this.files.sort((a, b) => (a.stamp === b.stamp ? a.part - b.part : a.stamp < b.stamp ? -1 : 1));
   }

@@ -17,8 +17,12 @@ export interface DependencyStatus {
 
 export interface DependencyView {
   status(name: string): DependencyStatus | undefined;
-  /** Called after any service changed; returns the unsubscribe function. */
-  onChange(listener: () => void): () => void;
+  /**
+   * Called after one of `names` changed (or was added or removed); returns the unsubscribe
+   * function. Only those: with every waiter woken by every change, a start of N services was
+   * O(N²) (10,000 blocked services took a minute to settle).
+   */
+  onChange(names: readonly string[], listener: () => void): () => void;
 }
 
 export interface Blocker {
@@ -64,7 +68,9 @@ export function dependencyProblem(waiter: string, dep: DependencyRef, status: De
     case 'failed':
       return `${head} failed (${state.reason})`;
     case 'exited':
-      return `${head} ${state.code === null && state.signal === null ? 'is stopped' : describeExit(state.code, state.signal).replace('with code ', 'with ')}`;
+      // Stopped or killed by the operator is "stopped", as the degraded reason says it.
+      if (state.requested || (state.code === null && state.signal === null)) return `${head} is stopped`;
+      return `${head} ${describeExit(state.code, state.signal).replace('with code ', 'with ')}`;
     case 'completed':
       return `${head} completed and will not run again`;
     default:
@@ -104,7 +110,7 @@ function nextChange(options: WaitOptions): Promise<void> {
       options.signal.removeEventListener('abort', done);
       resolve();
     };
-    const offService = options.view.onChange(done);
+    const offService = options.view.onChange([options.waiter, ...options.dependencies.map((dep) => dep.name)], done);
     const offDevices = options.onDevicesChange(done);
     options.signal.addEventListener('abort', done, { once: true });
   });
