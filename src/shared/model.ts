@@ -136,6 +136,8 @@ export const ExecutionSnapshot = z.object({
   startedAt: z.number().nullable(),
   completedAt: z.number().nullable(),
   stdinPrompt: z.string().nullable(),
+  /** The pending prompt asks for a secret (`getpass`, `read -s`): the reply box masks it. */
+  stdinPassword: z.boolean().default(false),
   error: z.string().nullable(),
 });
 export type ExecutionSnapshot = z.infer<typeof ExecutionSnapshot>;

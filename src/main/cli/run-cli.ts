@@ -21,7 +21,7 @@ export const usage = `usage: showrunner <command> [options]
   mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
        [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
        [--monitor DOC]... [--log-level L] [--host H] [--token T | --new-token]
-       [--quiet]
+       [--quiet] [--packages SPEC,...]
                            mrmd-orchestrator's command: sync server, runtime, monitors, API
   monitor [--doc D] [--name N] [--log-level L] ws://SYNC
                            one headless monitor peer (mrmd-monitor's command)

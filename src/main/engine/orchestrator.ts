@@ -160,7 +160,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     if (closing) return;
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
-    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken });
+    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken, logLevel: options.monitorLogLevel });
     const origins = new Map(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
     await supervisor.apply([...builtins.specs, ...next.services], origins);
     if (closing) return;

@@ -72,6 +72,8 @@ export interface MonitorsSpec {
   runtimes: Record<string, string>;
   allowedRuntimeUrls: string[];
   documents: string[];
+  /** `[monitors] python`, resolved to an interpreter's absolute path; unset: python3 on PATH. */
+  python?: string;
 }
 
 export interface Manifest {

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from './format-problem';
 import type { Manifest } from './manifest-types';
@@ -386,6 +389,23 @@ describe('parseManifest values', () => {
     const manifest = load(text, { root: '/data/gradi', logDir: '/var/log/show' });
     expect(manifest).toMatchObject({ root: '/data/gradi', logDir: '/var/log/show' });
     expect(manifest.services[0].workingDir).toBe('/opt/api');
+  });
+
+  it('reads [monitors] python as an interpreter, a virtual environment or a command, and says when there is none', () => {
+    const root = mkdtempSync(join(tmpdir(), 'manifest-python-'));
+    try {
+      mkdirSync(join(root, 'venv', 'bin'), { recursive: true });
+      writeFileSync(join(root, 'venv', 'bin', 'python3'), '#!/bin/sh\n', { mode: 0o755 });
+      const at = (value: string) => `root = ${JSON.stringify(root)}\n[monitors]\npython = ${JSON.stringify(value)}\n`;
+      expect(load(at('venv')).monitors?.python).toBe(join(root, 'venv', 'bin', 'python3'));
+      expect(load(at('./venv/bin/python3')).monitors?.python).toBe(join(root, 'venv', 'bin', 'python3'));
+      expect(load(at('sh')).monitors?.python).toMatch(/\/sh$/);
+      expect(lines(at('missing/venv'))).toEqual([
+        '3:10: monitors.python: no python interpreter at "missing/venv" (give an executable, a virtual environment\'s folder, or a command on PATH)',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('reads [monitors] and leaves [sync] and [monitors] out when absent', () => {

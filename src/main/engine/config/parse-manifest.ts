@@ -87,7 +87,7 @@ export function readManifestTree(top: TomlTable, file: string, options: Manifest
   const syncTable = reader.table(top, '', 'sync');
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
-  const monitors = monitorsTable ? readMonitors(reader, monitorsTable) : undefined;
+  const monitors = monitorsTable ? readMonitors(reader, monitorsTable, root) : undefined;
   const builtins = [...(sync?.enabled ? [SYNC_SERVICE_NAME] : []), ...(monitors ? [RUNTIME_SERVICE_NAME] : [])];
   resolveDependencies(reader, drafts, builtins);
   checkNames(reader, drafts, { sync: sync?.enabled === true, runtime: monitors !== undefined });

@@ -140,7 +140,14 @@ function ExecutionRow({ execution }: { execution: ExecutionSnapshot }) {
         >
           <label>
             {execution.stdinPrompt || 'Input'}
-            <input aria-label={`Reply to ${execution.id}`} value={reply} onChange={(event) => setReply(event.target.value)} autoFocus />
+            <input
+              aria-label={`Reply to ${execution.id}`}
+              type={execution.stdinPassword ? 'password' : 'text'}
+              autoComplete={execution.stdinPassword ? 'off' : undefined}
+              value={reply}
+              onChange={(event) => setReply(event.target.value)}
+              autoFocus
+            />
           </label>
           <button type="submit">Send</button>
         </form>
