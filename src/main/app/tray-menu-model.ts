@@ -120,6 +120,4 @@ export function escapeMnemonic(text: string): string {
   return text.replace(/&/g, '&&');
 }
 
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
+export { plural } from '../../shared/plural';

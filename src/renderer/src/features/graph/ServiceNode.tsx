@@ -2,7 +2,7 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { describeState, formatBytes } from '../../../../shared/describe-state';
 import { useSystem } from '../../store/store-context';
-import { useNow } from '../shell/use-now';
+import { useStatusClock } from '../shell/use-live';
 import { selectService } from './graph-selectors';
 import { stateIcon } from './state-icon';
 
@@ -10,7 +10,7 @@ import { stateIcon } from './state-icon';
 export const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps) {
   const name = (data as { ref: string }).ref;
   const service = useSystem(useMemo(() => selectService(name), [name]));
-  const now = useNow(service?.state.kind === 'running' || service?.state.kind === 'backoff');
+  const now = useStatusClock(service?.state.kind === 'running' || service?.state.kind === 'backoff');
   if (!service) return null;
   const { label, detail, tone } = describeState(service.state, now);
   return (

@@ -1,6 +1,7 @@
 import { describeState, formatBytes, formatDuration } from '../../../../shared/describe-state';
 import { useSystem } from '../../store/store-context';
-import { useNow } from '../shell/use-now';
+import { plural } from '../../../../shared/plural';
+import { useLive, useStatusClock } from '../shell/use-live';
 
 const ACTIVE = new Set(['starting', 'running', 'stopping', 'backoff', 'blocked']);
 
@@ -10,7 +11,8 @@ export function ServicePanel() {
   const service = useSystem((state) => (state.selected ? state.services[state.selected] : undefined));
   const call = useSystem((state) => state.call);
   const select = useSystem((state) => state.select);
-  const now = useNow(Boolean(service));
+  const live = useLive();
+  const now = useStatusClock(Boolean(service));
   if (!name || !service) return null;
   const { label, detail, tone } = describeState(service.state, now);
   const active = ACTIVE.has(service.state.kind);
@@ -29,7 +31,7 @@ export function ServicePanel() {
         {service.state.kind === 'running' && service.health !== 'unknown' && <span className={`health health-${service.health}`}>{service.health}</span>}
         {detail && <p className="state-detail">{detail}</p>}
       </div>
-      <div className="panel-actions">
+      <fieldset className="panel-actions" disabled={!live}>
         {active ? (
           <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${title}`}>
             Stop
@@ -48,7 +50,7 @@ export function ServicePanel() {
         <button type="button" onClick={() => call('services.setEnabled', { name, enabled: disabled })} aria-label={`${disabled ? 'Enable' : 'Disable'} ${title}`}>
           {disabled ? 'Enable' : 'Disable'}
         </button>
-      </div>
+      </fieldset>
       <dl className="panel-facts">
         <dt>Command</dt>
         <dd>
@@ -89,7 +91,7 @@ export function ServicePanel() {
           <>
             <dt>Resources</dt>
             <dd>
-              {service.stats.cpuPercent.toFixed(1)}% CPU, {formatBytes(service.stats.rssBytes)} in {service.stats.processCount} processes
+              {service.stats.cpuPercent.toFixed(1)}% CPU, {formatBytes(service.stats.rssBytes)} in {plural(service.stats.processCount, 'process', 'processes')}
             </dd>
           </>
         )}
