@@ -2,9 +2,10 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { describeState, formatBytes } from '../../../../shared/describe-state';
 import { useSystem } from '../../store/store-context';
+import { plural } from '../../../../shared/plural';
 import { useStatusClock } from '../shell/use-live';
 import { selectService } from './graph-selectors';
-import { stateIcon } from './state-icon';
+import { StateIcon } from './StateIcon';
 
 /** Subscribes to its own service only: one service's change re-renders one node. */
 export const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps) {
@@ -23,16 +24,14 @@ export const ServiceNode = memo(function ServiceNode({ data, selected }: NodePro
     >
       <Handle type="target" position={Position.Left} />
       <div className="node-head">
-        <span className="node-icon" aria-hidden="true">
-          {stateIcon[service.state.kind]}
-        </span>
+        <StateIcon kind={service.state.kind} />
         <span className="node-name" title={service.displayName}>{service.displayName}</span>
         {service.origin === 'builtin' && <span className="badge">built-in</span>}
       </div>
       <div className="node-state">
         <span className="state-label">{label}</span>
         {service.state.kind === 'running' && service.health !== 'unknown' && <span className={`health health-${service.health}`}>{service.health}</span>}
-        {service.restarts > 0 && <span className="node-restarts">↻ {service.restarts}</span>}
+        {service.restarts > 0 && <span className="node-restarts">{plural(service.restarts, 'restart')}</span>}
       </div>
       <div className="node-detail">{detail ?? ' '}</div>
       {service.stats && (
