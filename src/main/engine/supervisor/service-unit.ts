@@ -4,6 +4,7 @@
 // stop aborts the run's AbortController; whatever the loop is awaiting (a dependency, the
 // backoff timer, the process) races that signal, so a stop always wins and frees the unit at
 // once. Every state change goes through `transition`, which records a human reason and emits.
+import { plural } from '../../../shared/plural';
 import type { Health, ProbeResult, ProcessStats, ServiceSnapshot, ServiceState, Transition } from '../../../shared/model';
 import { describeExit } from '../../../shared/describe-state';
 import type { ServiceSpec } from '../config/manifest-types';
@@ -331,7 +332,7 @@ export class ServiceUnit {
     }
     const decision = this.backoff.next(uptimeMs);
     if (decision.kind === 'give-up') {
-      const reason = `crash loop: ${cause} after ${decision.restarts} restarts, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
+      const reason = `crash loop: ${cause} after ${plural(decision.restarts, 'restart')}, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
       this.transition({ kind: 'failed', reason, restarts: decision.restarts, windowMs: decision.windowMs }, reason);
       return null;
     }
