@@ -163,13 +163,13 @@ describe.skipIf(!chromiumAvailable())('the panel for a gallery operator', () => 
     await small.goto(daemon.url);
     await node(small, 'sound').waitFor();
     await small.locator('.log-pane').first().waitFor();
-    const widths = await small.evaluate(async () => {
-      document.querySelector<HTMLButtonElement>('.split-toggle')!.click();
+    const widths = (await small.evaluate(`(async () => {
+      document.querySelector('.split-toggle').click();
       const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
       await frame();
       await frame();
       return [...document.querySelectorAll('.log-panes > *')].map((pane) => pane.getBoundingClientRect().width);
-    });
+    })()`)) as number[];
     expect(widths).toHaveLength(2);
     expect(Math.abs(widths[0] - widths[1])).toBeLessThan(4);
     expect(widths[1]).toBeGreaterThan(450);
@@ -181,14 +181,15 @@ describe.skipIf(!chromiumAvailable())('the panel for a gallery operator', () => 
     await small.goto(daemon.url);
     await expect.poll(() => node(small, 'projector-left').getAttribute('data-state'), { timeout: 10_000 }).toBe('running');
     // The fitted view settles after React Flow measures the nodes.
-    await expect.poll(() => small.locator('.react-flow__viewport').evaluate((element) => getComputedStyle(element).transform), { timeout: 10_000 }).not.toBe('none');
-    const smallest = await small.evaluate(() => {
-      const scale = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a;
+    const viewportTransform = `getComputedStyle(document.querySelector('.react-flow__viewport')).transform`;
+    await expect.poll(() => small.evaluate(viewportTransform), { timeout: 10_000 }).not.toBe('none');
+    const smallest = (await small.evaluate(`(() => {
+      const scale = new DOMMatrix(${viewportTransform}).a;
       const sizes = [...document.querySelectorAll('.react-flow__node *')]
-        .filter((element) => element.childNodes.length > 0 && [...element.childNodes].some((child) => child.nodeType === Node.TEXT_NODE && child.textContent!.trim()))
+        .filter((element) => [...element.childNodes].some((child) => child.nodeType === Node.TEXT_NODE && child.textContent.trim()))
         .map((element) => parseFloat(getComputedStyle(element).fontSize) * scale);
       return Math.min(...sizes);
-    });
+    })()`)) as number;
     expect(smallest).toBeGreaterThanOrEqual(10.9);
     // Names wrap instead of ending in "…"; the state icons are SVG, not font glyphs.
     const name = node(small, 'projector-left').locator('.node-name');
@@ -207,7 +208,7 @@ describe.skipIf(!chromiumAvailable())('the panel for a gallery operator', () => 
     expect(await overlay.textContent()).toContain('Disconnected — reconnecting…');
     for (const label of ['Start all', 'Restart all', 'Stop all']) expect(await page.getByRole('button', { name: label, exact: true }).isDisabled()).toBe(true);
     expect(await panel.getByRole('button', { name: /^Stop / }).isDisabled()).toBe(true);
-    expect(await page.locator('.workspace > .content').evaluate((element) => getComputedStyle(element).filter)).toContain('grayscale');
+    expect(await page.evaluate(`getComputedStyle(document.querySelector('.workspace > .content')).filter`)).toContain('grayscale');
     await page.locator('.react-flow__pane').focus();
     await page.keyboard.press('s');
     expect(await page.locator('dialog[open]').count()).toBe(0);
