@@ -4,11 +4,11 @@ import { useCallback, useState } from 'react';
 
 const STORAGE_KEY = 'showrunner.logDockHeight';
 const MIN = 120;
-/** Room the top bar and a strip of graph keep above the dock. */
-const KEEP_ABOVE = 180;
+/** Room the top bar and a strip of graph keep above the dock, also when the window shrinks later. */
+export const DOCK_KEEP_ABOVE = 240;
 
 export function clampDockHeight(height: number, viewport: number): number {
-  return Math.round(Math.max(MIN, Math.min(height, viewport - KEEP_ABOVE)));
+  return Math.round(Math.max(MIN, Math.min(height, viewport - DOCK_KEEP_ABOVE)));
 }
 
 function stored(): number | null {
