@@ -1,5 +1,6 @@
 // The composition root (STYLE.md §1): builds the engine's parts, wires their events into the
 // contract's, and implements the contract. Read top to bottom; no container.
+import { DEFAULT_LOG_RETENTION } from './config/read-logs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ContractError, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
@@ -128,6 +129,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let builtins: BuiltinPlan = { specs: [], syncUrl: null, runtimes: {} };
 
   async function applyManifest(next: Manifest): Promise<void> {
+    logs.setRetention(next.logs ?? DEFAULT_LOG_RETENTION);
     await devices.update(next.services);
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);

@@ -215,6 +215,8 @@ export class ServiceUnit {
 
   private async loop(run: Run, reason: string): Promise<void> {
     let why = reason;
+    // Launches of this run: a restart's log file may be pruned, the run's first one is kept.
+    let launches = 0;
     this.lastExit = null;
     try {
       for (;;) {
@@ -234,7 +236,7 @@ export class ServiceUnit {
           this.finishStop(run);
           return;
         }
-        const outcome = await this.launchOnce(run, why);
+        const outcome = await this.launchOnce(run, why, launches++ > 0);
         if (outcome.kind === 'stopped') return;
         if (outcome.kind === 'relaunch') {
           why = outcome.why;
@@ -253,9 +255,9 @@ export class ServiceUnit {
     }
   }
 
-  private async launchOnce(run: Run, why: string): Promise<LaunchOutcome> {
+  private async launchOnce(run: Run, why: string, restart: boolean): Promise<LaunchOutcome> {
     const { spec, host } = this;
-    host.logs.beginLaunch(spec.name);
+    host.logs.beginLaunch(spec.name, { restart });
     this.reconnectPending = false;
     this.health = 'unknown';
     this.lastProbe = null;
