@@ -38,6 +38,12 @@ describe('showrunner mrmd', () => {
     const urls = (await (await api('/api/urls')).json()) as { sync: string; runtimes: Record<string, string> };
     expect(urls.sync).toBe(`ws://127.0.0.1:${syncPort}`);
     expect(urls.runtimes.bash).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mrp\/v1$/);
+    // mrmd's runtime is open on loopback, and mrmd-editor and mrmd-monitor rely on it (issue 15
+    // closes it under `serve` only).
+    await waitFor(() => fetch(`${urls.runtimes.bash}/health`).then((answer) => answer.status), (code) => code === 200, { what: 'runtime health', timeoutMs: 20_000 });
+    const ran = await fetch(`${urls.runtimes.bash}/execute`, { method: 'POST', body: JSON.stringify({ code: 'echo open' }) });
+    expect(ran.status).toBe(200);
+    expect(await ran.json()).toMatchObject({ success: true, stdout: 'open\n' });
   });
 
   it('speaks mrmd-orchestrator’s monitor routes with their bodies', async () => {

@@ -14,6 +14,7 @@ import {
   SystemSnapshot,
   Transition,
 } from './model';
+import { docNameProblem } from './doc-name';
 import { isEventName, isMethodName, ipcChannel, METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './contract-names';
 
 export { isEventName, isMethodName, ipcChannel, type EventName, type MethodName };
@@ -21,8 +22,13 @@ export { isEventName, isMethodName, ipcChannel, type EventName, type MethodName 
 /** Process names are service names, `orchestrator`, or `monitor:<doc>`. */
 const ProcessName = z.string().min(1).max(256);
 const ServiceArgs = z.object({ name: z.string().min(1).max(128) }).strict();
-const DocArgs = z.object({ doc: z.string().min(1).max(512) }).strict();
-const ExecutionArgs = z.object({ doc: z.string().min(1).max(512), id: z.string().min(1).max(128) }).strict();
+/** A document name the sync server would accept (doc-name.ts): `../x`, `/x`, NUL, empty are refused. */
+const DocName = z.string().superRefine((name, context) => {
+  const problem = docNameProblem(name);
+  if (problem !== null) context.addIssue({ code: 'custom', message: problem });
+});
+const DocArgs = z.object({ doc: DocName }).strict();
+const ExecutionArgs = z.object({ doc: DocName, id: z.string().min(1).max(128) }).strict();
 const NoArgs = z.object({}).strict();
 
 export const methods = {
@@ -82,7 +88,7 @@ export const methods = {
   'executions.list': { args: DocArgs, result: z.array(ExecutionSnapshot) },
   'executions.cancel': { args: ExecutionArgs, result: ExecutionSnapshot },
   'executions.reply': {
-    args: z.object({ doc: z.string().min(1).max(512), id: z.string().min(1).max(128), text: z.string().max(1_000_000) }).strict(),
+    args: z.object({ doc: DocName, id: z.string().min(1).max(128), text: z.string().max(1_000_000) }).strict(),
     result: ExecutionSnapshot,
   },
 } as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;

@@ -10,18 +10,23 @@ export interface RunningCli {
   exited: Promise<number | null>;
 }
 
+const STOP_GRACE_MS = 15_000;
 const running = new Set<RunningCli>();
 afterEach(async () => {
   for (const cli of running) {
-    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-    await cli.exited;
+    if (cli.child.exitCode === null && cli.child.signalCode === null) {
+      cli.child.kill('SIGTERM');
+      const killLater = setTimeout(() => cli.child.kill('SIGKILL'), STOP_GRACE_MS);
+      await cli.exited;
+      clearTimeout(killLater);
+    }
   }
   running.clear();
-});
+}, STOP_GRACE_MS * 2);
 
-export function runCliProcess(args: string[]): RunningCli {
+export function runCliProcess(args: string[], { env }: { env?: Record<string, string> } = {}): RunningCli {
   const [node, ...prefix] = sourceCliArgv;
-  const child = spawn(node, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env ? { ...process.env, ...env } : process.env });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

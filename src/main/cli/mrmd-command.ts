@@ -83,6 +83,8 @@ export async function mrmdCommand(argv: string[]): Promise<number> {
       stateDir: resolve(stringFlag(flags, 'state-dir') ?? defaultStateDir()),
       cliArgv: builtinCliArgv(),
       runtime: flags.flags['no-runtime'] === true ? 'off' : 'on',
+      // mrmd's runtime is open on loopback, and mrmd-editor and mrmd-monitor rely on that.
+      openRuntime: true,
       runtimePort: portFlag(flags, 'runtime-port', 8000),
       monitorsDisabled: flags.flags['no-monitors'] === true,
       monitorLogLevel: logLevel as LogLevel,

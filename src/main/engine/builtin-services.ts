@@ -1,6 +1,10 @@
 // The mrmd stack's own parts as ordinary supervised services (ARCHITECTURE.md §8: `mrmd-sync`
 // and `mrmd-runtime` in every mode), so they get the graph node, logs, health probe and
 // restarts every other service gets. Each runs our own CLI in a child process.
+//
+// Credentials (issue 15): a token reaches a built-in part through its environment, never its
+// argv (argv shows in `ps` and in the service's command on the panel), and reaches our
+// monitors through the plan, so it is never logged or written into a document.
 import type { Manifest, ServiceSpec } from './config/manifest-types';
 
 export const SYNC_SERVICE = 'mrmd-sync';
@@ -13,7 +17,15 @@ export interface BuiltinPlan {
   syncUrl: string | null;
   /** language → MRP base URL. */
   runtimes: Record<string, string>;
+  /** Token monitors pass (as `?token=`) to `syncUrl`; only when that is the built-in server. */
+  syncToken?: string;
+  /** MRP base URL → bearer token, for the built-in runtime's URLs only. */
+  runtimeTokens: Record<string, string>;
 }
+
+/** Environment variables the built-in parts read their token from (see their `--help`). */
+export const SYNC_TOKEN_ENV = 'SHOWRUNNER_SYNC_TOKEN';
+export const RUNTIME_TOKEN_ENV = 'SHOWRUNNER_MRP_TOKEN';
 
 export interface BuiltinOptions {
   /** argv that runs our CLI: [node, cli.js] when built, [node, --import, tsx, cli.ts] in tests. */
@@ -22,17 +34,19 @@ export interface BuiltinOptions {
   runtimePort: number;
   /** 'auto': with a `[monitors]` table; 'on'/'off' as the `mrmd` command's flags say. */
   runtime?: 'auto' | 'on' | 'off';
+  /** Required by the built-in runtime when set; unset keeps it open on loopback (`mrmd`). */
+  runtimeToken?: string;
 }
 
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
-function builtinSpec(name: string, displayName: string, args: string[], workingDir: string, healthUrl: string): ServiceSpec {
+function builtinSpec(name: string, displayName: string, args: string[], workingDir: string, healthUrl: string, env: Record<string, string>): ServiceSpec {
   return {
     name,
     displayName,
     command: `exec ${args.map(quote).join(' ')}`,
     workingDir,
-    env: {},
+    env,
     dependencies: [],
     requiresDevices: [],
     deviceRestartPolicy: 'immediate',
@@ -54,26 +68,34 @@ function builtinSpec(name: string, displayName: string, args: string[], workingD
   };
 }
 
-export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto' }: BuiltinOptions): BuiltinPlan {
+export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken }: BuiltinOptions): BuiltinPlan {
   const specs: ServiceSpec[] = [];
   let syncUrl = manifest.monitors?.syncUrl ?? null;
+  let syncToken: string | undefined;
   const sync = manifest.sync;
   if (sync?.enabled) {
     const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir];
     const hostForUrl = sync.host === '0.0.0.0' || sync.host === '::' ? '127.0.0.1' : sync.host;
-    specs.push(builtinSpec(SYNC_SERVICE, 'Yjs sync server', args, manifest.root, `http://${hostForUrl}:${sync.port}/health`));
-    syncUrl ??= `ws://${hostForUrl}:${sync.port}`;
+    const env: Record<string, string> = sync.token ? { [SYNC_TOKEN_ENV]: sync.token } : {};
+    specs.push(builtinSpec(SYNC_SERVICE, 'Yjs sync server', args, manifest.root, `http://${hostForUrl}:${sync.port}/health`, env));
+    if (syncUrl === null) {
+      syncUrl = `ws://${hostForUrl}:${sync.port}`;
+      syncToken = sync.token;
+    }
   }
   const runtimes: Record<string, string> = {};
+  const runtimeTokens: Record<string, string> = {};
   if (runtime === 'on' || (runtime === 'auto' && manifest.monitors)) {
     const base = `http://127.0.0.1:${runtimePort}`;
     const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort)];
-    specs.push(builtinSpec(RUNTIME_SERVICE, 'MRP runtime (bash, node)', args, manifest.root, `${base}/health`));
+    const env: Record<string, string> = runtimeToken ? { [RUNTIME_TOKEN_ENV]: runtimeToken } : {};
+    specs.push(builtinSpec(RUNTIME_SERVICE, 'MRP runtime (bash, node)', args, manifest.root, `${base}/health`, env));
     // Other spellings (sh, js, javascript) map to these in the monitors' runtime choice.
     runtimes.bash = `${base}/mrp/v1`;
     runtimes.node = `${base}/node/mrp/v1`;
+    if (runtimeToken) for (const url of [runtimes.bash, runtimes.node]) runtimeTokens[url] = runtimeToken;
   }
   // Configured runtimes win over the built-in one for their language.
   Object.assign(runtimes, manifest.monitors?.runtimes ?? {});
-  return { specs, syncUrl, runtimes };
+  return { specs, syncUrl, runtimes, syncToken, runtimeTokens };
 }

@@ -11,7 +11,11 @@ import { MrpRunner } from './monitors/mrp-runner';
 
 export interface MonitorConfig {
   syncUrl: string | null;
+  /** Sent as `?token=` to the sync server (the built-in one's `[sync] token`). */
+  syncToken?: string;
   runtimes: Record<string, string>;
+  /** MRP base URL → bearer token (the built-in runtime's); other runtimes get none. */
+  runtimeTokens?: Record<string, string>;
   allowedRuntimeUrls: string[];
   /** Documents to run a monitor for as soon as the config applies. */
   documents: string[];
@@ -45,7 +49,8 @@ export class MonitorControl {
   async configure(config: MonitorConfig): Promise<void> {
     const previous = this.config;
     this.config = config;
-    const sameHost = previous && previous.syncUrl === config.syncUrl && isDeepStrictEqual(previous.runtimes, config.runtimes) && isDeepStrictEqual(previous.allowedRuntimeUrls, config.allowedRuntimeUrls);
+    // Everything but the document list shapes the host (sync server, runtimes, credentials).
+    const sameHost = previous !== null && isDeepStrictEqual({ ...previous, documents: [] }, { ...config, documents: [] });
     let running: string[] = [];
     if (!sameHost && this.host) {
       running = this.host.list().map((monitor) => monitor.doc);
@@ -96,7 +101,8 @@ export class MonitorControl {
     if (!this.host) {
       const host = new MonitorHost({
         syncUrl: config.syncUrl,
-        runner: new MrpRunner(),
+        syncToken: config.syncToken,
+        runner: new MrpRunner({ tokens: config.runtimeTokens }),
         runtimes: { runtimes: config.runtimes, allowed: config.allowedRuntimeUrls },
         logs: this.options.logs,
         logLevel: this.options.logLevel,

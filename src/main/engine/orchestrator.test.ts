@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { createSystemStore } from '../../renderer/src/store/system-store';
 import { createHubTransport } from '../../../test/helpers/hub-transport';
 import { sourceCliArgv } from '../../../test/helpers/cli-argv';
@@ -22,6 +23,22 @@ function manifest(services: Record<string, string>, extra = ''): string {
   );
 }
 
+/** 101 when the WebSocket opened, else the HTTP status the server refused it with. */
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.once('error', (error) => reject(error));
+  });
+}
+
 describe('createOrchestrator', () => {
   let dir: string;
   let file: string;
@@ -38,9 +55,9 @@ describe('createOrchestrator', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  async function start(text: string) {
+  async function start(text: string, { openRuntime = false } = {}) {
     await writeFile(file, text);
-    orchestrator = await createOrchestrator({ manifestPath: file, stateDir: join(dir, 'state'), usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0, cliArgv: sourceCliArgv });
+    orchestrator = await createOrchestrator({ manifestPath: file, stateDir: join(dir, 'state'), usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0, cliArgv: sourceCliArgv, openRuntime });
     const transport = createHubTransport(orchestrator.hub);
     const store = createSystemStore(transport);
     await waitFor(() => store.getState().synced, Boolean, { what: 'store synced' });
@@ -134,9 +151,38 @@ describe('createOrchestrator', () => {
       expect(snapshot.logProcesses).toContain('monitor:notes');
       // The panel's run counts follow the executions.
       await waitFor(() => store.getState().monitors.notes?.counts.completed ?? 0, (count) => count >= 1, { what: 'completed count on the monitor' });
+      // The monitor ran it through a runtime that nobody else can use (issue 15).
+      const runtimeUrl = orchestrator!.urls().runtimes.bash;
+      const refused = await fetch(`${runtimeUrl}/execute`, { method: 'POST', body: JSON.stringify({ code: 'id' }) });
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ error: 'missing or wrong token' });
+      expect(store.getState().services['mrmd-runtime'].command).not.toMatch(/token/i);
+      const logged = (await orchestrator!.call('logs.lines', { process: 'mrmd-runtime', lines: 500 })) as { ok: true; value: { lines: string[] } };
+      expect(logged.value.lines.join('\n')).toMatch(/execute\/stream/);
+      expect(logged.value.lines.join('\n')).toMatch(/401: missing or wrong token/);
     } finally {
       editor.close();
     }
+  });
+
+  it('keeps the built-in runtime open on loopback in mrmd mode, as mrmd-editor and mrmd-monitor expect', async () => {
+    const store = await start(`[monitors]\n`, { openRuntime: true });
+    await waitFor(() => store.getState().services['mrmd-runtime'], (service) => service?.health === 'healthy', { what: 'runtime healthy', timeoutMs: 15_000 });
+    const answer = await fetch(`${orchestrator!.urls().runtimes.bash}/execute`, { method: 'POST', body: JSON.stringify({ code: 'echo open' }) });
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toMatchObject({ success: true, stdout: 'open\n' });
+  });
+
+  it('joins a [sync] server that has a token, and the server refuses clients without it', async () => {
+    const syncPort = await findFreePort();
+    const token = 'sync-token-0123456789abcdef';
+    const store = await start(`[sync]\nport = ${syncPort}\ndocs_dir = "docs"\ntoken = "${token}"\n\n[monitors]\ndocuments = ["notes"]\n`);
+    await waitFor(() => store.getState().monitors.notes, (monitor) => monitor?.connection === 'connected', { what: 'monitor for notes connected', timeoutMs: 15_000 });
+    expect(await upgradeStatus(`ws://127.0.0.1:${syncPort}/notes`)).toBe(401);
+    expect(await upgradeStatus(`ws://127.0.0.1:${syncPort}/notes?token=${token}`)).toBe(101);
+    const health = await fetch(`http://127.0.0.1:${syncPort}/health`);
+    expect(health.status).toBe(200);
+    expect(store.getState().services['mrmd-sync'].command).not.toContain(token);
   });
 
   it('answers monitor calls without a sync server with the reason', async () => {

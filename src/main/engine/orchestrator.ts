@@ -1,6 +1,6 @@
 // The composition root (STYLE.md §1): builds the engine's parts, wires their events into the
 // contract's, and implements the contract. Read top to bottom; no container.
-import { DEFAULT_LOG_RETENTION } from './config/read-logs';
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ContractError, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
@@ -8,6 +8,7 @@ import type { ManifestProblem, Notice, SystemSnapshot } from '../../shared/model
 import type { ContractHandlers } from './api/contract-dispatcher';
 import { EventHub, type ClientSession } from './api/event-hub';
 import { loadManifest } from './config/load-manifest';
+import { DEFAULT_LOG_RETENTION } from './config/read-logs';
 import { ManifestWatcher } from './config/manifest-watcher';
 import type { LoadResult, Manifest, ServiceSpec } from './config/manifest-types';
 import { formatProblem } from './config/format-problem';
@@ -46,6 +47,11 @@ export interface OrchestratorOptions {
   runtimePort?: number;
   /** Whether the built-in runtime runs: 'auto' (with a `[monitors]` table), 'on', 'off'. */
   runtime?: 'auto' | 'on' | 'off';
+  /**
+   * `mrmd` mode: the built-in runtime stays open on loopback, as mrmd's, for mrmd-editor and
+   * the real mrmd-monitor. Otherwise it requires a token made here (issue 15).
+   */
+  openRuntime?: boolean;
   /** A manifest built in code (the `mrmd` command) instead of a file: nothing is watched. */
   staticManifest?: Manifest;
   monitorLogLevel?: LogLevel;
@@ -126,19 +132,23 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     },
   });
   const runtimePort = options.runtimePort ?? (await findFreePort());
-  let builtins: BuiltinPlan = { specs: [], syncUrl: null, runtimes: {} };
+  // One per orchestrator, like the port, so a reload never restarts the runtime for it.
+  const runtimeToken = options.openRuntime ? undefined : randomBytes(32).toString('base64url');
+  let builtins: BuiltinPlan = { specs: [], syncUrl: null, runtimes: {}, runtimeTokens: {} };
 
   async function applyManifest(next: Manifest): Promise<void> {
     logs.setRetention(next.logs ?? DEFAULT_LOG_RETENTION);
     await devices.update(next.services);
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
-    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime });
+    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken });
     const origins = new Map(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
     await supervisor.apply([...builtins.specs, ...next.services], origins);
     await monitors.configure({
       syncUrl: builtins.syncUrl,
+      syncToken: builtins.syncToken,
       runtimes: builtins.runtimes,
+      runtimeTokens: builtins.runtimeTokens,
       allowedRuntimeUrls: next.monitors?.allowedRuntimeUrls ?? [],
       documents: next.monitors?.documents ?? [],
     });

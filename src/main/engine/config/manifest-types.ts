@@ -57,6 +57,8 @@ export interface SyncSpec {
   port: number;
   /** Absolute. */
   docsDir: string;
+  /** From `token` or `token_env`; required beyond loopback. Handed over by environment only. */
+  token?: string;
 }
 
 export interface MonitorsSpec {

@@ -1,10 +1,16 @@
 // The bytes of services.toml as text. A missing or unreadable file, a file too large to be a
 // manifest, or bytes that are not UTF-8 are problems at a position, like any other.
-import { readFile, stat } from 'node:fs/promises';
+//
+// Only a regular file is read (issue 15): a FIFO used to hang `check` and the watcher, and
+// `/dev/zero` grew the read to gigabytes. The file is opened with O_NONBLOCK (so opening a FIFO
+// with no writer returns at once), checked with fstat on that same handle (no race with a
+// swapped path), and read at most MAX_MANIFEST_BYTES + 1 bytes, so a file still growing stays bounded.
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { ManifestProblem } from '../../../shared/model';
 
 /** Far above any hand-written manifest; keeps a mistaken path (a log, a disk image) cheap. */
-const MAX_BYTES = 4 * 1024 * 1024;
+export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
 
 export type TextRead = { ok: true; text: string } | { ok: false; problem: ManifestProblem };
 
@@ -14,15 +20,21 @@ export async function readManifestText(file: string): Promise<TextRead> {
     problem: { file, line, column, field, message },
   });
   let bytes: Buffer;
+  let handle: FileHandle | undefined;
   try {
-    const info = await stat(file);
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    const info = await handle.stat();
     if (info.isDirectory()) return fail(1, 1, 'file', 'is a directory, not a services.toml file');
-    if (info.size > MAX_BYTES) return fail(1, 1, 'file', `is ${info.size} bytes; a manifest may be at most ${MAX_BYTES}`);
-    bytes = await readFile(file);
+    if (!info.isFile()) return fail(1, 1, 'file', `is ${kindOf(info)}, not a regular file; a manifest must be a regular file`);
+    if (info.size > MAX_MANIFEST_BYTES) return fail(1, 1, 'file', `is ${info.size} bytes; a manifest may be at most ${MAX_MANIFEST_BYTES}`);
+    bytes = await readBounded(handle, MAX_MANIFEST_BYTES + 1);
+    if (bytes.length > MAX_MANIFEST_BYTES) return fail(1, 1, 'file', `grew past ${MAX_MANIFEST_BYTES} bytes while being read; a manifest may be at most that`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'no such file' : `cannot read: ${(error as Error).message}`;
     return fail(1, 1, 'file', message);
+  } finally {
+    await handle?.close();
   }
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
@@ -61,4 +73,26 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
     i += length;
   }
   return -1;
+}
+
+function kindOf(info: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+/** Reads until end of file or `limit` bytes, whichever comes first. */
+async function readBounded(handle: FileHandle, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < limit) {
+    const buffer = Buffer.alloc(Math.min(64 * 1024, limit - total));
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(buffer.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks, total);
 }

@@ -3,7 +3,8 @@
 // get a monitor at start.
 import { fieldPath, type FieldReader } from './field-reader';
 import type { MonitorsSpec } from './manifest-types';
-import type { TomlTable } from './toml-tree';
+import { docNameProblem } from '../../../shared/doc-name';
+import type { TomlNode, TomlTable } from './toml-tree';
 
 export const MONITORS_KEYS = ['sync_url', 'runtimes', 'allowed_runtime_urls', 'documents'] as const;
 
@@ -16,7 +17,7 @@ export function readMonitors(reader: FieldReader, monitors: TomlTable): Monitors
     runtimes: {},
     allowedRuntimeUrls:
       reader.array(monitors, path, 'allowed_runtime_urls', (node, field) => reader.urlValue(node, field, HTTP)) ?? [],
-    documents: reader.array(monitors, path, 'documents', (node, field) => reader.stringValue(node, field)) ?? [],
+    documents: reader.array(monitors, path, 'documents', (node, field) => documentName(reader, node, field)) ?? [],
   };
   const syncUrl = monitors.entries.get('sync_url');
   if (syncUrl) {
@@ -29,4 +30,14 @@ export function readMonitors(reader: FieldReader, monitors: TomlTable): Monitors
     if (url !== undefined) spec.runtimes[language] = url;
   }
   return spec;
+}
+
+/** The sync server's rules for a document name (doc-name.ts), as a manifest problem. */
+function documentName(reader: FieldReader, node: TomlNode, field: string): string | undefined {
+  const name = reader.stringValue(node, field);
+  if (name === undefined) return undefined;
+  const problem = docNameProblem(name);
+  if (problem === null) return name;
+  reader.report(node.pos, field, problem);
+  return undefined;
 }

@@ -13,6 +13,7 @@ import type { DependencyDraft, ServiceDraft } from './read-service';
 export function resolveDependencies(reader: FieldReader, drafts: readonly ServiceDraft[], builtins: readonly string[] = []): void {
   const byName = new Map(drafts.map((draft) => [draft.spec.name, draft]));
   const edges = new Map<string, DependencyDraft[]>();
+  let allNames: string[] | undefined;
   for (const draft of drafts) {
     const seen = new Set<string>();
     const known: DependencyDraft[] = [];
@@ -26,8 +27,8 @@ export function resolveDependencies(reader: FieldReader, drafts: readonly Servic
       if (seen.has(dependency.name)) {
         reader.report(dependency.pos, dependency.field, `"${dependency.name}" is listed twice`);
       } else if (!target) {
-        const names = [...drafts.map((other) => other.spec.name), ...builtins];
-        reader.report(dependency.pos, dependency.field, `no service named "${dependency.name}"${didYouMean(dependency.name, names)}`);
+        allNames ??= [...drafts.map((other) => other.spec.name), ...builtins];
+        reader.report(dependency.pos, dependency.field, `no service named "${dependency.name}"${didYouMean(dependency.name, allNames)}`);
       } else {
         known.push(dependency);
         const condition = dependency.condition ?? (target.spec.health ? 'healthy' : 'started');
@@ -42,29 +43,54 @@ export function resolveDependencies(reader: FieldReader, drafts: readonly Servic
 
 /**
  * Depth-first in file order; a dependency that leads back onto the current path closes a
- * cycle, reported once (at that entry) however many services start it.
+ * cycle, reported once (at that entry) however many services start it. Iterative, with the
+ * path indexed by name, so a 10,000-deep chain costs linear time and no call stack.
  */
 function reportCycles(reader: FieldReader, drafts: readonly ServiceDraft[], edges: Map<string, DependencyDraft[]>): void {
   const done = new Set<string>();
-  const onPath: string[] = [];
+  const path: string[] = [];
+  const indexOnPath = new Map<string, number>();
   const reported = new Set<string>();
-  const visit = (name: string): void => {
-    onPath.push(name);
-    for (const dependency of edges.get(name) ?? []) {
-      const back = onPath.indexOf(dependency.name);
-      if (back >= 0) {
-        const cycle = [...onPath.slice(back), dependency.name];
+  // Each frame: a service on the path and the next of its dependencies to look at.
+  const stack: { name: string; next: number }[] = [];
+  const enter = (name: string): void => {
+    indexOnPath.set(name, path.length);
+    path.push(name);
+    stack.push({ name, next: 0 });
+  };
+  for (const draft of drafts) {
+    if (done.has(draft.spec.name)) continue;
+    enter(draft.spec.name);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1];
+      const dependencies = edges.get(frame.name) ?? [];
+      if (frame.next >= dependencies.length) {
+        stack.pop();
+        path.pop();
+        indexOnPath.delete(frame.name);
+        done.add(frame.name);
+        continue;
+      }
+      const dependency = dependencies[frame.next++];
+      const back = indexOnPath.get(dependency.name);
+      if (back !== undefined) {
+        const cycle = [...path.slice(back), dependency.name];
         const key = [...cycle.slice(1)].sort().join('\u0000');
         if (!reported.has(key)) {
           reported.add(key);
-          reader.report(dependency.pos, dependency.field, `dependency cycle: ${cycle.join(' → ')}`);
+          reader.report(dependency.pos, dependency.field, `dependency cycle: ${describeCycle(cycle)}`);
         }
       } else if (!done.has(dependency.name)) {
-        visit(dependency.name);
+        enter(dependency.name);
       }
     }
-    onPath.pop();
-    done.add(name);
-  };
-  for (const draft of drafts) if (!done.has(draft.spec.name)) visit(draft.spec.name);
+  }
+}
+
+/** A long cycle is named by its ends and its length; thousands of names help nobody. */
+function describeCycle(cycle: readonly string[]): string {
+  const MAX_SHOWN = 12;
+  if (cycle.length <= MAX_SHOWN) return cycle.join(' → ');
+  const services = cycle.length - 1;
+  return `${cycle.slice(0, 6).join(' → ')} → … (${services - 8} more) → ${cycle.slice(-3).join(' → ')} (${services} services)`;
 }

@@ -4,6 +4,7 @@
 // AST (which has `loc` on every node) and fold its tables, dotted keys and [[arrays]] into
 // one nested structure like the plain value, with positions attached.
 import { parseTOML, type AST } from 'toml-eslint-parser';
+import { prescanToml } from './prescan-toml';
 
 /** 1-based, as editors and `FILE:LINE:COL` expect. */
 export interface TomlPosition {
@@ -44,13 +45,17 @@ export type TomlParseResult =
   | { ok: true; root: TomlTable }
   | { ok: false; pos: TomlPosition; message: string };
 
-export function parseTomlTree(text: string): TomlParseResult {
+export function parseTomlTree(rawText: string): TomlParseResult {
+  const scan = prescanToml(rawText);
+  if (!scan.ok) return scan;
+  const { text, restore } = scan;
   let program: AST.TOMLProgram;
   try {
     // Gradi's Python reads the manifest with tomllib, which is TOML 1.0.
     program = parseTOML(text, { tomlVersion: '1.0' });
   } catch (error) {
-    if (error instanceof RangeError) return { ok: false, pos: { line: 1, column: 1 }, message: 'nested too deeply to read' };
+    // prescan-toml.ts bounds depth and token length, so this is a safety net, not a diagnosis.
+    if (error instanceof RangeError) return { ok: false, pos: { line: 1, column: 1 }, message: 'too large to read (a value too long or nested too deeply)' };
     const e = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
     const line = typeof e.lineNumber === 'number' ? e.lineNumber : 1;
     const column = typeof e.column === 'number' ? e.column + 1 : 1;
@@ -58,10 +63,10 @@ export function parseTomlTree(text: string): TomlParseResult {
   }
   const root = newTable({ line: 1, column: 1 });
   for (const item of program.body[0].body) {
-    if (item.type === 'TOMLKeyValue') addKeyValue(root, item);
+    if (item.type === 'TOMLKeyValue') addKeyValue(root, item, restore);
     else {
-      const table = openHeaderTable(root, item);
-      for (const kv of item.body) addKeyValue(table, kv);
+      const table = openHeaderTable(root, item, restore);
+      for (const kv of item.body) addKeyValue(table, kv, restore);
     }
   }
   return { ok: true, root };
@@ -75,8 +80,11 @@ function position(loc: AST.SourceLocation): TomlPosition {
   return { line: loc.start.line, column: loc.start.column + 1 };
 }
 
-function keyName(key: AST.TOMLBare | AST.TOMLQuoted): string {
-  return key.type === 'TOMLBare' ? key.name : key.value;
+/** Puts back a long string prescan-toml.ts swapped for a placeholder; others pass unchanged. */
+type Restore = (value: string) => string;
+
+function keyName(key: AST.TOMLBare | AST.TOMLQuoted, restore: Restore): string {
+  return key.type === 'TOMLBare' ? key.name : restore(key.value);
 }
 
 /**
@@ -84,14 +92,14 @@ function keyName(key: AST.TOMLBare | AST.TOMLQuoted): string {
  * The parser has already rejected redefinitions, so a mismatch here cannot happen on valid
  * input; we still return a detached table rather than throw.
  */
-function openHeaderTable(root: TomlTable, header: AST.TOMLTable): TomlTable {
+function openHeaderTable(root: TomlTable, header: AST.TOMLTable, restore: Restore): TomlTable {
   const headerPos = position(header.loc);
   const keys = header.key.keys;
   const path = header.resolvedKey;
   let current: TomlNode = root;
   let keyIndex = 0;
   for (let i = 0; i < path.length; i++) {
-    const segment = path[i];
+    const segment = typeof path[i] === 'string' ? restore(path[i] as string) : path[i];
     const isLast = i === path.length - 1;
     if (typeof segment === 'number') {
       if (current.type !== 'array') return newTable(headerPos);
@@ -122,11 +130,11 @@ function openHeaderTable(root: TomlTable, header: AST.TOMLTable): TomlTable {
   return current.type === 'table' ? current : newTable(headerPos);
 }
 
-function addKeyValue(table: TomlTable, kv: AST.TOMLKeyValue): void {
+function addKeyValue(table: TomlTable, kv: AST.TOMLKeyValue, restore: Restore): void {
   const keys = kv.key.keys;
   let current = table;
   for (let i = 0; i < keys.length - 1; i++) {
-    const name = keyName(keys[i]);
+    const name = keyName(keys[i], restore);
     let entry = current.entries.get(name);
     if (!entry) {
       entry = { keyPos: position(keys[i].loc), node: newTable(position(keys[i].loc)) };
@@ -137,20 +145,20 @@ function addKeyValue(table: TomlTable, kv: AST.TOMLKeyValue): void {
   }
   const last = keys[keys.length - 1];
   if (!last) return;
-  current.entries.set(keyName(last), { keyPos: position(last.loc), node: convert(kv.value) });
+  current.entries.set(keyName(last, restore), { keyPos: position(last.loc), node: convert(kv.value, restore) });
 }
 
-function convert(node: AST.TOMLContentNode): TomlNode {
+function convert(node: AST.TOMLContentNode, restore: Restore): TomlNode {
   const pos = position(node.loc);
-  if (node.type === 'TOMLArray') return { type: 'array', items: node.elements.map(convert), pos };
+  if (node.type === 'TOMLArray') return { type: 'array', items: node.elements.map((element) => convert(element, restore)), pos };
   if (node.type === 'TOMLInlineTable') {
     const table = newTable(pos);
-    for (const kv of node.body) addKeyValue(table, kv);
+    for (const kv of node.body) addKeyValue(table, kv, restore);
     return table;
   }
   switch (node.kind) {
     case 'string':
-      return { type: 'string', value: node.value, pos };
+      return { type: 'string', value: restore(node.value), pos };
     case 'integer':
       return { type: 'integer', value: node.value, pos };
     case 'float':

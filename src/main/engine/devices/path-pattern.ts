@@ -4,6 +4,7 @@
 // `/tmp/x` is `/tmp/x/gradi-cam`). Globs stop at the last segment so one directory per
 // requirement is enough to watch.
 import { posix } from 'node:path';
+import { GlobMatcher } from './glob-matcher';
 
 const DEV = '/dev';
 const GLOB_CHARS = /[*?[]/;
@@ -20,7 +21,7 @@ export class PathPattern {
   readonly isGlob: boolean;
   /** Set when the pattern cannot work as written (a glob in a directory part). */
   readonly problem: string | null;
-  private readonly nameRegex: RegExp | null;
+  private readonly nameGlob: GlobMatcher | null;
 
   constructor(requirementPath: string, root = DEV) {
     this.path = normalizeDevicePath(requirementPath);
@@ -28,14 +29,14 @@ export class PathPattern {
     this.name = posix.basename(this.path);
     this.fsDir = toRootPath(this.dir, root);
     this.isGlob = GLOB_CHARS.test(this.name);
-    this.nameRegex = this.isGlob ? globSegmentToRegex(this.name) : null;
+    this.nameGlob = this.isGlob ? new GlobMatcher(this.name) : null;
     this.problem = GLOB_CHARS.test(this.dir)
       ? `${this.path}: globs are only supported in the last path segment`
       : null;
   }
 
   matchesName(name: string): boolean {
-    return this.nameRegex ? this.nameRegex.test(name) : name === this.name;
+    return this.nameGlob ? this.nameGlob.matches(name) : name === this.name;
   }
 
   /** Whether a present path (requirement terms) satisfies this pattern. */
@@ -58,22 +59,4 @@ function toRootPath(path: string, root: string): string {
   if (path.startsWith(`${DEV}/`)) return posix.join(normalizedRoot, path.slice(DEV.length + 1));
   // Paths outside /dev (`/run/...`) are looked up where they are, whatever the root.
   return path;
-}
-
-function globSegmentToRegex(glob: string): RegExp {
-  let source = '';
-  for (let i = 0; i < glob.length; i++) {
-    const char = glob[i];
-    if (char === '*') source += '.*';
-    else if (char === '?') source += '.';
-    else if (char === '[' && glob.indexOf(']', i + 2) > 0) {
-      const end = glob.indexOf(']', i + 2);
-      let body = glob.slice(i + 1, end);
-      const negate = body.startsWith('!') || body.startsWith('^');
-      if (negate) body = body.slice(1);
-      source += `[${negate ? '^' : ''}${body.replace(/[\\\]^]/g, '\\$&')}]`;
-      i = end;
-    } else source += char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`);
 }

@@ -18,6 +18,8 @@ export const LOG_LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2
 
 export interface MonitorHostOptions {
   syncUrl: string;
+  /** Sent as `?token=` when joining the sync server. */
+  syncToken?: string;
   runner: ExecutionRunner;
   runtimes: RuntimeTable;
   logs?: LogSink;
@@ -58,6 +60,7 @@ export class MonitorHost extends EventEmitter<{
     const peer = new MonitorPeer({
       doc,
       syncUrl: this.options.syncUrl,
+      syncToken: this.options.syncToken,
       monitorId: this.monitorId,
       name: this.options.name,
       runner: this.options.runner,

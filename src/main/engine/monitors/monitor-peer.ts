@@ -47,6 +47,8 @@ export const DEFAULT_PEER_TIMING: PeerTiming = {
 export interface MonitorPeerOptions {
   doc: string;
   syncUrl: string;
+  /** Sent as `?token=` (how the sync server takes it); never shown in snapshots or logs. */
+  syncToken?: string;
   /** Stable across restarts; written to `claimedBy`. */
   monitorId: string;
   /** Awareness name (mrmd-monitor's default). */
@@ -107,6 +109,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     const provider = new WebsocketProvider(this.options.syncUrl, this.doc, this.ydoc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
+      ...(this.options.syncToken ? { params: { token: this.options.syncToken } } : {}),
       maxBackoffTime: this.timing.maxReconnectBackoffMs,
     });
     this.provider = provider;

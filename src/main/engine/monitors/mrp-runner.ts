@@ -8,6 +8,14 @@ import { MrpClient } from '../mrp/mrp-client';
 import type { MrpEvent } from '../mrp/mrp-events';
 import type { DisplayData } from './execution-entry';
 import type { ExecutionRunner, RunEvent, RunRequest } from './execution-runner';
+import { normalizeRuntimeUrl } from './runtime-choice';
+
+export interface MrpRunnerOptions {
+  /** Sent to every runtime (a standalone monitor given one runtime's token). */
+  token?: string;
+  /** Runtime base URL → token, sent to that runtime only, so no runtime sees another's. */
+  tokens?: Record<string, string>;
+}
 
 // Richest first: what an editor would rather render.
 const MIME_PREFERENCE = ['image/svg+xml', 'image/png', 'image/jpeg', 'text/html', 'text/markdown', 'application/json', 'text/plain'];
@@ -15,7 +23,11 @@ const MIME_PREFERENCE = ['image/svg+xml', 'image/png', 'image/jpeg', 'text/html'
 export class MrpRunner implements ExecutionRunner {
   private readonly clients = new Map<string, MrpClient>();
 
-  constructor(private readonly options: { token?: string } = {}) {}
+  private readonly tokens: Map<string, string>;
+
+  constructor(private readonly options: MrpRunnerOptions = {}) {
+    this.tokens = new Map(Object.entries(options.tokens ?? {}).map(([url, token]) => [normalizeRuntimeUrl(url), token]));
+  }
 
   async *run(request: RunRequest, signal: AbortSignal): AsyncIterable<RunEvent> {
     const stream = this.client(request.runtimeUrl).executeStream({
@@ -39,7 +51,7 @@ export class MrpRunner implements ExecutionRunner {
   private client(url: string): MrpClient {
     let client = this.clients.get(url);
     if (!client) {
-      client = new MrpClient(url, { token: this.options.token });
+      client = new MrpClient(url, { token: this.tokens.get(normalizeRuntimeUrl(url)) ?? this.options.token });
       this.clients.set(url, client);
     }
     return client;

@@ -50,6 +50,12 @@ describe('runMonitorMain', () => {
     }
   });
 
+  it('exits 2 naming the rule a --doc name breaks, as the sync server would refuse it', async () => {
+    const stderr = sink();
+    expect(await runMonitorMain(['--doc', '../x', 'ws://x'], { stdout: sink(), stderr })).toBe(2);
+    expect(stderr.text).toContain('--doc: document name "../x" has an empty, . or .. segment');
+  });
+
   it('monitors a document with the built-in runtime until stopped', async () => {
     const stdout = sink();
     const stop = new AbortController();

@@ -4,7 +4,9 @@
 // the built-in MRP runtime is started in-process for those languages, so the command works on
 // a fresh machine. Several `--doc` run several peers in this one process. Resolves with the
 // exit code once stopped (SIGINT/SIGTERM, or the caller's signal).
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { docNameProblem } from '../../../shared/doc-name';
 import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
 import { LOG_LEVELS, MonitorHost } from './monitor-host';
 import type { LogLevel } from './monitor-peer';
@@ -51,7 +53,12 @@ export function parseMonitorArgs(argv: string[]): MonitorArgs | 'help' {
       return next;
     };
     if (arg === '--help' || arg === '-h') return 'help';
-    else if (arg === '--doc') args.docs.push(value());
+    else if (arg === '--doc') {
+      const doc = value();
+      const problem = docNameProblem(doc);
+      if (problem !== null) throw new UsageError(`--doc: ${problem}`);
+      args.docs.push(doc);
+    }
     else if (arg === '--name') args.name = value();
     else if (arg === '--id') args.id = value();
     else if (arg === '--log-level') {
@@ -96,15 +103,21 @@ export async function runMonitorMain(argv: string[], { stdout = process.stdout, 
 
   let builtin: MrpRuntime | null = null;
   const runtimes = { ...args.runtimes };
+  const tokens: Record<string, string> = {};
   if (args.builtinRuntime && (!runtimes.bash || !runtimes.node)) {
-    builtin = await startMrpRuntime({ port: 0, log: () => {} });
+    // In-process and for this monitor only: a token keeps other local processes from running
+    // code through it (issue 15).
+    const token = randomBytes(32).toString('base64url');
+    builtin = await startMrpRuntime({ port: 0, token, log: () => {} });
     runtimes.bash ??= builtin.urls.bash;
     runtimes.node ??= builtin.urls.node;
+    tokens[builtin.urls.bash] = token;
+    tokens[builtin.urls.node] = token;
   }
   const minLevel = LOG_LEVELS[args.logLevel];
   const host = new MonitorHost({
     syncUrl: args.syncUrl,
-    runner: new MrpRunner(),
+    runner: new MrpRunner({ tokens }),
     runtimes: { runtimes, allowed: args.allowed },
     name: args.name,
     monitorId: args.id ?? `${args.name}@${hostname()}`,

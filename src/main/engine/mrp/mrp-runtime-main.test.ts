@@ -5,7 +5,7 @@ import { MrpClient } from './mrp-client';
 import type { MrpEvent } from './mrp-events';
 
 /** The entry point as the supervisor runs it: `showrunner mrp-runtime ARGS` in its own process. */
-const runMain = (args: string[]) => runCliProcess(['mrp-runtime', ...args]);
+const runMain = (args: string[], env?: Record<string, string>) => runCliProcess(['mrp-runtime', ...args], { env });
 
 function isAlive(pid: number): boolean {
   try {
@@ -44,6 +44,33 @@ describe('runMrpRuntimeMain', () => {
     expect(await main.exited).toBe(0);
     await sleeping.catch(() => {});
     await waitFor(() => [isAlive(kernelPid), isAlive(bashPid)], (alive) => !alive[0] && !alive[1], { what: 'no cell processes left' });
+  });
+
+  // Issue 15: any local process could run code as the supervisor's user through this runtime.
+  it('with a token in its environment, answers 401 without it, runs cells with it, and hides it from cells', async () => {
+    const token = 'runtime-token-0123456789abcdef';
+    const main = runMain(['--port', '0'], { SHOWRUNNER_MRP_TOKEN: token });
+    const output = await waitFor(main.output, (text) => /^ready http:\/\/127\.0\.0\.1:\d+$/m.test(text), { what: 'ready line', timeoutMs: 15_000 });
+    const url = /^ready (\S+)$/m.exec(output)![1];
+
+    for (const path of ['/mrp/v1/execute', '/node/mrp/v1/execute', '/mrp/v1/execute/stream', '/mrp/v1/interrupt', '/mrp/v1/reset']) {
+      const refused = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify({ code: 'id' }) });
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toMatch(/application\/json/);
+      expect(await refused.json()).toEqual({ error: 'missing or wrong token' });
+    }
+    const wrong = await fetch(`${url}/mrp/v1/execute`, { method: 'POST', headers: { Authorization: 'Bearer nope' }, body: JSON.stringify({ code: 'id' }) });
+    expect(wrong.status).toBe(401);
+    // Health stays open for probes.
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+
+    const bash = new MrpClient(`${url}/mrp/v1`, { token });
+    const ran = await bash.execute({ code: 'echo "token:${SHOWRUNNER_MRP_TOKEN:-unset}"', execId: 'env-1' });
+    expect(ran.success).toBe(true);
+    expect(ran.stdout).toBe('token:unset\n');
+    expect(main.output()).not.toContain(token);
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
   });
 
   it('exits with 2 when asked to bind beyond loopback without a token', async () => {

@@ -3,6 +3,7 @@
 // `<url>/node/mrp/v1`) once listening, logs requests on stdout, and on SIGTERM or SIGINT
 // kills every running cell and session before exiting.
 import path from 'node:path';
+import { RUNTIME_TOKEN_ENV } from '../builtin-services';
 import { serveUntilSignal } from '../../cli/serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startMrpRuntime, type MrpRuntimeOptions } from './mrp-runtime';
@@ -23,6 +24,13 @@ const USAGE = `usage: mrp-runtime [--host 127.0.0.1] [--port 8000] [--token T] [
                    [--cwd DIR] [--node-path node] [--bash-path bash] [--interrupt-grace-ms 2000]
 A token may also come from the SHOWRUNNER_MRP_TOKEN environment variable.`;
 
+/** Read once, then removed, so nothing this process starts (a cell, a shell) inherits it. */
+function takeEnvToken(): string | undefined {
+  const token = process.env[RUNTIME_TOKEN_ENV] || undefined;
+  delete process.env[RUNTIME_TOKEN_ENV];
+  return token;
+}
+
 export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
   let options: MrpRuntimeOptions;
   try {
@@ -36,7 +44,7 @@ export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
     options = {
       host: stringFlag(parsed, 'host') ?? '127.0.0.1',
       port: portFlag(parsed, 'port', 8000),
-      token: stringFlag(parsed, 'token') ?? (process.env.SHOWRUNNER_MRP_TOKEN || undefined),
+      token: stringFlag(parsed, 'token') ?? takeEnvToken(),
       allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
       cwd: path.resolve(stringFlag(parsed, 'cwd') ?? '.'),
       nodePath: stringFlag(parsed, 'node-path'),

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import type { LogStream } from '../../../shared/model';
 import { ptyLauncher } from './pty-launcher';
+import { workingDirProblem } from './working-dir-problem';
 
 export interface LaunchRequest {
   name: string;
@@ -60,7 +61,10 @@ export function launchEnv(request: LaunchRequest, extra: Record<string, string> 
 }
 
 export const defaultLauncher: ProcessLauncher = {
-  launch(request, output) {
+  async launch(request, output) {
+    // Not permanent: a folder on a drive mounted later may yet appear; backoff retries.
+    const problem = await workingDirProblem(request.workingDir);
+    if (problem !== null) throw new LaunchError(problem);
     return request.pty ? ptyLauncher.launch(request, output) : launchPiped(request, output);
   },
 };

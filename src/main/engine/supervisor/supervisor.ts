@@ -221,23 +221,42 @@ export class Supervisor extends EventEmitter {
     if (this.disposing) throw new ContractError('unavailable', 'the supervisor is shutting down');
   }
 
+  /**
+   * Each unit stops once every unit that depends on it has stopped. Built leaves-first without
+   * recursion (a 10,000-deep chain must not exhaust the stack) from a dependents index built
+   * once, so the cost is linear in services plus dependencies.
+   */
   private async stopInReverse(units: ServiceUnit[], request: StopRequest): Promise<void> {
+    const byName = new Map(units.map((unit) => [unit.name, unit]));
+    const dependents = new Map<string, Set<string>>();
+    for (const unit of units) {
+      for (const dep of unit.spec.dependencies) {
+        if (!byName.has(dep.name) || dep.name === unit.name) continue;
+        let set = dependents.get(dep.name);
+        if (!set) dependents.set(dep.name, (set = new Set()));
+        set.add(unit.name);
+      }
+    }
+    const waiting = new Map(units.map((unit) => [unit.name, dependents.get(unit.name)?.size ?? 0]));
+    const ready = units.filter((unit) => waiting.get(unit.name) === 0);
     const stops = new Map<string, Promise<void>>();
-    const visiting = new Set<string>();
-    const stopOne = (unit: ServiceUnit): Promise<void> => {
-      const known = stops.get(unit.name);
-      if (known) return known;
-      // A cycle cannot pass the manifest check; should one slip through, it must not deadlock.
-      if (visiting.has(unit.name)) return Promise.resolve();
-      visiting.add(unit.name);
-      const dependents = units.filter((other) => other.spec.dependencies.some((dep) => dep.name === unit.name));
-      const waitForDependents = Promise.all(dependents.map(stopOne));
-      visiting.delete(unit.name);
-      const stop = waitForDependents.then(() => unit.stop({ ...request }));
-      stops.set(unit.name, stop);
-      return stop;
+    const stopAfterDependents = (unit: ServiceUnit): void => {
+      const before = [...(dependents.get(unit.name) ?? [])].flatMap((name) => stops.get(name) ?? []);
+      stops.set(unit.name, Promise.all(before).then(() => unit.stop({ ...request })));
     };
-    await Promise.all(units.map(stopOne));
+    while (ready.length > 0) {
+      const unit = ready.pop() as ServiceUnit;
+      stopAfterDependents(unit);
+      for (const dep of new Set(unit.spec.dependencies.map((ref) => ref.name))) {
+        const left = waiting.get(dep);
+        if (left === undefined || dep === unit.name) continue;
+        waiting.set(dep, left - 1);
+        if (left - 1 === 0) ready.push(byName.get(dep) as ServiceUnit);
+      }
+    }
+    // A cycle cannot pass the manifest check; should one slip through, it must not deadlock.
+    for (const unit of units) if (!stops.has(unit.name)) stopAfterDependents(unit);
+    await Promise.all(stops.values());
   }
 
   private publish(unit: ServiceUnit, transition: Transition | null): void {

@@ -2,6 +2,7 @@
 // `mrmd-sync`). Prints `ready <url>` once listening, logs connections on stdout, and closes
 // cleanly (documents written) on SIGTERM or SIGINT.
 import path from 'node:path';
+import { SYNC_TOKEN_ENV } from '../builtin-services';
 import { serveUntilSignal } from '../../cli/serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startSyncServer } from './sync-server';
@@ -20,6 +21,13 @@ const USAGE = `usage: sync-server [--host 127.0.0.1] [--port 4444] [--docs ./doc
                    [--allow-origin URL]... [--save-debounce-ms 500]
 A token may also come from the SHOWRUNNER_SYNC_TOKEN environment variable.`;
 
+/** Read once, then removed, so nothing this process starts (a cell, a shell) inherits it. */
+function takeEnvToken(): string | undefined {
+  const token = process.env[SYNC_TOKEN_ENV] || undefined;
+  delete process.env[SYNC_TOKEN_ENV];
+  return token;
+}
+
 export async function runSyncServerMain(argv: string[]): Promise<void> {
   let options: Parameters<typeof startSyncServer>[0];
   try {
@@ -34,7 +42,7 @@ export async function runSyncServerMain(argv: string[]): Promise<void> {
       host: stringFlag(parsed, 'host') ?? '127.0.0.1',
       port: portFlag(parsed, 'port', 4444),
       docsDir: path.resolve(stringFlag(parsed, 'docs') ?? 'docs'),
-      token: stringFlag(parsed, 'token') ?? (process.env.SHOWRUNNER_SYNC_TOKEN || undefined),
+      token: stringFlag(parsed, 'token') ?? takeEnvToken(),
       allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
       saveDebounceMs: debounce,
       log: (line) => process.stdout.write(`${line}\n`),

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from './config/manifest-types';
+import { planBuiltins, RUNTIME_SERVICE, RUNTIME_TOKEN_ENV, SYNC_SERVICE, SYNC_TOKEN_ENV } from './builtin-services';
+
+const manifest = (extra: Partial<Manifest>): Manifest => ({ file: '/srv/services.toml', root: '/srv', logDir: '/srv/logs', services: [], ...extra });
+const monitors = { runtimes: { python: 'http://10.0.0.5:8000/mrp/v1' }, allowedRuntimeUrls: [], documents: [] };
+
+describe('planBuiltins', () => {
+  it('hands the runtime token over by environment, never argv, and to monitors for the built-in URLs only', () => {
+    const token = 'runtime-secret-0123456789';
+    const plan = planBuiltins(manifest({ monitors }), { cliArgv: ['node', 'cli.js'], runtimePort: 8123, runtimeToken: token });
+    const runtime = plan.specs.find((spec) => spec.name === RUNTIME_SERVICE)!;
+    expect(runtime.env).toEqual({ [RUNTIME_TOKEN_ENV]: token });
+    expect(runtime.command).not.toContain(token);
+    expect(plan.runtimeTokens).toEqual({ 'http://127.0.0.1:8123/mrp/v1': token, 'http://127.0.0.1:8123/node/mrp/v1': token });
+    // A configured runtime elsewhere never receives our token.
+    expect(plan.runtimes.python).toBe('http://10.0.0.5:8000/mrp/v1');
+    expect(Object.keys(plan.runtimeTokens)).not.toContain(plan.runtimes.python);
+  });
+
+  it('leaves the runtime open without a token (mrmd mode)', () => {
+    const plan = planBuiltins(manifest({ monitors }), { cliArgv: ['node', 'cli.js'], runtimePort: 8123 });
+    expect(plan.specs.find((spec) => spec.name === RUNTIME_SERVICE)!.env).toEqual({});
+    expect(plan.runtimeTokens).toEqual({});
+  });
+
+  it('gives the sync token to the built-in server by environment and to monitors that join it', () => {
+    const token = 'sync-secret-0123456789';
+    const sync = { enabled: true, host: '0.0.0.0', port: 4444, docsDir: '/srv/docs', token };
+    const plan = planBuiltins(manifest({ sync, monitors }), { cliArgv: ['node', 'cli.js'], runtimePort: 8123 });
+    const server = plan.specs.find((spec) => spec.name === SYNC_SERVICE)!;
+    expect(server.env).toEqual({ [SYNC_TOKEN_ENV]: token });
+    expect(server.command).not.toContain(token);
+    expect(plan).toMatchObject({ syncUrl: 'ws://127.0.0.1:4444', syncToken: token });
+    // Monitors pointed at another sync server do not carry this one's token there.
+    const elsewhere = planBuiltins(manifest({ sync, monitors: { ...monitors, syncUrl: 'ws://10.0.0.9:4444' } }), { cliArgv: ['node'], runtimePort: 1 });
+    expect(elsewhere).toMatchObject({ syncUrl: 'ws://10.0.0.9:4444', syncToken: undefined });
+  });
+});
