@@ -151,9 +151,9 @@ describe('the CLI without a daemon', () => {
     });
   });
 
-  it('checks a manifest: exit 0 when valid, else exit 1 with FILE:LINE:COL: FIELD: message lines', async () => {
+  it('checks a manifest: exit 0 and FILE: ok (N services) when valid, else exit 1 with FILE:LINE:COL: FIELD: message lines', async () => {
     const demo = join(repoRoot, 'resources', 'demo', 'services.toml');
-    expect(await run(process.execPath, [cliPath, 'check', demo])).toMatchObject({ stdout: '' });
+    expect(await run(process.execPath, [cliPath, 'check', demo])).toMatchObject({ stdout: `${demo}: ok (4 services)\n` });
     const broken = join(repoRoot, 'test', 'fixtures', 'e2e', 'broken.toml');
     const failure = await run(process.execPath, [cliPath, 'check', broken]).catch((error: { code: number; stdout: string }) => error);
     expect(failure).toMatchObject({ code: 1 });
