@@ -38,8 +38,11 @@ export interface DaemonServer {
 }
 
 const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
-/** A client this far behind gets no more log chunks until it catches up (its pane counts the gap). */
-const LOG_BACKLOG_BYTES = 4 * 1024 * 1024;
+/**
+ * A client this far behind gets no more log chunks until it catches up (its pane counts the gap).
+ * Small, because every event queued ahead of a quiet service's line on this socket delays it.
+ */
+const LOG_BACKLOG_BYTES = 1024 * 1024;
 /** A client this far behind is cut off; it reconnects and starts from a fresh snapshot. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 

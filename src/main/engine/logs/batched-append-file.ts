@@ -3,14 +3,23 @@
 // gathers, so a chatty process costs one system call per event-loop turn, not one per line, and
 // no allocation once the pool is warm. Memory is bounded: callers ask `hasRoom` first and count
 // what they leave out.
+//
+// `writeLines` puts a prefix before every line without a JS string or object per line: the
+// lines are staged in the second half of the current buffer (one copy) and moved into the
+// first with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
 
-const BUFFER_BYTES = 256 * 1024;
-const POOL_MAX = 8;
+const BUFFER_BYTES = 64 * 1024;
+const POOL_MAX = 28;
+const NEWLINE = 10;
 const pool: Buffer[] = [];
 
+/** Each buffer is twice its capacity: data goes in the first half, `writeLines` stages in the second. */
+function capacityOf(buffer: Buffer): number {
+  return buffer.length >>> 1;
+}
 function take(): Buffer {
-  return pool.pop() ?? Buffer.allocUnsafeSlow(BUFFER_BYTES);
+  return pool.pop() ?? Buffer.allocUnsafeSlow(2 * BUFFER_BYTES);
 }
 function release(buffers: Buffer[]): void {
   for (const buffer of buffers) if (pool.length < POOL_MAX) pool.push(buffer);
@@ -24,6 +33,8 @@ export class BatchedAppendFile {
   private fd: number | null = null;
   /** Filled buffers, oldest first; the last one may be partly used. */
   private pending: Buffer[] = [];
+  /** Bytes used in each pending buffer but the last (`writeLines` may end one early). */
+  private lengths: number[] = [];
   private used = 0;
   private queued = 0;
   private inFlight = 0;
@@ -61,7 +72,7 @@ export class BatchedAppendFile {
   writeLatin1(text: string): void {
     for (let from = 0; from < text.length; ) {
       const buffer = this.room();
-      const n = buffer.write(from === 0 ? text : text.slice(from), this.used, 'latin1');
+      const n = buffer.write(from === 0 ? text : text.slice(from), this.used, capacityOf(buffer) - this.used, 'latin1');
       this.used += n;
       this.queued += n;
       from += n;
@@ -72,13 +83,66 @@ export class BatchedAppendFile {
   writeBytes(bytes: Uint8Array): void {
     for (let from = 0; from < bytes.length; ) {
       const buffer = this.room();
-      const n = Math.min(bytes.length - from, BUFFER_BYTES - this.used);
+      const n = Math.min(bytes.length - from, capacityOf(buffer) - this.used);
       buffer.set(from === 0 && n === bytes.length ? bytes : bytes.subarray(from, from + n), this.used);
       this.used += n;
       this.queued += n;
       from += n;
     }
     this.scheduleFlush();
+  }
+
+  /**
+   * `src[from, to)`, whole lines each ending in a newline, each preceded by `prefix` (which
+   * fits in a buffer). Returns how many lines were written.
+   */
+  writeLines(prefix: Uint8Array, src: Uint8Array, from: number, to: number): number {
+    const width = prefix.length;
+    let lines = 0;
+    let start = from;
+    while (start < to) {
+      const buffer = this.room();
+      // Stage in the buffer's second half, then move each line into the first behind its prefix.
+      const capacity = capacityOf(buffer);
+      const staged = Math.min(to - start, capacity);
+      const base = capacity - start; // staged position of src index i: base + i
+      buffer.set(start === 0 && staged === src.length ? src : src.subarray(start, start + staged), capacity);
+      let write = this.used;
+      let line = start;
+      const stagedEnd = capacity + staged; // bytes past it are stale
+      let full = false;
+      for (;;) {
+        const newline = buffer.indexOf(NEWLINE, base + line);
+        if (newline === -1 || newline >= stagedEnd) break; // the rest was not staged: stage again
+        const at = base + line;
+        if (write + width + newline + 1 - at > capacity) {
+          full = true;
+          break;
+        }
+        buffer.set(prefix, write);
+        write += width;
+        buffer.copyWithin(write, at, newline + 1);
+        write += newline + 1 - at;
+        line = newline - base + 1;
+        lines++;
+      }
+      this.queued += write - this.used;
+      this.used = write;
+      if (line === start && this.used === 0) {
+        // A line longer than a whole buffer: written in pieces.
+        const newline = src.indexOf(NEWLINE, start);
+        const end = newline === -1 || newline >= to ? to : newline + 1;
+        this.writeBytes(prefix);
+        this.writeBytes(src.subarray(start, end));
+        line = end;
+        lines++;
+      } else if (full || line === start) {
+        this.nextBuffer();
+      }
+      start = line;
+    }
+    this.scheduleFlush();
+    return lines;
   }
 
   /** Writes what is queued, then closes; resolves when the file is closed (also after a failure). */
@@ -89,11 +153,17 @@ export class BatchedAppendFile {
   }
 
   private room(): Buffer {
-    if (this.pending.length === 0 || this.used === BUFFER_BYTES) {
-      this.pending.push(take());
-      this.used = 0;
-    }
+    if (this.pending.length === 0 || this.used === capacityOf(this.pending[this.pending.length - 1])) return this.nextBuffer();
     return this.pending[this.pending.length - 1];
+  }
+
+  /** Ends the current buffer where it is filled and starts a fresh one. */
+  private nextBuffer(): Buffer {
+    if (this.pending.length > 0) this.lengths.push(this.used);
+    const buffer = take();
+    this.pending.push(buffer);
+    this.used = 0;
+    return buffer;
   }
 
   private scheduleFlush(): void {
@@ -113,8 +183,10 @@ export class BatchedAppendFile {
       return;
     }
     const buffers = this.pending;
-    const pieces = buffers.map((buffer, index) => (index === buffers.length - 1 ? buffer.subarray(0, this.used) : buffer));
+    const lengths = this.lengths;
+    const pieces = buffers.map((buffer, index) => buffer.subarray(0, index < lengths.length ? lengths[index] : this.used));
     this.pending = [];
+    this.lengths = [];
     this.used = 0;
     this.inFlight = this.queued;
     this.queued = 0;
@@ -147,6 +219,7 @@ export class BatchedAppendFile {
     if (this.failed) return;
     this.failed = true;
     this.pending = [];
+    this.lengths = [];
     this.queued = 0;
     this.inFlight = 0;
     this.onError(error);

@@ -1,7 +1,9 @@
 // Hands new output to subscribers in batches. Subscribers read from the rings rather than from a
-// queue of their own: each keeps a cursor per process, and one timer (armed only while output
-// waits) gives each at most one coalesced chunk per process per `batchMs`. So a slow subscriber
-// costs no memory:
+// queue of their own: each keeps a cursor per process, and each gets at most one coalesced chunk
+// per process per `batchMs`. The batch is leading-edge per process: output from a process that
+// sent nothing for `batchMs` goes out at the end of this event-loop turn, so one quiet line is
+// never held behind another process's flood; only a chatty process waits for its next slot
+// (one timer, armed only while output waits). So a slow subscriber costs no memory:
 //   - its listener returns `false` when its transport is behind (a WebSocket whose
 //     bufferedAmount is high); it then gets nothing until it calls `resume()`;
 //   - after that, or whenever it lags, it gets at most `maxChunkBytes` per process; older lines
@@ -20,7 +22,11 @@ export interface LogSubscribeOptions {
    * start, with all evicted lines counted as dropped; past its end (a restarted daemon): from its start.
    */
   fromOffset?: number;
-  /** Most data per chunk; a subscriber further behind skips older lines, counted in `dropped`. */
+  /**
+   * Most data per chunk (default 256 KiB, 10 MiB/s per process at the default batch: more than a
+   * pane can show, and little enough that a flood's chunk ahead of a quiet line on one socket
+   * delays it only briefly); a subscriber further behind skips older lines, counted in `dropped`.
+   */
   maxChunkBytes?: number;
 }
 
@@ -57,8 +63,11 @@ export class LogFanout {
   private readonly batchMs: number;
   private readonly onProblem: (message: string) => void;
   private readonly subscribers = new Map<string, Set<Subscriber>>();
-  private dirty = new Set<string>();
+  private readonly dirty = new Set<string>();
+  /** When each process was last delivered (performance.now()). */
+  private readonly lastSent = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private closed = false;
 
   constructor({ rings, batchMs, onProblem }: LogFanoutOptions) {
@@ -74,7 +83,7 @@ export class LogFanout {
     this.schedule();
   }
 
-  subscribe(target: string, listener: LogListener, { fromOffset, maxChunkBytes = 1024 * 1024 }: LogSubscribeOptions = {}): LogSubscription {
+  subscribe(target: string, listener: LogListener, { fromOffset, maxChunkBytes = 256 * 1024 }: LogSubscribeOptions = {}): LogSubscription {
     const subscriber: Subscriber = { target, listener, maxChunkBytes, cursors: new Map(), paused: false, active: true, failed: false };
     for (const [name, ring] of this.rings) {
       if (target !== ALL_PROCESSES && name !== target) continue;
@@ -106,8 +115,12 @@ export class LogFanout {
 
   /** Delivers what waits now; afterwards nothing is scheduled any more. */
   close(): void {
-    this.flush();
+    this.flush(true);
     this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
   }
 
   private markDirty(subscriber: Subscriber): void {
@@ -115,24 +128,44 @@ export class LogFanout {
     this.schedule();
   }
 
+  /** Soon for a process whose slot is free, else a timer for the earliest slot. */
   private schedule(): void {
-    if (this.timer || this.closed || this.dirty.size === 0) return;
-    this.timer = setTimeout(() => this.flush(), this.batchMs);
-    this.timer.unref();
+    if (this.closed || this.dirty.size === 0) return;
+    const wait = this.nextSlotIn(performance.now());
+    if (wait <= 0) {
+      if (this.immediate) return;
+      this.immediate = setImmediate(() => this.flush(false));
+      this.immediate.unref();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(false), wait);
+      this.timer.unref();
+    }
   }
 
-  private flush(): void {
+  /** Milliseconds until some waiting process may be delivered again (≤ 0: now). */
+  private nextSlotIn(now: number): number {
+    let wait = Infinity;
+    for (const name of this.dirty) wait = Math.min(wait, (this.lastSent.get(name) ?? -Infinity) + this.batchMs - now);
+    return wait;
+  }
+
+  private flush(all: boolean): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
-    const dirty = this.dirty;
-    this.dirty = new Set();
-    for (const name of dirty) {
+    this.immediate = null;
+    const now = performance.now();
+    for (const name of this.dirty) {
+      if (!all && now - (this.lastSent.get(name) ?? -Infinity) < this.batchMs) continue;
+      this.dirty.delete(name);
       const ring = this.rings.get(name);
       if (!ring) continue;
+      this.lastSent.set(name, now);
       for (const target of [name, ALL_PROCESSES]) {
         for (const subscriber of this.subscribers.get(target) ?? []) this.deliver(subscriber, name, ring);
       }
     }
+    this.schedule();
   }
 
   private deliver(subscriber: Subscriber, name: string, ring: LogRing): void {

@@ -13,9 +13,9 @@
 //   honour `queuedBytes` (LogStore.whenWritable) never get there.
 // - Two launches within one second share a file (opened for append).
 //
-// Formatting a chunk is one latin1 decode, one replaceAll and one copy: latin1 maps each byte to
-// one character and back, so raw bytes (UTF-8 or not) pass through unchanged, and the per-line
-// work happens inside V8 rather than in two calls per line.
+// Formatting stays in Buffer space: bytes (UTF-8 or not) pass through unchanged, the prefix is
+// kept as bytes and rebuilt only when the millisecond or the stream changes, and
+// BatchedAppendFile.writeLines spreads a chunk's lines with no JS string or object per line.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogStream } from '../../../shared/model';
@@ -73,7 +73,8 @@ export class LogFileWriter {
   private pruning: Promise<void> = Promise.resolve();
   private prefixAt = NaN;
   private prefixCode = -1;
-  private prefix = '';
+  private readonly prefixBuffer = Buffer.alloc(64);
+  private prefix = this.prefixBuffer.subarray(0, 0);
 
   constructor({ dir, name, maxFileBytes = 10 * 1024 * 1024, maxFiles = 2000, maxTotalBytes = Infinity, maxAgeMs = Infinity, maxQueuedBytes = 8 * 1024 * 1024, onError, onWritten = () => {} }: LogFileWriterOptions) {
     this.dir = dir;
@@ -137,7 +138,7 @@ export class LogFileWriter {
       this.partials[code] = null;
       const prefix = this.prefixFor(partial.at, code);
       if (this.admit(prefix.length + partial.bytes + first + 1, 1, at)) {
-        this.file!.writeLatin1(prefix);
+        this.file!.writeBytes(prefix);
         for (const piece of partial.pieces) this.file!.writeBytes(piece);
         this.file!.writeBytes(buffer.subarray(0, first + 1));
         this.wrote(prefix.length + partial.bytes + first + 1, at);
@@ -146,10 +147,12 @@ export class LogFileWriter {
     }
     if (start <= last) {
       const prefix = this.prefixFor(at, code);
-      const text = prefix + buffer.toString('latin1', start, last).replaceAll('\n', '\n' + prefix) + '\n';
-      if (this.admit(text.length, () => countNewlines(buffer, start, last + 1), at)) {
-        this.file!.writeLatin1(text);
-        this.wrote(text.length, at);
+      // Admitted on its size with one prefix (counting lines first would mean a second pass):
+      // the queue may overshoot its limit by one chunk's prefixes, a bounded amount.
+      const payload = last + 1 - start;
+      if (this.admit(payload + prefix.length, () => countNewlines(buffer, start, last + 1), at)) {
+        const lines = this.file!.writeLines(prefix, buffer, start, last + 1);
+        this.wrote(payload + lines * prefix.length, at);
       }
     }
     if (last + 1 < buffer.length) this.hold(code, buffer, last + 1, at);
@@ -204,7 +207,7 @@ export class LogFileWriter {
     const prefix = this.prefixFor(partial.at, code);
     const size = prefix.length + bytes.length - keep + 1;
     if (!this.admit(size, 1, partial.lastAt)) return;
-    this.file.writeLatin1(prefix);
+    this.file.writeBytes(prefix);
     this.file.writeBytes(bytes.subarray(0, bytes.length - keep));
     this.file.writeLatin1('\n');
     this.wrote(size, partial.lastAt);
@@ -215,7 +218,8 @@ export class LogFileWriter {
     const file = this.file;
     if (!file) return false;
     if (this.skippedLines > 0 && file.hasRoom(bytes + 200)) {
-      const note = `${this.prefixFor(at, STREAM_CODE.system)}showrunner: ${this.skippedLines} lines not written to this file, the disk did not keep up\n`;
+      // Not through prefixFor: the caller may hold the prefix it returned.
+      const note = `${new Date(at).toISOString()} [system] showrunner: ${this.skippedLines} lines not written to this file, the disk did not keep up\n`;
       this.skippedLines = 0;
       file.writeLatin1(note);
       this.fileBytes += note.length;
@@ -236,9 +240,11 @@ export class LogFileWriter {
     this.open(stamp, part);
   }
 
-  private prefixFor(at: number, code: number): string {
+  /** `2026-01-31T12:00:00.000Z [stdout] ` as bytes; valid until the next call (callers copy it). */
+  private prefixFor(at: number, code: number): Buffer {
     if (at !== this.prefixAt || code !== this.prefixCode) {
-      this.prefix = `${new Date(at).toISOString()} [${STREAMS[code]}] `;
+      const length = this.prefixBuffer.write(`${new Date(at).toISOString()} [${STREAMS[code]}] `, 'latin1');
+      this.prefix = this.prefixBuffer.subarray(0, length);
       this.prefixAt = at;
       this.prefixCode = code;
     }

@@ -120,6 +120,26 @@ describe('LogStore', () => {
     expect(chunks[0]).toMatchObject({ process: 'api', offset: Buffer.byteLength(expected), dropped: 0 });
   });
 
+  it('sends a quiet process at once while a chatty one waits for its next batch', async () => {
+    // A batch interval far longer than the test: only the leading edge can deliver in time.
+    const store = make({ logDir: null, batchMs: 60_000 });
+    const chunks: LogChunk[] = [];
+    store.subscribe('*', (chunk) => {
+      chunks.push(chunk);
+    });
+    store.write('flood', 'stdout', 'first\n');
+    await waitFor(() => chunks.length, (count) => count === 1, { what: "the flood's first chunk, sent at once" });
+    store.write('flood', 'stdout', 'second\n'); // within its interval: waits
+    store.write('quiet', 'stdout', 'hello\n');
+    await waitFor(() => chunks.length, (count) => count === 2, { what: "the quiet process's line" });
+    expect(chunks.map((chunk) => [chunk.process, chunk.data])).toEqual([
+      ['flood', 'first\n'],
+      ['quiet', 'hello\n'],
+    ]);
+    await store.close(); // delivers what still waits
+    expect(chunks.at(-1)).toMatchObject({ process: 'flood', data: 'second\n' });
+  });
+
   it('sends every process to a wildcard subscriber, including processes that appear later', async () => {
     const store = make({ logDir: null, batchMs: 5 });
     store.write('old', 'stdout', 'before subscribing\n');

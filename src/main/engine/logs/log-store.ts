@@ -50,6 +50,8 @@ export interface LogStats {
   droppedLines: number;
   /** Lines left out of files because the disk did not keep up. */
   linesNotWritten: number;
+  /** Bytes handed to the file but not yet written by the OS. */
+  fileBytesQueued: number;
 }
 
 export type { LogListener, LogSubscribeOptions, LogSubscription };
@@ -86,7 +88,7 @@ export class LogStore implements LogSink {
     maxFilesPerProcess = 2000,
     maxBytesPerProcess = DEFAULT_LOG_RETENTION.maxBytes,
     maxAgeMs = DEFAULT_LOG_RETENTION.maxAgeMs,
-    highWaterBytes = 1024 * 1024,
+    highWaterBytes = 1.5 * 1024 * 1024,
     batchMs = 25,
     partialFlushMs = 500,
     now = Date.now,
@@ -168,7 +170,7 @@ export class LogStore implements LogSink {
     const log = this.logs.get(process);
     if (!log) return null;
     const { totalBytes, retainedBytes, droppedLines } = log.ring;
-    return { totalBytes, retainedBytes, droppedLines, linesNotWritten: log.writer?.linesNotWritten ?? 0 };
+    return { totalBytes, retainedBytes, droppedLines, linesNotWritten: log.writer?.linesNotWritten ?? 0, fileBytesQueued: log.writer?.queuedBytes ?? 0 };
   }
 
   /** The file a process is writing now (for "open log file"), or null. */

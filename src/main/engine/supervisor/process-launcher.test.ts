@@ -64,3 +64,13 @@ describe('backpressure from the log', () => {
     expect(received).toBe(2_000_000);
   });
 });
+
+describe('output readers', () => {
+  it('closes its output sockets when the spawn itself throws', async () => {
+    const pipes = () => process.getActiveResourcesInfo().filter((name) => name === 'PipeWrap').length;
+    const before = pipes();
+    // A NUL in the environment makes spawn throw before any process exists.
+    await expect(defaultLauncher.launch({ ...makeSpec('bad', 'true', { env: { BAD: 'a\0b' } }), pty: false }, () => {})).rejects.toThrow(/null bytes/);
+    await waitFor(() => pipes(), (count) => count <= before, { what: 'no pipe handles left behind' });
+  });
+});
