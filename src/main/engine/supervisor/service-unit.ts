@@ -332,6 +332,9 @@ export class ServiceUnit {
       else this.transition({ kind: 'exited', code: info.code, signal: info.signal, at: Date.now() }, `${cause} (restart = ${policy})`);
       return null;
     }
+    // Died while a required device was gone: the unplug's doing, not a crash. No restart is
+    // counted and no backoff runs; the next launch waits for the device (issue 16).
+    if (this.missing.length > 0) return `${cause} while device ${this.missing.join(', ')} was missing; starts when it is back`;
     const decision = this.backoff.next(uptimeMs);
     if (decision.kind === 'give-up') {
       const reason = `crash loop: ${cause} after ${plural(decision.restarts, 'restart')}, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
