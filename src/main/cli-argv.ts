@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { mainOutDir } from './resource-paths';
 
 export function builtinCliArgv(): string[] {
+  // Run from source (tests start `cli.ts` through tsx's loader): the parts run the same way, so
+  // nothing depends on a build being present or current.
+  if (__filename.endsWith('.ts')) return [process.execPath, ...process.execArgv, join(__dirname, 'cli.ts')];
   if (!process.versions.electron) return [process.execPath, join(mainOutDir(), 'cli.js')];
   const packaged = !process.defaultApp && !/[\\/]electron(\.exe)?$/i.test(process.execPath);
   if (packaged) return [process.execPath, '--ozone-platform=headless', '--disable-gpu'];

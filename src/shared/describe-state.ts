@@ -17,6 +17,7 @@ export function describeState(state: ServiceState, now: number = Date.now()): St
       return { label: 'Disabled', detail: 'starts only by hand', tone: 'idle' };
     case 'blocked': {
       const waits = [
+        ...(state.waitingOn.cleanup ? [state.waitingOn.cleanup] : []),
         ...state.waitingOn.services.map((dep) => `${dep.name} to be ${dep.condition}`),
         ...state.waitingOn.devices.map((device) => `device ${device}`),
       ];

@@ -14,7 +14,12 @@ export const ServiceState = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('disabled') }),
   z.object({
     kind: z.literal('blocked'),
-    waitingOn: z.object({ services: z.array(DependencyRef), devices: z.array(z.string()) }),
+    waitingOn: z.object({
+      services: z.array(DependencyRef),
+      devices: z.array(z.string()),
+      /** Work that comes before any start, e.g. "the cleanup of processes left by a previous run". */
+      cleanup: z.string().optional(),
+    }),
     /** Set when a dependency can no longer satisfy its condition ("db exited with 1"). */
     problem: z.string().optional(),
   }),

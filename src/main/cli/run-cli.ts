@@ -1,8 +1,7 @@
 // The `showrunner` command dispatcher, shared by the plain-Node entry (cli.ts) and the desktop
 // app's windowless mode (the packaged app binary is also /usr/bin/showrunner).
-// The engine's commands are imported when run: `status`, `url` and `check` load only the client
-// (an idle daemon's `status` answers in well under 300 ms; the whole engine took seconds to load).
-import { clientCommand } from './client-commands';
+// Each command loads its own modules when it runs: loading all of them cost every command,
+// `check` and the built-in parts included, about a second before its first line of work.
 import { UsageError } from './parse-cli-args';
 import { didYouMean } from '../engine/config/did-you-mean';
 
@@ -61,7 +60,7 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
     case 'stop':
     case 'restart':
     case 'kill':
-      return clientCommand(command, rest);
+      return (await import('./client-commands')).clientCommand(command, rest);
     case 'check': {
       if (rest.length !== 1) throw new UsageError('usage: showrunner check FILE');
       const { checkManifestFile } = await import('../engine/config/check-manifest-file');

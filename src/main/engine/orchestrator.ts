@@ -57,6 +57,8 @@ export interface OrchestratorOptions {
   monitorLogLevel?: LogLevel;
   /** `--no-monitors`. */
   monitorsDisabled?: boolean;
+  /** The first manifest is applied once this settles (the daemon: once it listens). */
+  startServicesAfter?: Promise<unknown>;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
   log?: (line: string) => void;
 }
@@ -110,6 +112,11 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const supervisor = new Supervisor({ logs, stateDir, statsIntervalMs: options.statsIntervalMs });
   supervisor.on('service', (service, transition) => hub.publish('service.changed', { service, transition }));
   supervisor.on('removed', (name) => hub.publish('service.removed', { name }));
+  supervisor.on('cleanup', (event) =>
+    event.phase === 'started'
+      ? notify('cleanup', 'info', 'cleaning up processes left by a previous run; services start once it is done')
+      : notify('cleanup', 'info', `cleaned up ${event.count} processes left by a previous run`),
+  );
 
   const sources: DeviceSource[] = [new DevPathWatcher({ root: options.deviceRoot ?? '/dev' })];
   const usb = options.usbSource === undefined ? new UsbSource() : options.usbSource;
@@ -136,14 +143,17 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const runtimeToken = options.openRuntime ? undefined : randomBytes(32).toString('base64url');
   let builtins: BuiltinPlan = { specs: [], syncUrl: null, runtimes: {}, runtimeTokens: {} };
 
+  let closing = false;
   async function applyManifest(next: Manifest): Promise<void> {
     logs.setRetention(next.logs ?? DEFAULT_LOG_RETENTION);
     await devices.update(next.services);
+    if (closing) return;
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
     builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken });
     const origins = new Map(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
     await supervisor.apply([...builtins.specs, ...next.services], origins);
+    if (closing) return;
     await monitors.configure({
       syncUrl: builtins.syncUrl,
       syncToken: builtins.syncToken,
@@ -156,15 +166,24 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   }
 
   say(`showrunner supervising ${manifestPath}`);
-  if (manifest) await applyManifest(manifest);
 
   const watcher =
     options.watchManifest === false || options.staticManifest
       ? null
       : new ManifestWatcher({ file: manifestPath, manifest, load: loadOptions, onChange: (change) => void onManifestChange(change) });
 
-  // Changes apply one at a time, in the order they were read.
+  // Changes apply one at a time, in the order they were read. The first is under way when this
+  // function returns: a shell answers (the daemon listens) while services start, and while
+  // the supervisor first cleans up what a crashed predecessor left.
   let applying: Promise<void> = Promise.resolve();
+  if (manifest) {
+    const initial = manifest;
+    applying = Promise.resolve(options.startServicesAfter)
+      .then(() => applyManifest(initial))
+      .catch((error: unknown) => {
+      if (!closing) say(`applying the manifest failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    });
+  }
   function onManifestChange(change: { ok: true; manifest: Manifest } | { ok: false; problems: ManifestProblem[] }): Promise<void> {
     applying = applying
       .then(() => applyChange(change))
@@ -255,6 +274,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     urls: () => ({ sync: builtins.syncUrl, runtimes: { ...builtins.runtimes } }),
     close() {
       closed ??= (async () => {
+        closing = true;
         watcher?.close();
         await monitors.close();
         say('stopping all services');

@@ -12,6 +12,7 @@ import { readSync } from './read-sync';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
 import { selectServices } from './select-services';
+import { parseTomlTreeFast } from './fast-toml-tree';
 import { parseTomlTree, type TomlPosition, type TomlTable } from './toml-tree';
 
 export interface ManifestLoadOptions {
@@ -52,11 +53,21 @@ export function parseManifest(text: string, file: string, options: ManifestLoadO
 function parse(rawText: string, file: string, options: ManifestLoadOptions): LoadResult {
   // Editors show no BOM, so columns on line 1 count from after it.
   const text = rawText.startsWith('\uFEFF') ? rawText.slice(1) : rawText;
+  // A valid manifest needs no positions (fast-toml-tree.ts); any problem is found again, and
+  // reported, from the positioned tree.
+  const quick = parseTomlTreeFast(text);
+  if (quick) {
+    const result = readManifestTree(quick, file, options);
+    if (result.ok) return result;
+  }
   const tree = parseTomlTree(text);
   if (!tree.ok) return { ok: false, problems: [syntaxProblem(text, file, tree.pos, tree.message)] };
+  return readManifestTree(tree.root, file, options);
+}
 
+/** A parsed TOML tree → a Manifest or its problems (positions as the tree has them). */
+export function readManifestTree(top: TomlTable, file: string, options: ManifestLoadOptions = {}): LoadResult {
   const reader = new FieldReader(file);
-  const top = tree.root;
   reader.checkKeys(top, '', TOP_LEVEL_KEYS);
   const manifestDir = dirname(resolve(file));
   const rootKey = reader.string(top, '', 'root');

@@ -18,11 +18,18 @@ const pool: Buffer[] = [];
 function capacityOf(buffer: Buffer): number {
   return buffer.length >>> 1;
 }
-function take(): Buffer {
-  return pool.pop() ?? Buffer.allocUnsafeSlow(2 * BUFFER_BYTES);
+/**
+ * A file's first buffer, when the pool is empty, is small: a thousand services each saying one
+ * line at start would otherwise hold a thousand full buffers until their files open, and that
+ * much external memory drives V8 into back-to-back full collections.
+ */
+const FIRST_BUFFER_BYTES = 4 * 1024;
+
+function take(first = false): Buffer {
+  return pool.pop() ?? Buffer.allocUnsafeSlow(2 * (first ? FIRST_BUFFER_BYTES : BUFFER_BYTES));
 }
 function release(buffers: Buffer[]): void {
-  for (const buffer of buffers) if (pool.length < POOL_MAX) pool.push(buffer);
+  for (const buffer of buffers) if (pool.length < POOL_MAX && buffer.length === 2 * BUFFER_BYTES) pool.push(buffer);
 }
 
 export class BatchedAppendFile {
@@ -160,7 +167,7 @@ export class BatchedAppendFile {
   /** Ends the current buffer where it is filled and starts a fresh one. */
   private nextBuffer(): Buffer {
     if (this.pending.length > 0) this.lengths.push(this.used);
-    const buffer = take();
+    const buffer = take(this.pending.length === 0);
     this.pending.push(buffer);
     this.used = 0;
     return buffer;

@@ -2,9 +2,10 @@
 // rotated parts) go first until at most `maxFiles` remain, together they hold at most
 // `maxTotalBytes`, and none is older than `maxAgeMs` (manifest `[logs]`, issue 16). The file
 // of the current run's first launch is pinned: a crash loop keeps the output of its own first
-// failure however many launches follow. The writer tells us about the files it creates as it creates them (a burst
-// of rotations opens files faster than a directory listing would see them); files left by
-// earlier runs are found by one listing. Only names of this process's pattern are touched.
+// failure however many launches follow. The writer tells us about the files it creates as it
+// creates them (a burst of rotations opens files faster than a directory listing would see
+// them); files left by earlier runs are found by one listing. Only names of this process's
+// pattern are touched.
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -32,6 +33,13 @@ interface TrackedFile {
   closed: Promise<void>;
 }
 
+/**
+ * `<name>-<stamp>.log[.<part>]`, for every process: one compiled RegExp shared by all (one
+ * per process cost a thousand idle services megabytes of regex code); the name is compared
+ * as a string.
+ */
+const FILE_PATTERN = /^(.*)-(\d{8}-\d{6})\.log(?:\.(\d+))?$/;
+
 export class LogRetention {
   private readonly dir: string;
   private maxFiles: number;
@@ -39,7 +47,7 @@ export class LogRetention {
   private maxAgeMs: number;
   private readonly now: () => number;
   private pinned: string | null = null;
-  private readonly pattern: RegExp;
+  private readonly name: string;
   private readonly current: () => string | null;
   /** Oldest first. */
   private files: TrackedFile[] = [];
@@ -53,7 +61,7 @@ export class LogRetention {
     this.maxTotalBytes = maxTotalBytes;
     this.maxAgeMs = maxAgeMs;
     this.now = now;
-    this.pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d{8}-\\d{6})\\.log(?:\\.(\\d+))?$`);
+    this.name = name;
   }
 
   /** New limits (the manifest changed); applied from the next `enforce`. */
@@ -77,8 +85,8 @@ export class LogRetention {
       if (closed) known.closed = closed;
       return;
     }
-    const match = this.pattern.exec(path.slice(this.dir.length + 1));
-    if (match) this.files.push({ path, stamp: match[1], part: Number(match[2] ?? 0), bytes, writtenAt: this.now(), closed: closed ?? Promise.resolve() });
+    const match = this.match(path.slice(this.dir.length + 1));
+    if (match) this.files.push({ path, ...match, bytes, writtenAt: this.now(), closed: closed ?? Promise.resolve() });
   }
 
   /** Deletes the oldest files beyond the limits, never the current one, the newest nor the pinned one. */
@@ -103,6 +111,11 @@ export class LogRetention {
     return this.chain;
   }
 
+  private match(fileName: string): { stamp: string; part: number } | null {
+    const match = FILE_PATTERN.exec(fileName);
+    return match && match[1] === this.name ? { stamp: match[2], part: Number(match[3] ?? 0) } : null;
+  }
+
   private async scan(): Promise<void> {
     if (this.scanned) return;
     this.scanned = true;
@@ -114,10 +127,10 @@ export class LogRetention {
     }
     for (const name of names) {
       const path = join(this.dir, name);
-      const match = this.pattern.exec(name);
+      const match = this.match(name);
       if (!match || this.files.some((file) => file.path === path)) continue;
       const info = await stat(path).catch(() => null);
-      this.files.push({ path, stamp: match[1], part: Number(match[2] ?? 0), bytes: info?.size ?? 0, writtenAt: info?.mtimeMs ?? this.now(), closed: Promise.resolve() });
+      this.files.push({ path, ...match, bytes: info?.size ?? 0, writtenAt: info?.mtimeMs ?? this.now(), closed: Promise.resolve() });
     }
     this.files.sort((a, b) => (a.stamp === b.stamp ? a.part - b.part : a.stamp < b.stamp ? -1 : 1));
   }

@@ -21,6 +21,15 @@ function split(bytes: Buffer, cuts: number[]): Buffer[] {
 }
 
 describe('LogRing', () => {
+  it('starts small and grows its first block without losing or reordering bytes', () => {
+    const ring = new LogRing({ maxBytes: 2 * 1024 * 1024 });
+    const text = numbered(0, 3000);
+    for (let at = 0; at < text.length; at += 700) ring.write('stdout', Buffer.from(text.slice(at, at + 700)));
+    expect(ring.tail().data).toBe(text);
+    expect(ring.lines(3000).map((line) => line.text)).toEqual(text.trimEnd().split('\n'));
+    expect(ring.retainedBytes).toBe(Buffer.byteLength(text));
+  });
+
   it('keeps lines that arrive split across chunks whole', () => {
     const ring = new LogRing();
     for (const piece of ['hel', 'lo\nwor', 'ld\n', 'and a', ' partial']) ring.write('stdout', Buffer.from(piece));

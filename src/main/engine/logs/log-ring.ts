@@ -10,6 +10,12 @@ import { incompleteUtf8Tail } from './incomplete-utf8-tail';
 const STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
 const STREAM_CODE: Record<LogStream, number> = { stdout: 0, stderr: 1, system: 2 };
 const NEWLINE = 10;
+/**
+ * A ring starts this small and grows to its block size as output comes: most services say a
+ * few lines, and a thousand idle services must not cost a full block and index each.
+ */
+const FIRST_BLOCK_BYTES = 1024;
+const FIRST_INDEX_LINES = 16;
 
 export interface LogRingOptions {
   /** Output bytes kept; the ring never holds more than this plus one block. */
@@ -64,7 +70,7 @@ export class LogRing {
     this.blockBytes = Math.max(64, Math.min(64 * 1024, Math.ceil(maxBytes / 8)));
     this.maxBlocks = Math.floor(maxBytes / this.blockBytes) + 1;
     this.maxLines = Math.max(16, maxLines ?? Math.floor(maxBytes / 16));
-    const capacity = Math.min(1024, this.maxLines);
+    const capacity = Math.min(FIRST_INDEX_LINES, this.maxLines);
     this.starts = new Float64Array(capacity);
     this.times = new Float64Array(capacity);
     this.streams = new Uint8Array(capacity);
@@ -98,8 +104,9 @@ export class LogRing {
     if (!this.atLineStart && code !== this.lineStream) this.atLineStart = true;
     for (let src = 0; src < data.length; ) {
       if (this.blocks.length === 0 || this.fill === this.blockBytes) this.startBlock();
-      const block = this.blocks[this.blocks.length - 1];
       const n = Math.min(this.blockBytes - this.fill, data.length - src);
+      let block = this.blocks[this.blocks.length - 1];
+      if (block.length < this.fill + n) block = this.growFirstBlock(this.fill + n);
       block.set(src === 0 && n === data.length ? data : data.subarray(src, src + n), this.fill);
       this.indexLines(block, this.fill, this.fill + n, code, at);
       this.fill += n;
@@ -229,9 +236,19 @@ export class LogRing {
 
   private startBlock(): void {
     while (this.blocks.length >= this.maxBlocks) this.evictBlock();
-    this.blocks.push(this.spare ?? Buffer.allocUnsafeSlow(this.blockBytes));
+    const size = this.blocks.length === 0 ? Math.min(FIRST_BLOCK_BYTES, this.blockBytes) : this.blockBytes;
+    this.blocks.push(this.spare ?? Buffer.allocUnsafeSlow(size));
     this.spare = null;
     this.fill = 0;
+  }
+
+  /** Only the first block is ever short (see FIRST_BLOCK_BYTES); every later one is full size. */
+  private growFirstBlock(needed: number): Buffer {
+    const old = this.blocks[0];
+    const grown = Buffer.allocUnsafeSlow(Math.min(this.blockBytes, Math.max(needed, old.length * 2)));
+    old.copy(grown, 0, 0, this.fill);
+    this.blocks[0] = grown;
+    return grown;
   }
 
   private evictBlock(): void {

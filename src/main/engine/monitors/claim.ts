@@ -5,21 +5,38 @@
 // claim until the others' arrive, and a run may already have started by then (MRMD-NOTES.md:
 // 16 of 200 cells ran twice with 5 monitors).
 //
-// The protocol here, per entry, with `me` a stable monitor id (not the Yjs client id, so a
-// restarted monitor still recognises what it owned):
-//   1. Stagger. Monitors announce `monitor: { id }` in awareness. For each exec id every
-//      monitor ranks the ids it sees by a rendezvous hash of (monitor id, exec id); rank 0
-//      claims at once, rank k waits k × `claimStaggerMs` and claims only if the entry is
-//      still `requested`. In the common case exactly one monitor ever writes a claim.
+// The protocol here, per entry, with `me` this peer's id (monitor-id.ts: unique to one peer,
+// across hosts and processes, for the peer's life; never the Yjs client id, which is a number
+// and is what mrmd-monitor writes to `claimedBy`, so a numeric `claimedBy` is never ours).
+// Our monitors announce `monitor: { id, peers, seen }` in awareness (peer-presence.ts): the ids
+// of the other monitors of ours they see, and for each of those monitors' Yjs client ids the
+// clock up to which they have integrated its updates.
+//   0. Join. A monitor claims nothing until every other monitor of ours in its awareness lists
+//      it in `peers`. Why: y-websocket relays one client's document updates and awareness
+//      updates in the order it sent them (one socket, one server handler), so once monitor N
+//      lists us, every claim N made before it saw us has reached us.
+//   1. Stagger. For each exec id every monitor ranks the ids it sees by a rendezvous hash of
+//      (monitor id, exec id); rank 0 claims at once, rank k waits k × `claimStaggerMs` and
+//      claims only if the entry is still `requested`. Usually exactly one monitor claims.
 //   2. Claim. A guarded write (re-read inside the transaction): `requested` and unclaimed →
-//      `claimed`, `claimedBy: me`, `claimedAt`.
-//   3. Settle. The monitor does nothing else until `settleMs` after its claim. A rival that
-//      claimed concurrently did so before seeing our claim, so its write reaches us within two
-//      one-way delays of ours; after the window, every monitor sees the same Yjs winner.
+//      `claimed`, `claimedBy: me`, `claimedAt`; we note our Yjs clock just after it.
+//   3. Acknowledged. We start nothing until every other monitor of ours present has announced
+//      `seen[our client] ≥ that clock`, i.e. has integrated our claim. A rival claims only an
+//      entry it sees `requested`, so any rival claim was written before its acknowledgement
+//      and, by the ordering in step 0, has reached us before it: from then on our copy holds
+//      every competing claim and Yjs' resolution of them, the same one every monitor reaches.
+//      No clock is involved, so a loaded machine (Yjs messages late by seconds) only makes it
+//      slower. With a single monitor there is nobody to wait for. A monitor that joins later
+//      sees our claim in its first sync or, per step 0, before it may claim. While a foreign
+//      monitor (mrmd-monitor: no id, claims at once, acknowledges nothing; or one of ours from
+//      before acknowledgements, announcing only its id) is present, the old rule applies
+//      instead: do nothing until `settleMs` after our claim.
 //   4. Ready names us. The editor (or we, headless) moves `claimed` → `ready` from its own
-//      copy, so `ready` carries the `claimedBy` it saw; we run only when the converged entry
-//      is `ready` *and* `claimedBy === me`. A loser sees another id and backs off for good
-//      (it claims again only if the entry returns to `requested`).
+//      copy, so `ready` carries the `claimedBy` it saw; we run only when our copy, holding all
+//      competing claims (step 3), is `ready` *and* `claimedBy === me`. A loser sees another id
+//      and backs off for good (it claims again only if the entry returns to `requested`). An
+//      editor's `ready` for a loser can only be written after the loser's claim won in the
+//      editor's copy, which then is what every copy shows.
 //   5. Re-check right before the run (after waiting in the per-runtime queue): still `ready`,
 //      still ours, not cancelled; then a guarded `ready` → `running` and the POST.
 // Every later write goes through `updateEntry`, which never moves a status backwards and never
@@ -28,35 +45,39 @@
 // knows better and re-asserts `running`, then its terminal fields (ExecutionDriver.repair), and
 // never starts the same entry twice in one process.
 //
-// Timers that decide on the others' silence (stagger, settle, headless block) are lag-aware: a
-// timer that fires late means the event loop was busy and messages may be waiting unread, so
-// it waits one more period instead of acting on a stale view.
+// Peers that leave: a restarted monitor is a new peer with a new id. An unfinished entry whose
+// owner (our id or mrmd-monitor's client id) has been absent from awareness for `goneOwnerMs`
+// while we were synced is failed as MonitorRestarted by the monitor ranked first for it, never
+// re-offered: the owner may have started the run just before it went, and a second run is worse
+// than a cell to run again (ExecutionDriver.recoverFromGoneOwner).
 //
-// Measured (exactly-once.test.ts): 5 monitors in one busy process, 200 cells requested at
-// once, Yjs messages delayed by up to ~1 s: every cell ran once, on the built-in runtime and on
-// one that answers 409 while busy (mrmd-monitor: 16 of 200 twice, 30 errors).
+// Speed: the acknowledgement travels while the editor answers our claim with `ready` (both one
+// round trip), so a cell costs no fixed wait; there is no per-cell settle window among our
+// monitors. bench/monitor-throughput.bench.ts compares this with mrmd-monitor 0.1.3.
 //
-// Remaining risk: if a rival's concurrent claim takes longer than the stagger and the settle
-// window to reach us (a partitioned or very slow link), and its write wins the Yjs conflict
-// after we started, the cell can run twice; staggering makes concurrent claims rare in the
-// first place (they need two monitors that disagree on who ranks first, e.g. while one is
-// joining, or that do not see each other at all). Monitors that are not ours (mrmd-monitor)
-// announce no id and claim at once, so with them the settle window is the only protection.
-// An entry left by a monitor that never comes back stays with it (no takeover by others: a
-// silent monitor may be partitioned, not dead); the editor can cancel and re-run it.
+// Measured: exactly-once.test.ts (5 monitors in one busy process, 120 cells at once, beside two
+// CPU hogs) and e2e/monitor-processes.e2e.test.ts (two `showrunner mrmd` daemons and two
+// `showrunner monitor` processes, 40 cells at once, with and without a sync-server restart):
+// every cell ran once, none errored.
+//
+// Remaining risks: a monitor of ours that stays in awareness but never acknowledges (hung) holds
+// our start back for `ackTimeoutMs`, after which we run anyway, and it could then still claim.
+// A partitioned monitor dropped from awareness (30 s) that comes back with a claim it wrote
+// from its stale copy is not covered by step 3. With a foreign monitor present, a rival claim
+// slower than the settle window can still make a cell run twice (it can on its own anyway).
 import type * as Y from 'yjs';
 import { STATUS, isOwnedBy, readEntry, updateEntry, type ExecutionEntry } from './execution-entry';
-
-export const MONITOR_AWARENESS_FIELD = 'monitor';
 
 export interface ClaimTiming {
   /** Wait per rank before a non-preferred monitor claims. */
   claimStaggerMs: number;
-  /** Quiet time after our claim before we act on it. */
+  /** Quiet time after our claim before we act on it, while a foreign monitor is present. */
   settleMs: number;
+  /** Waiting longer than this for another monitor's acknowledgement, we run anyway (liveness). */
+  ackTimeoutMs: number;
 }
 
-export const DEFAULT_CLAIM_TIMING: ClaimTiming = { claimStaggerMs: 250, settleMs: 120 };
+export const DEFAULT_CLAIM_TIMING: ClaimTiming = { claimStaggerMs: 250, settleMs: 120, ackTimeoutMs: 15_000 };
 
 /** Rendezvous hash: every monitor computes the same order from the same set of ids. */
 export function claimRank(execId: string, monitorIds: Iterable<string>, me: string): number {

@@ -4,13 +4,14 @@
 // fail what is stuck. Each entry is handled on its own: every change re-reads the entry and
 // decides from its current value (no event is trusted to carry the state), inside a try/catch,
 // so a malformed entry is marked failed and never stops the peer or its neighbours.
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { claimDelayMs, claimEntry, claimRank, isClaimable, settledAt } from './claim';
 import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, type ExecutionEntry, type ExecutionError } from './execution-entry';
 import { ExecutionRun, describe } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
 import type { LogLevel, PeerTiming } from './monitor-peer';
 import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
+import type { Owner, PeerPresence } from './peer-presence';
 import type { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
 import { pendingStdinResponse } from './stdin';
@@ -26,8 +27,8 @@ export interface DriverContext {
   queue: RunQueue;
   timing: PeerTiming;
   origin: unknown;
-  /** Monitor ids announced in awareness right now (ours included or not). */
-  monitorIds: () => string[];
+  /** Who is in the document's awareness (claim ranking, acknowledgements, gone owners). */
+  presence: PeerPresence;
   /** Decisions wait until the document has synced: an unsynced view is not the document. */
   isSynced: () => boolean;
   log: (level: LogLevel, message: string) => void;
@@ -36,6 +37,10 @@ export interface DriverContext {
 interface Tracking {
   /** Set while a claim is scheduled. */
   cancelClaim?: () => void;
+  /** Our Yjs clock just after our claim: the others acknowledge having integrated it (step 3). */
+  claimClock?: number;
+  /** Local time of our claim. */
+  claimedAt?: number;
   headlessTimer?: NodeJS.Timeout;
   settleTimer?: NodeJS.Timeout;
   run?: ExecutionRun;
@@ -43,6 +48,8 @@ interface Tracking {
 
 export class ExecutionDriver {
   private readonly tracking = new Map<string, Tracking>();
+  /** Entries waiting for the other monitors (step 0 or 3): looked at again when awareness changes. */
+  private readonly awaiting = new Set<string>();
   /** Runs this peer started, with their terminal fields once known; never run twice here. */
   private readonly started = new Map<string, Partial<ExecutionEntry> | null>();
   private readonly ydoc: Y.Doc;
@@ -71,10 +78,16 @@ export class ExecutionDriver {
       }
     }
     this.tracking.clear();
+    this.awaiting.clear();
   }
 
   scanAll(): void {
     executionsOf(this.ydoc).forEach((_value, id) => this.consider(id));
+  }
+
+  /** The monitors in awareness, or what they announce, changed. */
+  presenceChanged(): void {
+    for (const id of [...this.awaiting]) this.consider(id);
   }
 
   consider(id: string): void {
@@ -160,13 +173,23 @@ export class ExecutionDriver {
   private scheduleClaim(id: string): void {
     const tracking = this.track(id);
     if (tracking.cancelClaim) return;
-    const delayMs = claimDelayMs(claimRank(id, this.context.monitorIds(), this.monitorId), this.timing);
+    const presence = this.context.presence;
+    // Step 0: claims the others made before they saw us may still be on their way.
+    if (!presence.seenByAll(this.monitorId)) {
+      this.awaiting.add(id);
+      return;
+    }
+    this.awaiting.delete(id);
+    const delayMs = claimDelayMs(claimRank(id, presence.monitorIds(), this.monitorId), this.timing);
     const claim = (): void => {
       tracking.cancelClaim = undefined;
       if (this.tracking.get(id) !== tracking) return;
       this.safely(id, () => {
-        if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) this.log('info', `${id}: claimed`);
-        else if (!tracking.run) this.release(id, tracking);
+        if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) {
+          tracking.claimClock = Y.getState(this.ydoc.store, this.ydoc.clientID);
+          tracking.claimedAt = Date.now();
+          this.log('info', `${id}: claimed`);
+        } else if (!tracking.run) this.release(id, tracking);
       });
     };
     if (delayMs > 0) {
@@ -204,17 +227,20 @@ export class ExecutionDriver {
 
   private scheduleStart(id: string): void {
     const tracking = this.track(id);
-    if (tracking.run || tracking.settleTimer) return;
+    if (tracking.run) return;
     const entry = readEntry(this.ydoc, id);
     if (entry === null) return;
-    const waitMs = settledAt(entry, this.timing) - Date.now();
+    const waitMs = this.settleWaitMs(id, entry, tracking);
     if (waitMs > 0) {
-      tracking.settleTimer = settledTimeout(waitMs, () => {
+      tracking.settleTimer ??= settledTimeout(waitMs, () => {
         tracking.settleTimer = undefined;
         this.consider(id);
       });
       return;
     }
+    clearTimeout(tracking.settleTimer);
+    tracking.settleTimer = undefined;
+    this.awaiting.delete(id);
     if (tracking.headlessTimer) clearTimeout(tracking.headlessTimer);
     tracking.headlessTimer = undefined;
     const run = new ExecutionRun(
@@ -241,6 +267,30 @@ export class ExecutionDriver {
     });
   }
 
+  /**
+   * Step 3: how long before our claim is known to have won. With only monitors of ours present:
+   * until each has acknowledged integrating our claim (0 once all have; the wait ends early on
+   * an awareness change). With a foreign monitor present (it acknowledges nothing): the settle
+   * window.
+   */
+  private settleWaitMs(id: string, entry: ExecutionEntry, tracking: Tracking): number {
+    const presence = this.context.presence;
+    const now = Date.now();
+    if (presence.foreignMonitors() > 0) return settledAt(entry, this.timing) - now;
+    // Resuming a claim made before a restart (same explicit id): our current clock covers it.
+    tracking.claimClock ??= Y.getState(this.ydoc.store, this.ydoc.clientID);
+    tracking.claimedAt ??= now;
+    if (presence.ackedByAll(this.monitorId, this.ydoc.clientID, tracking.claimClock)) return 0;
+    const leftMs = tracking.claimedAt + this.timing.ackTimeoutMs - now;
+    if (leftMs > 0) {
+      this.awaiting.add(id);
+      return leftMs;
+    }
+    const silent = presence.notAcking(this.monitorId, this.ydoc.clientID, tracking.claimClock);
+    this.log('warn', `${id}: no acknowledgement of our claim from ${silent.join(', ')} in ${this.timing.ackTimeoutMs} ms; running it`);
+    return 0;
+  }
+
   private remember(id: string, final: Partial<ExecutionEntry> | null): void {
     this.started.delete(id);
     this.started.set(id, final);
@@ -262,8 +312,33 @@ export class ExecutionDriver {
         } else if (!this.tracking.has(id) && !isTerminal(entry.status)) {
           this.consider(id);
         }
+        this.recoverFromGoneOwner(id, entry, now);
       });
     });
+  }
+
+  /**
+   * An entry claimed by a peer that has left (not in awareness for `goneOwnerMs` while we were
+   * synced) would wait forever: restarted monitors are new peers with new ids. It is failed as
+   * MonitorRestarted, never re-offered: the owner may have started the run just before it went,
+   * and a second run is worse than a cell to run again. The present monitor ranked first for the
+   * entry writes it; the others only after their stagger, in case the first is gone too.
+   */
+  private recoverFromGoneOwner(id: string, entry: ExecutionEntry, now: number): void {
+    const owner = entry.claimedBy;
+    if (typeof owner !== 'string' && typeof owner !== 'number') return;
+    if (owner === this.monitorId || isTerminal(entry.status) || entry.status === STATUS.requested) return;
+    const presence = this.context.presence;
+    const rank = claimRank(id, presence.monitorIds(), this.monitorId);
+    if (presence.absentForMs(owner, now) < this.timing.goneOwnerMs + claimDelayMs(rank, this.timing)) return;
+    const status = String(entry.status);
+    const written = updateEntry(
+      this.ydoc,
+      id,
+      (current) => (current.claimedBy === owner && !isTerminal(current.status) ? { status: STATUS.error, completedAt: now, error: goneError(owner, status) } : null),
+      this.origin,
+    );
+    if (written !== null) this.log('warn', `${id}: its monitor ${String(owner)} left while it was ${status}; failed as MonitorRestarted`);
   }
 
   private fail(id: string, error: ExecutionError): void {
@@ -300,6 +375,7 @@ export class ExecutionDriver {
   private release(id: string, tracking: Tracking): void {
     this.clearTimers(tracking);
     this.tracking.delete(id);
+    this.awaiting.delete(id);
   }
 
   private log(level: LogLevel, message: string): void {
@@ -325,4 +401,11 @@ function settledTimeout(delayMs: number, action: () => void, retries = 3): NodeJ
     action();
   }, delayMs);
   return handle;
+}
+
+function goneError(owner: Owner, status: string): ExecutionError {
+  return {
+    type: 'MonitorRestarted',
+    message: `monitor ${String(owner)} left (gone from the document's awareness) while this cell was ${status}; run it again`,
+  };
 }

@@ -5,7 +5,6 @@
 // the LogSink as process `monitor:<doc>`; a peer that fails is reported in its snapshot and
 // never touches the others.
 import { EventEmitter } from 'node:events';
-import { hostname } from 'node:os';
 import { ContractError } from '../../../shared/contract';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
 import type { LogSink } from '../logs/log-sink';
@@ -26,7 +25,10 @@ export interface MonitorHostOptions {
   logLevel?: LogLevel;
   /** Awareness name. */
   name?: string;
-  /** Written to `claimedBy`; must differ between monitors that share documents. */
+  /**
+   * Written to `claimedBy` by every peer of this host. Only for tests and `--id`: it must differ
+   * from every other monitor's. Default: each peer makes its own (monitor-id.ts).
+   */
   monitorId?: string;
   timing?: Partial<PeerTiming>;
 }
@@ -40,14 +42,12 @@ export class MonitorHost extends EventEmitter<{
   removed: [{ doc: string }];
   execution: [ExecutionSnapshot];
 }> {
-  readonly monitorId: string;
   private readonly peers = new Map<string, MonitorPeer>();
   private readonly queue = new RunQueue();
   private readonly minLevel: number;
 
   constructor(private readonly options: MonitorHostOptions) {
     super();
-    this.monitorId = options.monitorId ?? `${options.name ?? 'showrunner'}@${hostname()}`;
     this.minLevel = LOG_LEVELS[options.logLevel ?? 'info'];
   }
 
@@ -61,7 +61,7 @@ export class MonitorHost extends EventEmitter<{
       doc,
       syncUrl: this.options.syncUrl,
       syncToken: this.options.syncToken,
-      monitorId: this.monitorId,
+      monitorId: this.options.monitorId,
       name: this.options.name,
       runner: this.options.runner,
       runtimes: this.options.runtimes,
@@ -94,6 +94,11 @@ export class MonitorHost extends EventEmitter<{
 
   has(doc: string): boolean {
     return this.peers.has(doc);
+  }
+
+  /** The id each running peer writes to `claimedBy`, by document. */
+  monitorIds(): Record<string, string> {
+    return Object.fromEntries([...this.peers].map(([doc, peer]) => [doc, peer.monitorId]));
   }
 
   /** The peer itself, for tests and benchmarks that need its Y.Doc. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,11 +41,11 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function monitor(runner: ExecutionRunner, options: { id?: string; timing?: Partial<PeerTiming>; syncUrl?: string; doc?: string; runtimes?: Record<string, string> } = {}): MonitorPeer {
+function monitor(runner: ExecutionRunner, options: { id?: string | undefined; timing?: Partial<PeerTiming>; syncUrl?: string; doc?: string; runtimes?: Record<string, string> } = {}): MonitorPeer {
   const peer = new MonitorPeer({
     doc: options.doc ?? 'notebook',
     syncUrl: options.syncUrl ?? sync.url,
-    monitorId: options.id ?? 'monitor-a',
+    monitorId: 'id' in options ? options.id : 'monitor-a',
     runner,
     runtimes: { runtimes: options.runtimes ?? { bash: runtime.urls.bash, node: runtime.urls.node } },
     timing: { ...FAST, ...options.timing },
@@ -190,9 +190,10 @@ describe('MonitorPeer', () => {
     ed.addCell('bash', 'echo after');
     const silent = ed.request('echo before; sleep 20', 'bash');
     const next = ed.request('echo after', 'bash');
-    await waitFor(statusOf(ed, silent), (s) => s === 'error', { what: 'stuck error' });
+    // Generous waits: on a loaded machine the run, the interrupt and the next run are slow.
+    await waitFor(statusOf(ed, silent), (s) => s === 'error', { timeoutMs: 30_000, what: 'stuck error' });
     expect(ed.entry(silent)?.error).toMatchObject({ type: 'Stuck', message: 'no event from the runtime for 600 ms' });
-    await waitFor(statusOf(ed, next), (s) => s === 'completed', { what: 'next cell ran' });
+    await waitFor(statusOf(ed, next), (s) => s === 'completed', { timeoutMs: 30_000, what: 'next cell ran' });
   });
 
   it('fails an entry whose runtime is not allowed, saying why', async () => {
@@ -265,6 +266,62 @@ describe('MonitorPeer', () => {
     await waitFor(statusOf(client, running), (s) => s === 'error', { what: 'running entry failed' });
     expect(client.entry(running)?.error).toMatchObject({ type: 'MonitorRestarted' });
     expect(readFileSync(join(dir, 'runs.txt'), 'utf8')).toBe('run\n');
+  });
+
+  it('is a new peer after a restart: what the old one left is failed as MonitorRestarted once it is gone, never run again', async () => {
+    const runner = new RecordingRunner();
+    const first = monitor(runner, { id: undefined, timing: { headlessBlockMs: 60_000 } });
+    expect(first.monitorId).toMatch(/^showrunner@.+\/\d+\/[0-9a-f]{8}$/);
+    await first.whenSynced();
+    const client = await editor({ createsOutputBlocks: false });
+    client.addCell('bash', 'echo left; echo run >> left.txt');
+    client.addCell('bash', 'echo long; echo run >> runs.txt; sleep 30');
+    const running = client.request('echo long; echo run >> runs.txt; sleep 30', 'bash', { session: 'long' });
+    await waitFor(statusOf(client, running), (s) => s === 'claimed');
+    client.markReady(running);
+    await waitFor(() => client.output(running), (text) => text === 'long\n', { what: 'long cell running' });
+    const claimedOnly = client.request('echo left; echo run >> left.txt', 'bash');
+    await waitFor(statusOf(client, claimedOnly), (s) => s === 'claimed');
+    // A crash: the peer leaves without failing what it owns.
+    await first.stop({ failOwned: false });
+    cleanups.splice(cleanups.length - 2, 1);
+
+    const second = monitor(runner, { id: undefined, timing: { goneOwnerMs: 500 } });
+    expect(second.monitorId).not.toBe(first.monitorId);
+    await second.whenSynced();
+    for (const id of [claimedOnly, running]) {
+      await waitFor(statusOf(client, id), (s) => s === 'error', { what: `${id} failed` });
+      expect(client.entry(id)).toMatchObject({ claimedBy: first.monitorId, error: { type: 'MonitorRestarted' } });
+      expect(String((client.entry(id)?.error as { message: string }).message)).toContain(first.monitorId);
+    }
+    expect(readFileSync(join(dir, 'runs.txt'), 'utf8')).toBe('run\n');
+    expect(existsSync(join(dir, 'left.txt'))).toBe(false);
+    // The new peer serves new requests.
+    client.addCell('bash', 'echo after');
+    const after = client.request('echo after', 'bash');
+    await waitFor(statusOf(client, after), (s) => s === 'claimed');
+    client.markReady(after);
+    await waitFor(statusOf(client, after), (s) => s === 'completed');
+    expect(client.entry(after)?.claimedBy).toBe(second.monitorId);
+  });
+
+  it("never takes mrmd-monitor's numeric claim for its own, and recovers it only once that client is gone", async () => {
+    const runner = new RecordingRunner();
+    const peer = monitor(runner, { timing: { goneOwnerMs: 500 } });
+    await peer.whenSynced();
+    const foreign = await editor({ createsOutputBlocks: false });
+    foreign.provider.awareness.setLocalStateField('user', { name: 'mrmd-monitor', color: '#10b981', type: 'monitor' });
+    const client = await editor({ createsOutputBlocks: false });
+    const entry = (id: string, claimedBy: number) => ({ id, code: 'echo x', language: 'bash', runtimeUrl: null, status: 'ready', claimedBy, claimedAt: Date.now() });
+    client.executions.set('exec-1-present', entry('exec-1-present', foreign.ydoc.clientID));
+    client.executions.set('exec-2-absent', entry('exec-2-absent', 123456789));
+    await waitFor(statusOf(client, 'exec-2-absent'), (s) => s === 'error', { what: 'absent client’s entry failed' });
+    expect(client.entry('exec-2-absent')?.error).toMatchObject({ type: 'MonitorRestarted' });
+    // Both entries were judged in the same sweeps: the present client's claim was left alone.
+    expect(client.entry('exec-1-present')).toMatchObject({ status: 'ready', claimedBy: foreign.ydoc.clientID });
+    foreign.close();
+    await waitFor(statusOf(client, 'exec-1-present'), (s) => s === 'error', { what: 'entry failed once its client left' });
+    expect(runner.interrupted).toEqual([]);
   });
 
   it('fails what it owns when stopped, so no cell waits for a monitor that is gone', async () => {

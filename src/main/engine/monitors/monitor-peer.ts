@@ -2,20 +2,25 @@
 // awareness as a monitor (`user: { name, color, type: "monitor" }`, plus `monitor: { id }` for
 // claim ranking), and hands every change of `Y.Map('executions')` to its ExecutionDriver
 // (execution-driver.ts), which speaks seed 001's protocol for each entry.
-// Ownership is `claimedBy === monitorId`, a stable id, so after a reconnect the same peer
-// simply continues, and after a process restart a new peer with the same id finds what it
-// owned: entries still `claimed` or `ready` are resumed; an entry left `running` cannot be
-// re-attached (MRP streams cannot be resumed) and is failed with a message saying so.
+// Ownership is `claimedBy === monitorId`, an id unique to this peer (monitor-id.ts) and kept
+// for its life, so after a reconnect the same peer simply continues. A restarted monitor is a
+// new peer: what the old one left unfinished is failed as MonitorRestarted by the monitors
+// still present once the old one has been gone from awareness for `goneOwnerMs`
+// (ExecutionDriver.recoverFromGoneOwner). Only a peer given the same explicit id again
+// (`--id`) resumes what it owned: `claimed` and `ready` entries go on, a `running` one cannot
+// be re-attached (MRP streams cannot be resumed) and is failed with a message saying so.
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
-import { DEFAULT_CLAIM_TIMING, MONITOR_AWARENESS_FIELD, type ClaimTiming } from './claim';
+import { DEFAULT_CLAIM_TIMING, type ClaimTiming } from './claim';
 import { ExecutionDriver } from './execution-driver';
 import { STATUS, executionsOf, isTerminal, readEntry, toExecutionSnapshot, updateEntry } from './execution-entry';
 import type { RunTiming } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
+import { newMonitorId } from './monitor-id';
+import { MONITOR_AWARENESS_FIELD, PeerPresence, type MonitorAnnouncement } from './peer-presence';
 import { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
 import { respondStdin } from './stdin';
@@ -29,6 +34,8 @@ export interface PeerTiming extends ClaimTiming, RunTiming {
   headlessBlockMs: number;
   /** How often owned entries are checked for being stuck. */
   sweepMs: number;
+  /** How long a claim's owner must be absent from awareness before its entry is recovered. */
+  goneOwnerMs: number;
   maxReconnectBackoffMs: number;
 }
 
@@ -36,6 +43,7 @@ export const DEFAULT_PEER_TIMING: PeerTiming = {
   ...DEFAULT_CLAIM_TIMING,
   headlessBlockMs: 1000,
   sweepMs: 1000,
+  goneOwnerMs: 10_000,
   maxReconnectBackoffMs: 2500,
   outputFlushMs: 100,
   stuckTimeoutMs: 180_000,
@@ -49,8 +57,8 @@ export interface MonitorPeerOptions {
   syncUrl: string;
   /** Sent as `?token=` (how the sync server takes it); never shown in snapshots or logs. */
   syncToken?: string;
-  /** Stable across restarts; written to `claimedBy`. */
-  monitorId: string;
+  /** Written to `claimedBy`; unique to this peer. Default: a new id (monitor-id.ts). */
+  monitorId?: string;
   /** Awareness name (mrmd-monitor's default). */
   name?: string;
   runner: ExecutionRunner;
@@ -70,6 +78,9 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   private readonly timing: PeerTiming;
   private readonly origin = Symbol('monitor-peer');
   private readonly driver: ExecutionDriver;
+  private readonly presence = new PeerPresence();
+  private announced = '';
+  private announceTimer: NodeJS.Immediate | null = null;
   private provider: WebsocketProvider | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private connection: Connection = 'stopped';
@@ -80,7 +91,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   constructor(private readonly options: MonitorPeerOptions) {
     super();
     this.doc = options.doc;
-    this.monitorId = options.monitorId;
+    this.monitorId = options.monitorId ?? newMonitorId(options.name ?? 'showrunner');
     this.timing = { ...DEFAULT_PEER_TIMING, ...options.timing };
     this.driver = new ExecutionDriver({
       ydoc: this.ydoc,
@@ -91,7 +102,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       queue: options.queue ?? new RunQueue(),
       timing: this.timing,
       origin: this.origin,
-      monitorIds: () => this.monitorIds(),
+      presence: this.presence,
       isSynced: () => this.synced,
       log: (level, message) => this.log(level, message),
     });
@@ -99,6 +110,10 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       for (const id of event.keysChanged) {
         const entry = readEntry(this.ydoc, id);
         if (entry) this.emit('execution', toExecutionSnapshot(this.doc, id, entry));
+        // Another monitor of ours waits for us to acknowledge its claim (claim.ts, step 3).
+        if (typeof entry?.claimedBy === 'string' && entry.claimedBy !== this.monitorId && (entry.status === STATUS.claimed || entry.status === STATUS.ready)) {
+          this.scheduleAnnounce();
+        }
         this.driver.consider(id);
       }
     });
@@ -113,9 +128,28 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       maxBackoffTime: this.timing.maxReconnectBackoffMs,
     });
     this.provider = provider;
+    // y-websocket sends the server every awareness update it applies, remote ones included,
+    // which the server already has; with acknowledgements in awareness that echo doubled the
+    // traffic. Send only what this peer changed.
+    const sendAwareness = provider._awarenessUpdateHandler;
+    provider.awareness.off('update', sendAwareness);
+    provider._awarenessUpdateHandler = (change, origin) => {
+      if (origin !== provider) sendAwareness(change, origin);
+    };
+    provider.awareness.on('update', provider._awarenessUpdateHandler);
     provider.awareness.setLocalStateField('user', { name: this.options.name ?? 'mrmd-monitor', color: MONITOR_COLOR, type: 'monitor' });
-    provider.awareness.setLocalStateField(MONITOR_AWARENESS_FIELD, { id: this.monitorId });
-    provider.awareness.on('change', () => this.emitState());
+    this.announce();
+    this.presence.update(provider.awareness.getStates());
+    let peers = provider.awareness.getStates().size;
+    provider.awareness.on('change', () => {
+      this.presence.update(provider.awareness.getStates());
+      this.scheduleAnnounce();
+      this.driver.presenceChanged();
+      // Acknowledgements change awareness all the time; the snapshot only shows the peer count.
+      if (provider.awareness.getStates().size === peers) return;
+      peers = provider.awareness.getStates().size;
+      this.emitState();
+    });
     provider.on('status', ({ status }) => {
       this.connection = status;
       if (status !== 'connected') this.synced = false;
@@ -129,6 +163,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     provider.on('sync', (isSynced) => {
       if (!isSynced) return;
       this.synced = true;
+      this.presence.synced();
       this.lastError = null;
       this.log('info', 'document synced; checking executions');
       for (const resolve of this.syncWaiters.splice(0)) resolve();
@@ -155,6 +190,8 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   async stop({ failOwned = true }: { failOwned?: boolean } = {}): Promise<void> {
     if (this.sweepTimer !== null) clearInterval(this.sweepTimer);
     this.sweepTimer = null;
+    if (this.announceTimer !== null) clearImmediate(this.announceTimer);
+    this.announceTimer = null;
     this.driver.stop(failOwned);
     const provider = this.provider;
     this.provider = null;
@@ -226,13 +263,31 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     return this.execution(id);
   }
 
-  private monitorIds(): string[] {
-    const ids: string[] = [];
-    for (const state of this.provider?.awareness.getStates().values() ?? []) {
-      const monitor = (state as Record<string, unknown>)[MONITOR_AWARENESS_FIELD] as { id?: unknown } | undefined;
-      if (typeof monitor?.id === 'string') ids.push(monitor.id);
-    }
-    return ids;
+  /** Batched: one awareness update for everything integrated in this turn of the event loop. */
+  private scheduleAnnounce(): void {
+    this.announceTimer ??= setImmediate(() => {
+      this.announceTimer = null;
+      this.announce();
+    });
+  }
+
+  /**
+   * `monitor: { id, peers, seen }` (peer-presence.ts): which of our monitors we see, and how
+   * far we have integrated each one's updates. Sent only when it changed; awareness messages
+   * follow our document updates on the same socket, so a monitor reading it here has every
+   * claim we made before.
+   */
+  private announce(): void {
+    const provider = this.provider;
+    if (provider === null) return;
+    const others = this.presence.monitorIds().filter((id) => id !== this.monitorId);
+    const seen: Record<string, number> = {};
+    for (const client of this.presence.otherClients(this.monitorId)) seen[String(client)] = Y.getState(this.ydoc.store, client);
+    const announcement: MonitorAnnouncement = { id: this.monitorId, peers: others.sort(), seen };
+    const key = JSON.stringify(announcement);
+    if (key === this.announced) return;
+    this.announced = key;
+    provider.awareness.setLocalStateField(MONITOR_AWARENESS_FIELD, announcement);
   }
 
   private emitState(): void {

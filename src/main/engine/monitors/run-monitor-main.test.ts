@@ -70,6 +70,9 @@ describe('runMonitorMain', () => {
       await waitFor(() => editor.entry(id)?.status, (status) => status === 'completed');
       expect(editor.output(id)).toBe('from cli\n');
       expect(stdout.text).toMatch(/INFO  exec-\S+: completed doc="nb"/);
+      // Its own id, unique to this peer, printed in the banner and written to claimedBy.
+      expect(editor.entry(id)?.claimedBy).toMatch(/^cli-monitor@.+\/\d+\/[0-9a-f]{8}$/);
+      expect(stdout.text).toContain(`(id ${String(editor.entry(id)?.claimedBy)})`);
     } finally {
       editor.close();
       stop.abort();

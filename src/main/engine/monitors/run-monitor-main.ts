@@ -5,7 +5,6 @@
 // a fresh machine. Several `--doc` run several peers in this one process. Resolves with the
 // exit code once stopped (SIGINT/SIGTERM, or the caller's signal).
 import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import { docNameProblem } from '../../../shared/doc-name';
 import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
 import { LOG_LEVELS, MonitorHost } from './monitor-host';
@@ -23,7 +22,8 @@ export interface MonitorMainIo {
 const USAGE = `usage: showrunner monitor [options] <sync-url>
   --doc <path>            document to monitor (repeatable; default: default)
   --name <name>           monitor name in awareness (default: mrmd-monitor)
-  --id <id>               stable monitor id written to claimedBy (default: <name>@<host>)
+  --id <id>               id written to claimedBy; must be unique to this monitor
+                          (default: a new <name>@<host>/<pid>/<random> per document)
   --log-level <level>     debug, info, warn or error (default: info)
   --runtime-url <url>     MRP runtime for python cells (mrmd-orchestrator's flag)
   --runtime <lang>=<url>  MRP runtime for a language (repeatable)
@@ -120,7 +120,7 @@ export async function runMonitorMain(argv: string[], { stdout = process.stdout, 
     runner: new MrpRunner({ tokens }),
     runtimes: { runtimes, allowed: args.allowed },
     name: args.name,
-    monitorId: args.id ?? `${args.name}@${hostname()}`,
+    monitorId: args.id,
     logLevel: args.logLevel,
     logs: {
       beginLaunch: () => {},
@@ -135,8 +135,9 @@ export async function runMonitorMain(argv: string[], { stdout = process.stdout, 
   };
 
   stdout.write(`\n  showrunner monitor\n  ──────────────────\n  Sync:      ${args.syncUrl}\n  Documents: ${args.docs.join(', ')}\n`);
-  stdout.write(`  Name:      ${args.name} (id ${host.monitorId})\n  Runtimes:  ${Object.entries(runtimes).map(([lang, url]) => `${lang}=${url}`).join(' ')}\n\n`);
   for (const doc of args.docs) host.start(doc);
+  const ids = Object.values(host.monitorIds());
+  stdout.write(`  Name:      ${args.name} (id ${ids.length === 1 ? ids[0] : ids.join(', ')})\n  Runtimes:  ${Object.entries(runtimes).map(([lang, url]) => `${lang}=${url}`).join(' ')}\n\n`);
   void Promise.all(args.docs.map((doc) => host.whenSynced(doc))).then(() => say('info', 'Monitor ready, waiting for execution requests...'));
 
   await new Promise<void>((resolve) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
 import { freePort, makeSpec, nodeCommand, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
 import type { HealthSpec } from '../config/manifest-types';
-import { dependencyProblem, meetsCondition } from './dependency-wait';
+import { dependencyProblem, meetsCondition, waitForDependencies, type DependencyStatus } from './dependency-wait';
 
 const harness = supervisorHarness();
 const timing = { intervalMs: 50, timeoutMs: 1000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 };
@@ -23,6 +23,38 @@ describe('dependency conditions', () => {
     expect(dependencyProblem('api', dep, exited)).toBe('api waits for db to be healthy, but db exited with 1');
     expect(dependencyProblem('api', dep, { ...exited, active: true })).toBeNull();
     expect(dependencyProblem('api', dep, undefined)).toBe('api waits for db to be healthy, but db is not defined');
+  });
+});
+
+describe('waking a waiter', () => {
+  it('listens only to the services it waits on (and itself), so N waiters cost O(N) per start, not O(N²)', async () => {
+    const statuses = new Map<string, DependencyStatus>();
+    const listeners = new Map<string, Set<() => void>>();
+    const view = {
+      status: (name: string) => statuses.get(name),
+      onChange: (names: readonly string[], listener: () => void) => {
+        for (const name of names) (listeners.get(name) ?? listeners.set(name, new Set()).get(name)!).add(listener);
+        return () => names.forEach((name) => listeners.get(name)?.delete(listener));
+      },
+    };
+    const blockers: string[] = [];
+    const waiting = waitForDependencies({
+      waiter: 'api',
+      dependencies: [{ name: 'db', condition: 'started' }],
+      missingDevices: () => [],
+      onDevicesChange: () => () => {},
+      view,
+      signal: new AbortController().signal,
+      onBlocked: (blocker) => blockers.push(blocker.services.map((dep) => dep.name).join()),
+    });
+    statuses.set('db', { state: { kind: 'starting' }, health: 'unknown', active: true });
+    await Promise.resolve();
+    expect([...listeners].filter(([, set]) => set.size > 0).map(([name]) => name).sort()).toEqual(['api', 'db']);
+    statuses.set('db', { state: { kind: 'running', pid: 1, since: 1 }, health: 'unknown', active: true });
+    for (const listener of [...(listeners.get('db') ?? [])]) listener();
+    expect(await waiting).toBe('ok');
+    expect(blockers).toEqual(['db']);
+    expect([...listeners.values()].every((set) => set.size === 0)).toBe(true);
   });
 });
 

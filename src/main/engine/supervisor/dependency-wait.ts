@@ -17,8 +17,12 @@ export interface DependencyStatus {
 
 export interface DependencyView {
   status(name: string): DependencyStatus | undefined;
-  /** Called after any service changed; returns the unsubscribe function. */
-  onChange(listener: () => void): () => void;
+  /**
+   * Called after one of `names` changed (or was added or removed); returns the unsubscribe
+   * function. Only those: with every waiter woken by every change, a start of N services was
+   * O(N²) (10,000 blocked services took a minute to settle).
+   */
+  onChange(names: readonly string[], listener: () => void): () => void;
 }
 
 export interface Blocker {
@@ -104,7 +108,7 @@ function nextChange(options: WaitOptions): Promise<void> {
       options.signal.removeEventListener('abort', done);
       resolve();
     };
-    const offService = options.view.onChange(done);
+    const offService = options.view.onChange([options.waiter, ...options.dependencies.map((dep) => dep.name)], done);
     const offDevices = options.onDevicesChange(done);
     options.signal.addEventListener('abort', done, { once: true });
   });

@@ -4,6 +4,7 @@
 // Windows has no process groups and lists nothing (stop-tree uses `taskkill /T` there).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { readProcText } from './read-proc-text';
 
 export interface ProcInfo {
   pid: number;
@@ -138,7 +139,7 @@ export function walkTree(rootPid: number, known: ProcRef[] = []): ProcInfo[] | n
     out.push(info);
     let children: string;
     try {
-      children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1');
+      children = readProcText(`/proc/${pid}/task/${pid}/children`);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT' && readLinuxStat(pid)) return null;
       continue;
@@ -148,15 +149,25 @@ export function walkTree(rootPid: number, known: ProcRef[] = []): ProcInfo[] | n
   return out;
 }
 
+/** Fields of /proc/<pid>/stat after the command name that readLinuxStat keeps (0 = state). */
+const STAT_FIELDS: boolean[] = Array.from({ length: 22 }, (_, index) => [0, 1, 2, 11, 12, 19, 21].includes(index));
+
 function readLinuxStat(pid: number): ProcInfo | null {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    text = readProcText(`/proc/${pid}/stat`);
   } catch {
     return null;
   }
-  // The command name sits in parentheses and may itself contain spaces or ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // The command name sits in parentheses and may itself contain spaces or ')'. Only the seven
+  // fields used are cut out (no split into 50 strings): this runs for every member every tick.
+  const fields: string[] = [];
+  let at = text.lastIndexOf(')') + 2;
+  for (let index = 0; index <= 21 && at > 0; index++) {
+    const end = text.indexOf(' ', at);
+    if (STAT_FIELDS[index]) fields[index] = text.slice(at, end < 0 ? undefined : end);
+    at = end + 1;
+  }
   return {
     pid,
     ppid: Number(fields[1]),

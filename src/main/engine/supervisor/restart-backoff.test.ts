@@ -92,7 +92,7 @@ describe('restart policy', () => {
     const { supervisor, logs } = harness.supervisor();
     await supervisor.apply([makeSpec('nowhere', 'exec sleep 30', { workingDir: '/nonexistent/dir', maxRestarts: 1, restartDelayMs: 10 })]);
     const failed = await waitFor(() => supervisor.get('nowhere')!, (s) => s.state.kind === 'failed', { what: 'failed' });
-    expect(failed.state).toMatchObject({ reason: expect.stringContaining('could not start bash in /nonexistent/dir') });
-    expect(logs.text('nowhere', 'system')).toContain('could not start bash in /nonexistent/dir');
+    expect(failed.state).toMatchObject({ reason: expect.stringContaining('working_dir /nonexistent/dir does not exist') });
+    expect(logs.text('nowhere', 'system')).toContain('working_dir /nonexistent/dir does not exist');
   });
 });

@@ -150,6 +150,12 @@ export class ServiceUnit {
     await run.done;
   }
 
+  /** Shown while the supervisor does something every start must wait for (orphan cleanup). */
+  holdFor(what: string): void {
+    if (this.run) return;
+    this.transition({ kind: 'blocked', waitingOn: { services: [], devices: [], cleanup: what } }, `waiting for ${what}`);
+  }
+
   setMissingDevices(missing: string[]): void {
     this.missing = [...missing];
     for (const listener of [...this.deviceListeners]) listener();
@@ -187,8 +193,11 @@ export class ServiceUnit {
     const pids = (refs: ProcRef[]): string => refs.map((ref) => ref.pid).sort((a, b) => a - b).join();
     const changed = pids(others) !== pids(this.launch.known);
     this.launch.known = others;
+    // Unchanged figures are not news: an idle service costs no event (and no renderer work) per tick.
+    const before = this.stats;
     this.stats = sample.stats;
-    this.host.emit(this, null);
+    const { cpuPercent, rssBytes, processCount } = sample.stats;
+    if (!before || before.cpuPercent !== cpuPercent || before.rssBytes !== rssBytes || before.processCount !== processCount) this.host.emit(this, null);
     return changed;
   }
 

@@ -28,6 +28,12 @@ export interface SupervisorOptions {
 
 export type ServiceOrigin = ServiceSnapshot['origin'];
 
+/** The orphan cleanup of a previous run, when starts had to wait for it. */
+export type CleanupEvent = { phase: 'started' } | { phase: 'done'; count: number };
+
+const CLEANUP_WAIT = 'the cleanup of processes left by a previous run';
+const START_BATCH = 100;
+
 /** Fields whose change needs a new process; the rest (names, policies, dependencies) apply in place. */
 const PROCESS_FIELDS = ['command', 'workingDir', 'venv', 'env', 'pty', 'health'] as const;
 
@@ -35,11 +41,14 @@ export class Supervisor extends EventEmitter {
   private readonly units = new Map<string, ServiceUnit>();
   private order: string[] = [];
   private readonly missingDevices = new Map<string, string[]>();
-  private readonly changeListeners = new Set<() => void>();
+  /** Dependency waiters, by the name of a service they wait on. */
+  private readonly changeListeners = new Map<string, Set<() => void>>();
   private readonly logs: LogSink;
   private readonly stateFile: StateFile;
   private readonly self: ProcRef | null;
   private readonly recovery: Promise<unknown>;
+  /** Set once the orphan cleanup has finished; until then no service starts. */
+  private recovered = false;
   private readonly sampler = new TreeSampler();
   private readonly statsTimer: NodeJS.Timeout | null = null;
   private readonly host: UnitHost;
@@ -47,6 +56,8 @@ export class Supervisor extends EventEmitter {
   private sampling = false;
   private stateFileProblem = false;
   private disposing: Promise<void> | null = null;
+  private cleanupAnnounced = false;
+  private stateWrite: NodeJS.Immediate | null = null;
 
   constructor(options: SupervisorOptions) {
     super();
@@ -54,12 +65,32 @@ export class Supervisor extends EventEmitter {
     this.stateFile = new StateFile(options.stateDir);
     const startTime = readProcess(process.pid)?.startTime;
     this.self = startTime ? { pid: process.pid, startTime } : null;
-    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line)).catch((error: Error) => this.say(`orphan cleanup failed: ${error.message}`));
+    // The cleanup runs in the background (it may wait out a stubborn tree's stop timeout), so
+    // the daemon listens at once; starts wait for it, and say so (`cleanup` event, holdFor).
+    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line))
+      .catch((error: Error) => {
+        this.say(`orphan cleanup failed: ${error.message}`);
+        return 0;
+      })
+      .then((count) => {
+        if (this.cleanupAnnounced) this.emit('cleanup', { phase: 'done', count });
+        this.recovered = true;
+      });
     const view: DependencyView = {
       status: (name) => this.units.get(name)?.status(),
-      onChange: (listener) => {
-        this.changeListeners.add(listener);
-        return () => this.changeListeners.delete(listener);
+      onChange: (names, listener) => {
+        for (const name of names) {
+          let listeners = this.changeListeners.get(name);
+          if (!listeners) this.changeListeners.set(name, (listeners = new Set()));
+          listeners.add(listener);
+        }
+        return () => {
+          for (const name of names) {
+            const listeners = this.changeListeners.get(name);
+            listeners?.delete(listener);
+            if (listeners?.size === 0) this.changeListeners.delete(name);
+          }
+        };
       },
     };
     this.host = {
@@ -78,6 +109,7 @@ export class Supervisor extends EventEmitter {
 
   override on(event: 'service', listener: (snapshot: ServiceSnapshot, transition: Transition | null) => void): this;
   override on(event: 'removed', listener: (name: string) => void): this;
+  override on(event: 'cleanup', listener: (event: CleanupEvent) => void): this;
   override on(event: string | symbol, listener: (...args: any[]) => void): this {
     return super.on(event, listener);
   }
@@ -89,7 +121,7 @@ export class Supervisor extends EventEmitter {
    */
   async apply(specs: ServiceSpec[], origins: ReadonlyMap<string, ServiceOrigin> = new Map()): Promise<void> {
     this.assertOpen();
-    await this.recovery;
+    const held = await this.cleanupPending();
     const first = !this.applied;
     this.applied = true;
     const wanted = new Set(specs.map((spec) => spec.name));
@@ -114,10 +146,16 @@ export class Supervisor extends EventEmitter {
       }
     }
     this.order = specs.map((spec) => spec.name);
+    if (held) {
+      for (const { unit } of toStart) unit.holdFor(CLEANUP_WAIT);
+      await this.recovery;
+      if (this.disposing) return;
+    }
     await this.stopInReverse(removed, { reason: 'removed from the manifest', final: 'exited', hard: false });
     for (const unit of removed) {
       this.units.delete(unit.name);
       this.emit('removed', unit.name);
+      this.wakeWaitersOn(unit.name);
     }
     await this.stopInReverse(
       changed.filter((entry) => entry.wasActive).map((entry) => entry.unit),
@@ -127,13 +165,24 @@ export class Supervisor extends EventEmitter {
       unit.updateSpec(spec, origin);
       if (wasActive) toStart.push({ unit, reason: 'restarting: manifest changed' });
     }
-    await Promise.all(toStart.map(({ unit, reason }) => unit.start(reason)));
+    // In batches, one event-loop turn apart: a start is mostly synchronous work (a transition, a
+    // log line, a file opened), and thousands at once would keep the API from answering.
+    const starts: Promise<void>[] = [];
+    for (let i = 0; i < toStart.length; i++) {
+      if (i > 0 && i % START_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (this.disposing) break;
+      starts.push(toStart[i].unit.start(toStart[i].reason));
+    }
+    await Promise.all(starts);
   }
 
   /** Manual start: clears `failed`; a unit with unmet dependencies waits for them, blocked. */
   async start(name: string): Promise<ServiceSnapshot> {
     const unit = this.unit(name);
-    await this.recovery;
+    if (await this.cleanupPending()) {
+      unit.holdFor(CLEANUP_WAIT);
+      await this.recovery;
+    }
     await unit.start('started by operator', { manual: true });
     return unit.snapshot();
   }
@@ -167,7 +216,11 @@ export class Supervisor extends EventEmitter {
 
   async startAll(): Promise<ServiceSnapshot[]> {
     this.assertOpen();
-    await this.recovery;
+    const waiting = [...this.units.values()].filter((unit) => unit.enabled && !unit.active);
+    if (await this.cleanupPending()) {
+      for (const unit of waiting) unit.holdFor(CLEANUP_WAIT);
+      await this.recovery;
+    }
     const units = [...this.units.values()].filter((unit) => unit.enabled && !unit.active);
     await Promise.all(units.map((unit) => unit.start('started by operator (start all)', { manual: true })));
     return this.snapshot();
@@ -205,9 +258,25 @@ export class Supervisor extends EventEmitter {
       if (this.statsTimer) clearInterval(this.statsTimer);
       await this.recovery;
       await this.stopInReverse([...this.units.values()], { reason: 'supervisor shutting down', final: 'exited', hard: false });
+      if (this.stateWrite) clearImmediate(this.stateWrite);
+      this.stateWrite = null;
       this.stateFile.remove();
     })();
     return this.disposing;
+  }
+
+  /**
+   * True while the orphan cleanup still runs. A cleanup with nothing to do ends within one
+   * turn of the event loop, so it is given that turn before anything is shown as waiting.
+   */
+  private async cleanupPending(): Promise<boolean> {
+    if (!this.recovered) await Promise.race([this.recovery, new Promise((resolve) => setImmediate(resolve))]);
+    if (this.recovered) return false;
+    if (!this.cleanupAnnounced) {
+      this.cleanupAnnounced = true;
+      this.emit('cleanup', { phase: 'started' });
+    }
+    return true;
   }
 
   private unit(name: string): ServiceUnit {
@@ -261,10 +330,27 @@ export class Supervisor extends EventEmitter {
 
   private publish(unit: ServiceUnit, transition: Transition | null): void {
     this.emit('service', unit.snapshot(), transition);
-    for (const listener of [...this.changeListeners]) listener();
+    this.wakeWaitersOn(unit.name);
   }
 
+  private wakeWaitersOn(name: string): void {
+    const listeners = this.changeListeners.get(name);
+    if (listeners) for (const listener of [...listeners]) listener();
+  }
+
+  /**
+   * One write per event-loop turn: every launch and exit changes the file, and rewriting all N
+   * trees for each of N launches made a large start quadratic. A crash can lose at most the
+   * changes of the turn it happens in.
+   */
   private writeState(): void {
+    this.stateWrite ??= setImmediate(() => {
+      this.stateWrite = null;
+      this.writeStateNow();
+    });
+  }
+
+  private writeStateNow(): void {
     const services: Record<string, TreeRecord> = {};
     for (const unit of this.units.values()) {
       const tree = unit.tree();
