@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describeState, formatDuration } from './describe-state';
+import { serviceSnapshot, running } from '../../test/fixtures/service-snapshots';
+import { describeProbe, describeService, describeState, formatDuration } from './describe-state';
 
 describe('describeState', () => {
   it('calls a crash bad and a requested stop idle, whatever the signal', () => {
@@ -24,6 +25,19 @@ describe('describeState', () => {
   it('counts down a backoff and shows uptime', () => {
     expect(describeState({ kind: 'backoff', nextTryAt: 5000, attempt: 2, lastExit: 'exited with code 1' }, 2000).detail).toBe('exited with code 1; try 2 in 3s');
     expect(describeState({ kind: 'running', pid: 7, since: 0 }, 3_723_000).detail).toBe('pid 7, up 1h 2m');
+  });
+
+  it('adds why a running service is degraded', () => {
+    const show = serviceSnapshot('show', running(0), { health: 'healthy', degraded: 'kiosk is stopped', degradedBy: ['kiosk'] });
+    expect(describeService(show, 5000)).toBe('Running, healthy (pid 4242, up 5s); degraded: kiosk is stopped');
+  });
+
+  it('shows a probe result with its age, and a stale one as such', () => {
+    expect(describeProbe({ ok: true, message: 'HTTP 200', at: 0 }, 21_000)).toEqual({ text: 'ok: HTTP 200 (21s ago)', stale: false });
+    expect(describeProbe({ ok: true, message: 'HTTP 200', at: 0, stale: true }, 21_000)).toEqual({
+      text: 'stale, from an earlier process: ok: HTTP 200 (21s ago)',
+      stale: true,
+    });
   });
 
   it('formats durations for people', () => {

@@ -1,6 +1,6 @@
 // The one place a service's state becomes words (STYLE.md §3): the UI, the tray and
 // `showrunner status` all show these, never their own.
-import type { ServiceSnapshot, ServiceState } from './model';
+import type { ProbeResult, ServiceSnapshot, ServiceState } from './model';
 
 export type StateTone = 'ok' | 'busy' | 'waiting' | 'idle' | 'bad';
 
@@ -54,7 +54,17 @@ export function describeExit(code: number | null, signal: string | null): string
 export function describeService(service: ServiceSnapshot, now?: number): string {
   const { label, detail } = describeState(service.state, now);
   const health = service.state.kind === 'running' && service.health !== 'unknown' ? `, ${service.health}` : '';
-  return `${label}${health}${detail ? ` (${detail})` : ''}`;
+  const degraded = service.degraded ? `; degraded: ${service.degraded}` : '';
+  return `${label}${health}${detail ? ` (${detail})` : ''}${degraded}`;
+}
+
+/**
+ * The last probe result with its age. A stale one (its process has exited since) says so: it
+ * is history, not health, and the panel greys it.
+ */
+export function describeProbe(result: ProbeResult, now: number = Date.now()): { text: string; stale: boolean } {
+  const text = `${result.ok ? 'ok' : 'failed'}: ${result.message} (${formatDuration(now - result.at)} ago)`;
+  return result.stale ? { text: `stale, from an earlier process: ${text}`, stale: true } : { text, stale: false };
 }
 
 export function formatDuration(ms: number): string {

@@ -28,6 +28,7 @@ const mrmdFlags = {
   'new-token': { kind: 'boolean' },
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
+  quiet: { kind: 'boolean' },
 } as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -77,6 +78,7 @@ export async function mrmdCommand(argv: string[]): Promise<number> {
     newToken: flags.flags['new-token'] === true,
     servePage: flags.flags['no-editor'] !== true,
     instance: mrmdInstance(docsDir, port),
+    quiet: flags.flags.quiet === true,
     orchestrator: {
       manifestPath: resolve(manifest.root, 'mrmd'),
       staticManifest: manifest,

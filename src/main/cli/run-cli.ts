@@ -9,9 +9,10 @@ import { didYouMean } from '../engine/config/did-you-mean';
 export const usage = `usage: showrunner <command> [options]
 
   serve [--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [--port N]
-        [--token T | --new-token] [--log-dir DIR] [--state-dir DIR] [--device-root DIR]
+        [--token T | --new-token] [--log-dir DIR] [--state-dir DIR] [--device-root DIR] [--quiet]
                            run the headless daemon (default: the built-in demo manifest);
-                           its token lasts across restarts (SHOWRUNNER_TOKEN also sets it)
+                           its token lasts across restarts (SHOWRUNNER_TOKEN also sets it);
+                           one line per service state change on stderr unless --quiet
   status [--config FILE] [--json]
                            every running daemon (manifest, URL, services), or FILE's
   url [--config FILE]      print the daemon's panel URL with its token
@@ -21,6 +22,7 @@ export const usage = `usage: showrunner <command> [options]
   mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
        [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
        [--monitor DOC]... [--log-level L] [--host H] [--token T | --new-token]
+       [--quiet]
                            mrmd-orchestrator's command: sync server, runtime, monitors, API
   monitor [--doc D] [--name N] [--log-level L] ws://SYNC
                            one headless monitor peer (mrmd-monitor's command)

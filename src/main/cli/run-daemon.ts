@@ -11,6 +11,8 @@ import { acquireSupervisorLock } from '../daemon/supervisor-lock';
 import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
 import { deferred } from '../engine/supervisor/deferred';
 import { rendererDir } from '../resource-paths';
+import type { ServiceSnapshot, Transition } from '../../shared/model';
+import { transitionLine } from './transition-line';
 
 export interface DaemonRun {
   orchestrator: Omit<OrchestratorOptions, 'log'>;
@@ -24,9 +26,11 @@ export interface DaemonRun {
   servePage: boolean;
   /** Names this daemon's token file and discovery record (engine/manifest-key.ts). */
   instance: { key: string; label: string; command: 'serve' | 'mrmd' };
+  /** `--quiet`: no line per service state change on stderr. */
+  quiet?: boolean;
 }
 
-export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, servePage, instance }: DaemonRun): Promise<number> {
+export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, servePage, instance, quiet = false }: DaemonRun): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   // Read once and drop it, so the supervised services do not inherit the daemon's secret.
   const fromEnv = process.env.SHOWRUNNER_TOKEN;
@@ -55,7 +59,8 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   // Listen first (issue 23): services start, and a crashed predecessor's trees are cleaned up,
   // only once the server answers, so /health and the panel never wait for them.
   const listening = deferred<void>();
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log, startServicesAfter: listening.promise });
+  const onTransition = quiet ? undefined : (service: ServiceSnapshot, transition: Transition) => log(transitionLine(service, transition));
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log, onTransition, startServicesAfter: listening.promise });
   let server: DaemonServer;
   try {
     server = await startDaemonServer({

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ContractError, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
-import type { ManifestProblem, Notice, SystemSnapshot } from '../../shared/model';
+import type { ManifestProblem, Notice, ServiceSnapshot, SystemSnapshot, Transition } from '../../shared/model';
 import type { ContractHandlers } from './api/contract-dispatcher';
 import { EventHub, type ClientSession } from './api/event-hub';
 import { loadManifest } from './config/load-manifest';
@@ -57,6 +57,8 @@ export interface OrchestratorOptions {
   monitorLogLevel?: LogLevel;
   /** `--no-monitors`. */
   monitorsDisabled?: boolean;
+  /** Every service state change, as it happens (the daemon prints one line each on stderr). */
+  onTransition?: (service: ServiceSnapshot, transition: Transition) => void;
   /** The first manifest is applied once this settles (the daemon: once it listens). */
   startServicesAfter?: Promise<unknown>;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
@@ -110,7 +112,10 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   for (const problem of problems) say(`manifest: ${formatProblem(problem)}`);
 
   const supervisor = new Supervisor({ logs, stateDir, statsIntervalMs: options.statsIntervalMs });
-  supervisor.on('service', (service, transition) => hub.publish('service.changed', { service, transition }));
+  supervisor.on('service', (service, transition) => {
+    hub.publish('service.changed', { service, transition });
+    if (transition) options.onTransition?.(service, transition);
+  });
   supervisor.on('removed', (name) => hub.publish('service.removed', { name }));
   supervisor.on('cleanup', (event) =>
     event.phase === 'started'

@@ -48,6 +48,12 @@ export interface ServiceSpec {
   stopTimeoutMs: number;
   autostart: boolean;
   pty: boolean;
+  /**
+   * When a dependency stops meeting its condition while this service runs: `keep` running
+   * (shown degraded), `stop` it until the dependency is back, or `restart` it once it is back.
+   * Absent means `keep` (specs built in code); the manifest reader always sets it.
+   */
+  onDependencyDown?: 'keep' | 'stop' | 'restart';
   health?: HealthSpec;
 }
 

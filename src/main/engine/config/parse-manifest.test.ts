@@ -73,6 +73,16 @@ describe('parseManifest problems', () => {
     ]);
   });
 
+  it('reads on_dependency_down per service and from [defaults], and names the choices for a wrong word', () => {
+    const text = '[defaults]\non_dependency_down = "stop"\n[services.a]\ncommand = "a"\n[services.b]\ncommand = "b"\non_dependency_down = "restart"\n';
+    expect(load(text).services.map((spec) => spec.onDependencyDown)).toEqual(['stop', 'restart']);
+    expect(load('[services.a]\ncommand = "a"\n').services[0].onDependencyDown).toBe('keep');
+    expect(lines('[services.api]\ncommand = "run"\non_dependency_down = "halt"\n[defaults]\non_dependency_down = "Keep"\n')).toEqual([
+      '3:22: services.api.on_dependency_down: "halt" is not one of "keep", "stop", "restart"',
+      '5:22: defaults.on_dependency_down: "Keep" is not one of "keep", "stop", "restart"; did you mean "keep"?',
+    ]);
+  });
+
   it('reports a missing command at the service table header', () => {
     const text = '# gallery\n\n[services.api]\ndisplay_name = "API"\n';
     expect(lines(text)).toEqual(['3:1: services.api.command: missing required key "command"']);
@@ -292,6 +302,7 @@ describe('parseManifest values', () => {
       stopTimeoutMs: 4250,
       autostart: true,
       pty: false,
+      onDependencyDown: 'keep',
     });
     expect(web.restartDelayMs).toBe(500);
   });

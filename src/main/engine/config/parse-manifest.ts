@@ -7,7 +7,7 @@ import type { ManifestProblem } from '../../../shared/model';
 import { FieldReader, fieldPath } from './field-reader';
 import type { LoadResult, Manifest } from './manifest-types';
 import { readMonitors } from './read-monitors';
-import { BUILT_IN_DEFAULTS, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
+import { BUILT_IN_DEFAULTS, ON_DEPENDENCY_DOWN, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
 import { readSync } from './read-sync';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
@@ -33,6 +33,7 @@ export const DEFAULTS_KEYS = [
   'max_restart_delay_seconds',
   'max_restarts',
   'restart_window_seconds',
+  'on_dependency_down',
 ] as const;
 
 /** Names Showrunner uses itself: `logs/orchestrator/` is the supervisor's own log. */
@@ -115,6 +116,7 @@ function readDefaults(reader: FieldReader, top: TomlTable): ServiceDefaults {
     maxRestarts: reader.integer(table, path, 'max_restarts', { min: 0, max: 1_000_000 }) ?? base.maxRestarts,
     restartWindowMs:
       reader.seconds(table, path, 'restart_window_seconds', { min: 0, exclusiveMin: true }) ?? base.restartWindowMs,
+    onDependencyDown: reader.word(table, path, 'on_dependency_down', ON_DEPENDENCY_DOWN) ?? base.onDependencyDown,
   };
 }
 

@@ -23,6 +23,8 @@ describe('dependency conditions', () => {
     expect(dependencyProblem('api', dep, exited)).toBe('api waits for db to be healthy, but db exited with 1');
     expect(dependencyProblem('api', dep, { ...exited, active: true })).toBeNull();
     expect(dependencyProblem('api', dep, undefined)).toBe('api waits for db to be healthy, but db is not defined');
+    const killed = { state: { kind: 'exited' as const, code: null, signal: 'SIGKILL', at: 1, requested: true }, health: 'unknown' as const, active: false };
+    expect(dependencyProblem('api', dep, killed)).toBe('api waits for db to be healthy, but db is stopped');
   });
 });
 

@@ -14,7 +14,10 @@ import { blockedState, describeBlocker, waitForDependencies, type DependencyStat
 import { deferred, type Deferred } from './deferred';
 import { sleep } from './sleep';
 import { LaunchError, type ExitInfo, type LaunchedProcess, type ProcessLauncher } from './process-launcher';
-import { readProcess, type ProcRef } from './proc-table';
+import { collectTree, readProcess, readProcTable, walkTree, type ProcRef } from './proc-table';
+import { watchDependencies } from './dependency-watch';
+import { describePortHolder, findPortHolder, localProbePort } from './port-holder';
+import { PortOwnership } from './probes/port-ownership';
 import { ProbeRunner, probeTarget } from './probes/probe-runner';
 import { RestartBackoff } from './restart-backoff';
 import { killTree, stopTree } from './stop-tree';
@@ -41,7 +44,9 @@ type Interrupt =
   | { kind: 'stop' }
   | { kind: 'unhealthy'; message: string }
   | { kind: 'devices-missing'; devices: string[] }
-  | { kind: 'devices-back' };
+  | { kind: 'devices-back' }
+  | { kind: 'dependency-down'; reason: string }
+  | { kind: 'dependency-back' };
 
 interface Run {
   controller: AbortController;
@@ -73,6 +78,7 @@ export class ServiceUnit {
   private state: ServiceState;
   private health: Health = 'unknown';
   private lastProbe: ProbeResult | null = null;
+  private degraded: { reason: string | null; names: string[] } = { reason: null, names: [] };
   private restarts = 0;
   private stats: ProcessStats | null = null;
   private transitions: Transition[] = [];
@@ -216,6 +222,8 @@ export class ServiceUnit {
       health: this.health,
       probe: spec.health ? { type: spec.health.type, target: probeTarget(spec.health) } : null,
       lastProbe: this.lastProbe,
+      degraded: this.degraded.reason,
+      degradedBy: [...this.degraded.names],
       restarts: this.restarts,
       stats: this.stats,
       transitions: [...this.transitions],
@@ -266,10 +274,14 @@ export class ServiceUnit {
 
   private async launchOnce(run: Run, why: string, restart: boolean): Promise<LaunchOutcome> {
     const { spec, host } = this;
+    // Before any log file or process: a port someone else holds would answer our probe.
+    const port = localProbePort(spec.health);
+    const holder = port === null ? null : findPortHolder(port);
+    if (holder) return { kind: 'exit', info: { code: null, signal: null }, uptimeMs: 0, cause: describePortHolder(holder) };
     host.logs.beginLaunch(spec.name, { restart });
     this.reconnectPending = false;
     this.health = 'unknown';
-    this.lastProbe = null;
+    this.markProbeStale();
     this.stats = null;
     this.transition({ kind: 'starting' }, why);
     let process: LaunchedProcess;
@@ -294,8 +306,10 @@ export class ServiceUnit {
     let first: { kind: 'exit'; info: ExitInfo } | Interrupt = { kind: 'stop' };
     if (!run.stop) {
       this.transition({ kind: 'running', pid: process.pid, since }, `started (pid ${process.pid})`);
-      const probe = this.startProbe(launch);
+      const probe = this.startProbe(launch, port);
+      const unwatch = this.watchDependencies(launch);
       first = await Promise.race([process.exited.then((info) => ({ kind: 'exit' as const, info })), launch.interrupt.promise]);
+      unwatch();
       probe?.stop();
     }
     if (first.kind === 'exit') {
@@ -327,6 +341,10 @@ export class ServiceUnit {
         return { kind: 'relaunch', why: 'required devices are back' };
       case 'devices-back':
         return { kind: 'relaunch', why: 'restarting: required devices reconnected' };
+      case 'dependency-down':
+        return { kind: 'relaunch', why: 'dependencies are back (on_dependency_down = stop)' };
+      case 'dependency-back':
+        return { kind: 'relaunch', why: 'restarting: dependencies are back (on_dependency_down = restart)' };
     }
   }
 
@@ -352,7 +370,7 @@ export class ServiceUnit {
     }
     this.restarts++;
     const nextTryAt = Date.now() + decision.delayMs;
-    this.transition({ kind: 'backoff', nextTryAt, attempt: decision.attempt, lastExit: cause }, `${cause}; restart ${decision.attempt} in ${decision.delayMs} ms`);
+    this.transition({ kind: 'backoff', nextTryAt, attempt: decision.attempt, lastExit: cause }, `${cause}; retry in ${formatDelay(decision.delayMs)}`);
     if (!(await sleep(decision.delayMs, run.controller.signal))) {
       this.finishStop(run);
       return null;
@@ -360,14 +378,17 @@ export class ServiceUnit {
     return `restart ${decision.attempt} after ${cause}`;
   }
 
-  private startProbe(launch: Launch): ProbeRunner | null {
+  private startProbe(launch: Launch, port: number | null): ProbeRunner | null {
     const { health } = this.spec;
     if (!health) return null;
     const probe = new ProbeRunner({
       health,
       main: launch.main,
       context: { workingDir: this.spec.workingDir, env: this.spec.env },
+      ownership: port === null ? undefined : new PortOwnership(port, () => treePids(launch)),
       onResult: (health, result, changed) => {
+        // Health belongs to this launch's process: a late answer for an older one is dropped.
+        if (this.launch !== launch) return;
         const healthChanged = health !== this.health;
         this.health = health;
         this.lastProbe = result;
@@ -380,9 +401,40 @@ export class ServiceUnit {
     return probe;
   }
 
+  /**
+   * While the process runs: `degraded` says which dependencies no longer meet their condition,
+   * and `on_dependency_down` decides what happens to this one.
+   */
+  private watchDependencies(launch: Launch): () => void {
+    let restartPending = false;
+    return watchDependencies(
+      this.name,
+      () => this.spec.dependencies,
+      this.host.view,
+      (down) => {
+        if (this.launch !== launch) return;
+        this.degraded = down;
+        const policy = this.spec.onDependencyDown ?? 'keep';
+        if (down.reason) this.system(`dependency down: ${down.reason} (on_dependency_down = ${policy})`);
+        else this.system('dependencies are back');
+        this.host.emit(this, null);
+        if (down.reason && policy === 'stop') launch.interrupt.resolve({ kind: 'dependency-down', reason: down.reason });
+        if (down.reason && policy === 'restart') restartPending = true;
+        if (!down.reason && restartPending) launch.interrupt.resolve({ kind: 'dependency-back' });
+      },
+    );
+  }
+
+  /** The last result stays visible, greyed with its age, but says nothing about a new process. */
+  private markProbeStale(): void {
+    if (this.lastProbe && !this.lastProbe.stale) this.lastProbe = { ...this.lastProbe, stale: true };
+  }
+
   private endLaunch(): void {
     this.launch = null;
     this.health = 'unknown';
+    this.markProbeStale();
+    this.degraded = { reason: null, names: [] };
     this.stats = null;
     this.host.treeChanged();
   }
@@ -430,7 +482,23 @@ function stopReason(interrupt: Interrupt, run: Run): string {
       return `device ${interrupt.devices.join(', ')} missing (device_restart_policy = immediate)`;
     case 'devices-back':
       return 'required devices reconnected (device_restart_policy = on_reconnect)';
+    case 'dependency-down':
+      return `dependency down: ${interrupt.reason} (on_dependency_down = stop)`;
+    case 'dependency-back':
+      return 'dependencies are back (on_dependency_down = restart)';
   }
+}
+
+/** The service's process tree now, for checking who holds its probe's port. */
+function treePids(launch: Launch): number[] {
+  const walked = walkTree(launch.main.pid, launch.known);
+  if (walked) return walked.map((info) => info.pid);
+  return collectTree(readProcTable(), launch.main.pid, launch.known).map((ref) => ref.pid);
+}
+
+/** "4 s", or "250 ms" for short delays. */
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {

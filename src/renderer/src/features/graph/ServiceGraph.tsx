@@ -5,7 +5,7 @@ import { useSystem } from '../../store/store-context';
 import { DeviceNode } from './DeviceNode';
 import { MonitorNode } from './MonitorNode';
 import { layoutGraph, serviceNodeId, type TopologyDevice, type TopologyService } from './graph-layout';
-import { selectTopologyKey } from './graph-selectors';
+import { selectDownEdgesKey, selectTopologyKey } from './graph-selectors';
 import { ServiceNode } from './ServiceNode';
 
 /**
@@ -23,6 +23,7 @@ const nodeTypes = { service: ServiceNode, device: DeviceNode, monitor: MonitorNo
  */
 export function ServiceGraph() {
   const key = useSystem(selectTopologyKey);
+  const downKey = useSystem(selectDownEdgesKey);
   const selected = useSystem((state) => state.selected);
   const select = useSystem((state) => state.select);
   const container = useRef<HTMLDivElement>(null);
@@ -62,19 +63,22 @@ export function ServiceGraph() {
       })),
     [layout, selected],
   );
-  const edges: Edge[] = useMemo(
-    () =>
-      layout.edges.map((edge) => ({
+  const edges: Edge[] = useMemo(() => {
+    // A dependency that no longer meets its condition for a running dependent: a red edge.
+    const down = new Set(downKey ? downKey.split('\n') : []);
+    return layout.edges.map((edge) => {
+      const isDown = edge.kind === 'dependency' && down.has(edge.id);
+      return {
         id: edge.id,
         source: edge.source,
         target: edge.target,
-        label: edge.label ?? undefined,
-        className: `edge-${edge.kind}`,
+        label: isDown ? `${edge.label}: down` : (edge.label ?? undefined),
+        className: `edge-${edge.kind}${isDown ? ' edge-down' : ''}`,
         animated: false,
         focusable: false,
-      })),
-    [layout],
-  );
+      };
+    });
+  }, [layout, downKey]);
 
   return (
     <div className="graph" aria-label="Service graph" ref={container}>

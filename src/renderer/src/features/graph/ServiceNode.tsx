@@ -16,11 +16,12 @@ export const ServiceNode = memo(function ServiceNode({ data, selected }: NodePro
   const { label, detail, tone } = describeState(service.state, now);
   return (
     <div
-      className={`graph-node service-node tone-${tone}${selected ? ' selected' : ''}`}
+      className={`graph-node service-node tone-${tone}${service.degraded ? ' degraded' : ''}${selected ? ' selected' : ''}`}
       data-service={name}
       data-state={service.state.kind}
       data-health={service.health}
-      title={detail ?? label}
+      data-degraded={service.degraded ?? undefined}
+      title={[detail ?? label, service.degraded && `degraded: ${service.degraded}`].filter(Boolean).join('\n')}
     >
       <Handle type="target" position={Position.Left} />
       <div className="node-head">
@@ -33,7 +34,13 @@ export const ServiceNode = memo(function ServiceNode({ data, selected }: NodePro
         {service.state.kind === 'running' && service.health !== 'unknown' && <span className={`health health-${service.health}`}>{service.health}</span>}
         {service.restarts > 0 && <span className="node-restarts">{plural(service.restarts, 'restart')}</span>}
       </div>
-      <div className="node-detail">{detail ?? ' '}</div>
+      {service.degraded ? (
+        <div className="node-detail node-degraded" role="status">
+          ⚠ {service.degraded}
+        </div>
+      ) : (
+        <div className="node-detail">{detail ?? ' '}</div>
+      )}
       {service.stats && (
         <div className="node-stats">
           {service.stats.cpuPercent.toFixed(1)}% CPU · {formatBytes(service.stats.rssBytes)}

@@ -32,9 +32,10 @@ function ServiceRow({ name }: { name: string }) {
   const active = ['starting', 'running', 'stopping', 'backoff', 'blocked'].includes(service.state.kind);
   return (
     <li
-      className={`service tone-${tone}${isSelected ? ' selected' : ''}`}
+      className={`service tone-${tone}${service.degraded ? ' degraded' : ''}${isSelected ? ' selected' : ''}`}
       data-service={name}
       data-state={service.state.kind}
+      data-degraded={service.degraded ?? undefined}
       aria-label={service.displayName}
       onClick={(event) => (event.target as HTMLElement).closest('button') === null && select(name)}
     >
@@ -52,6 +53,7 @@ function ServiceRow({ name }: { name: string }) {
           )}
           {detail && <span className="state-detail">{detail}</span>}
         </div>
+        {service.degraded && <div className="service-degraded">⚠ degraded: {service.degraded}</div>}
         {service.dependencies.length > 0 && (
           <div className="service-deps">needs {service.dependencies.map((dep) => `${dep.name} (${dep.condition})`).join(', ')}</div>
         )}

@@ -1,9 +1,15 @@
-import { describeState, formatBytes, formatDuration } from '../../../../shared/describe-state';
+import { describeProbe, describeState, formatBytes } from '../../../../shared/describe-state';
+import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
 import { plural } from '../../../../shared/plural';
 import { useLive, useStatusClock } from '../shell/use-live';
 
 const ACTIVE = new Set(['starting', 'running', 'stopping', 'backoff', 'blocked']);
+
+function ProbeLine({ result, now }: { result: NonNullable<ServiceSnapshot['lastProbe']>; now: number }) {
+  const { text, stale } = describeProbe(result, now);
+  return <div className={stale ? 'probe-stale' : result.ok ? 'probe-ok' : 'probe-bad'}>{text}</div>;
+}
 
 /** Everything about the selected service, and every action on it. */
 export function ServicePanel() {
@@ -30,6 +36,11 @@ export function ServicePanel() {
         <span className="state-label">{label}</span>
         {service.state.kind === 'running' && service.health !== 'unknown' && <span className={`health health-${service.health}`}>{service.health}</span>}
         {detail && <p className="state-detail">{detail}</p>}
+        {service.degraded && (
+          <p className="state-degraded" role="status">
+            ⚠ degraded: {service.degraded}
+          </p>
+        )}
       </div>
       <fieldset className="panel-actions" disabled={!live}>
         {active ? (
@@ -77,11 +88,7 @@ export function ServicePanel() {
             <dt>Probe</dt>
             <dd>
               {service.probe.type} <code>{service.probe.target}</code>
-              {service.lastProbe && (
-                <div className={service.lastProbe.ok ? 'probe-ok' : 'probe-bad'}>
-                  {service.lastProbe.ok ? 'ok' : 'failed'}: {service.lastProbe.message} ({formatDuration(now - service.lastProbe.at)} ago)
-                </div>
-              )}
+              {service.lastProbe && <ProbeLine result={service.lastProbe} now={now} />}
             </dd>
           </>
         )}
