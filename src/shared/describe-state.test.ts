@@ -5,8 +5,13 @@ import { describeProbe, describeService, describeState, formatDuration } from '.
 describe('describeState', () => {
   it('calls a crash bad and a requested stop idle, whatever the signal', () => {
     expect(describeState({ kind: 'exited', code: 3, signal: null, at: 0 })).toEqual({ label: 'Exited', detail: 'exited with code 3', tone: 'bad' });
-    expect(describeState({ kind: 'exited', code: null, signal: 'SIGTERM', at: 0, requested: true })).toEqual({ label: 'Stopped', detail: 'killed by SIGTERM', tone: 'idle' });
+    expect(describeState({ kind: 'exited', code: null, signal: 'SIGTERM', at: 0, requested: true })).toEqual({ label: 'Stopped by operator', detail: null, tone: 'idle' });
     expect(describeState({ kind: 'exited', code: null, signal: null, at: 0, requested: true }).detail).toBeNull();
+  });
+
+  it('says a crash loop once, in the reason the engine gave', () => {
+    const reason = 'crash loop: exited with code 1 after 1 restart, none stayed up 60 s';
+    expect(describeState({ kind: 'failed', reason, restarts: 1, windowMs: 60_000 })).toEqual({ label: 'Failed', detail: reason, tone: 'bad' });
   });
 
   it('says what a blocked service waits for, and why it may never come', () => {

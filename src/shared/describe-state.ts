@@ -35,10 +35,12 @@ export function describeState(state: ServiceState, now: number = Date.now()): St
       return { label: 'Backing off', detail: `${state.lastExit}; try ${state.attempt} in ${formatDuration(wait)}`, tone: 'waiting' };
     }
     case 'exited':
-      if (state.requested) return { label: 'Stopped', detail: state.code === null && state.signal === null ? null : describeExit(state.code, state.signal), tone: 'idle' };
+      // The signal was ours: "killed by SIGTERM" would read like a crash (issue 16).
+      if (state.requested) return { label: 'Stopped by operator', detail: null, tone: 'idle' };
       return { label: 'Exited', detail: describeExit(state.code, state.signal), tone: state.code === 0 && !state.signal ? 'idle' : 'bad' };
     case 'failed':
-      return { label: 'Failed', detail: `${state.reason} (${state.restarts} restarts in ${formatDuration(state.windowMs)})`, tone: 'bad' };
+      // The reason already counts the restarts: one sentence, said once.
+      return { label: 'Failed', detail: state.reason, tone: 'bad' };
     case 'completed':
       return { label: 'Completed', detail: null, tone: 'idle' };
   }

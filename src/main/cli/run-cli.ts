@@ -3,6 +3,7 @@
 // Each command loads its own modules when it runs: loading all of them cost every command,
 // `check` and the built-in parts included, about a second before its first line of work.
 import { UsageError } from './parse-cli-args';
+import { didYouMean } from '../engine/config/did-you-mean';
 
 
 export const usage = `usage: showrunner <command> [options]
@@ -33,6 +34,11 @@ Built-in parts, started by the supervisor as services mrmd-sync and mrmd-runtime
 Client commands find daemons through their discovery records, or take --url URL as
 \`showrunner url\` prints it (or with --token T, or SHOWRUNNER_TOKEN).
 `;
+
+const COMMANDS = ['serve', 'status', 'url', 'start', 'stop', 'restart', 'kill', 'check', 'mrmd', 'monitor', 'sync-server', 'mrp-runtime', 'help'];
+
+/** A command nobody typed on purpose: name the close one, not 30 lines of usage. */
+class UnknownCommand extends Error {}
 
 /** A number is the exit code; 'running' means a server keeps the process alive. */
 async function dispatch(argv: string[]): Promise<number | 'running'> {
@@ -71,7 +77,7 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
       process.stdout.write(usage);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+      throw new UnknownCommand(`unknown command ${JSON.stringify(command)}${didYouMean(command, COMMANDS)}`);
   }
 }
 
@@ -81,6 +87,10 @@ export async function runCli(argv: string[]): Promise<number | 'running'> {
   try {
     return await dispatch(argv);
   } catch (error) {
+    if (error instanceof UnknownCommand) {
+      process.stderr.write(`showrunner: ${error.message}\n(\`showrunner help\` lists the commands)\n`);
+      return 2;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`showrunner: ${error.message}\n\n${usage}`);
       return 2;

@@ -8,6 +8,7 @@ import type { ManifestProblem, Notice, ServiceSnapshot, SystemSnapshot, Transiti
 import type { ContractHandlers } from './api/contract-dispatcher';
 import { EventHub, type ClientSession } from './api/event-hub';
 import { loadManifest } from './config/load-manifest';
+import { DEFAULT_LOG_RETENTION } from './config/read-logs';
 import { ManifestWatcher } from './config/manifest-watcher';
 import type { LoadResult, Manifest, ServiceSpec } from './config/manifest-types';
 import { formatProblem } from './config/format-problem';
@@ -156,6 +157,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
 
   let closing = false;
   async function applyManifest(next: Manifest): Promise<void> {
+    logs.setRetention(next.logs ?? DEFAULT_LOG_RETENTION);
     await devices.update(next.services);
     if (closing) return;
     // Device gates are known before any service starts, so none starts without its hardware.

@@ -1,6 +1,7 @@
 // The validated, normalized manifest the rest of the engine works from. The loader turns
 // services.toml (ARCHITECTURE.md §8) into these records: paths absolute, seconds turned into
 // milliseconds, defaults filled in, `--testing` already applied to `command`.
+import type { LogRetentionSpec } from './read-logs';
 import type { DependencyRef, ManifestProblem } from '../../../shared/model';
 
 export type HealthSpec =
@@ -83,6 +84,8 @@ export interface Manifest {
   root: string;
   /** Absolute. */
   logDir: string;
+  /** `[logs]`: per-service retention on disk. Optional for manifests built in code (defaults). */
+  logs?: LogRetentionSpec;
   /** In file order. */
   services: ServiceSpec[];
   sync?: SyncSpec;

@@ -422,7 +422,18 @@ describe('parseManifest values', () => {
       allowedRuntimeUrls: ['http://127.0.0.1:8000/'],
       documents: ['notes', 'show/run'],
     });
-    expect(load('')).toEqual({ file: FILE, root: '/srv/show', logDir: '/srv/show/logs', services: [] });
+    expect(load('')).toEqual({ file: FILE, root: '/srv/show', logDir: '/srv/show/logs', logs: { maxBytes: 50 * 1024 * 1024, maxAgeMs: 14 * 86_400_000 }, services: [] });
+  });
+
+  it('reads [logs] retention and names a bad value by file, line and field', () => {
+    expect(load('[logs]\nmax_size_mib = 200\nmax_age_days = 2.5').logs).toEqual({ maxBytes: 200 * 1024 * 1024, maxAgeMs: 2.5 * 86_400_000 });
+    const result = parseManifest('[logs]\nmax_size_mib = "lots"\nmax_days = 3', FILE);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((problem) => [problem.line, problem.field])).toEqual([
+      [2, 'logs.max_size_mib'],
+      [3, 'logs.max_days'],
+    ]);
   });
 
   it('takes testing_command with --testing and command without', () => {

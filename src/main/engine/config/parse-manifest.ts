@@ -1,6 +1,7 @@
 // services.toml text → a validated, normalized Manifest, or every problem found with its
 // position (ARCHITECTURE.md §3, §8). Never throws: an operator's half-typed file, bad bytes or
 // a value out of range all end as problems, so a reload can never take the engine down.
+import { readLogs } from './read-logs';
 import { dirname, join, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
 import { FieldReader, fieldPath } from './field-reader';
@@ -25,7 +26,7 @@ export interface ManifestLoadOptions {
   logDir?: string;
 }
 
-export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors'] as const;
+export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs'] as const;
 export const DEFAULTS_KEYS = [
   'restart_delay_seconds',
   'stop_timeout_seconds',
@@ -78,6 +79,7 @@ export function readManifestTree(top: TomlTable, file: string, options: Manifest
   const logDir =
     options.logDir !== undefined ? resolveManifestPath(process.cwd(), options.logDir) : join(manifestDir, 'logs');
   const defaults = readDefaults(reader, top);
+  const logs = readLogs(reader, reader.table(top, '', 'logs'));
 
   const servicesTable = reader.table(top, '', 'services');
   const drafts: ServiceDraft[] = [];
@@ -95,7 +97,7 @@ export function readManifestTree(top: TomlTable, file: string, options: Manifest
   const specs = drafts.map((draft) => draft.spec);
   const services = selectServices(reader, specs, options.services);
   if (reader.problems.length > 0) return { ok: false, problems: sortProblems(reader.problems) };
-  const manifest: Manifest = { file: resolve(file), root, logDir, services };
+  const manifest: Manifest = { file: resolve(file), root, logDir, logs, services };
   if (sync) manifest.sync = sync;
   if (monitors) manifest.monitors = monitors;
   return { ok: true, manifest };

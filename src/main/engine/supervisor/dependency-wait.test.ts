@@ -169,6 +169,20 @@ describe('starting in dependency order', () => {
     expect(back.restarts).toBe(0);
   });
 
+  it('does not count an exit while its device is gone as a restart, and starts it once the device is back', async () => {
+    const { supervisor, kind } = harness.supervisor();
+    await supervisor.apply([makeSpec('cam', SLEEP, { deviceRestartPolicy: 'on_reconnect', requiresDevices: [{ kind: 'path', path: '/dev/cam' }] })]);
+    const running = await waitFor(() => supervisor.get('cam')!.state, (state) => state.kind === 'running', { what: 'cam running' });
+    supervisor.setMissingDevices('cam', ['/dev/cam']);
+    // The program notices the unplug and dies (here: killed from outside).
+    process.kill((running as { pid: number }).pid, 'SIGKILL');
+    const blocked = await waitFor(() => supervisor.get('cam')!, (s) => s.state.kind === 'blocked', { what: 'cam blocked on its device' });
+    expect(blocked.restarts).toBe(0);
+    supervisor.setMissingDevices('cam', []);
+    await waitFor(kind('cam'), (state) => state === 'running', { what: 'cam running again' });
+    expect(supervisor.get('cam')!.restarts).toBe(0);
+  });
+
   it('keeps an on_reconnect service running while its device is gone and restarts it once it is back', async () => {
     const { supervisor } = harness.supervisor();
     await supervisor.apply([makeSpec('cam', SLEEP, { deviceRestartPolicy: 'on_reconnect', requiresDevices: [{ kind: 'path', path: '/dev/cam' }] })]);

@@ -4,6 +4,7 @@
 // stop aborts the run's AbortController; whatever the loop is awaiting (a dependency, the
 // backoff timer, the process) races that signal, so a stop always wins and frees the unit at
 // once. Every state change goes through `transition`, which records a human reason and emits.
+import { plural } from '../../../shared/plural';
 import type { Health, ProbeResult, ProcessStats, ServiceSnapshot, ServiceState, Transition } from '../../../shared/model';
 import { describeExit } from '../../../shared/describe-state';
 import type { ServiceSpec } from '../config/manifest-types';
@@ -234,6 +235,8 @@ export class ServiceUnit {
 
   private async loop(run: Run, reason: string): Promise<void> {
     let why = reason;
+    // Launches of this run: a restart's log file may be pruned, the run's first one is kept.
+    let launches = 0;
     this.lastExit = null;
     try {
       for (;;) {
@@ -253,7 +256,7 @@ export class ServiceUnit {
           this.finishStop(run);
           return;
         }
-        const outcome = await this.launchOnce(run, why);
+        const outcome = await this.launchOnce(run, why, launches++ > 0);
         if (outcome.kind === 'stopped') return;
         if (outcome.kind === 'relaunch') {
           why = outcome.why;
@@ -272,13 +275,13 @@ export class ServiceUnit {
     }
   }
 
-  private async launchOnce(run: Run, why: string): Promise<LaunchOutcome> {
+  private async launchOnce(run: Run, why: string, restart: boolean): Promise<LaunchOutcome> {
     const { spec, host } = this;
     // Before any log file or process: a port someone else holds would answer our probe.
     const port = localProbePort(spec.health);
     const holder = port === null ? null : findPortHolder(port);
     if (holder) return { kind: 'exit', info: { code: null, signal: null }, uptimeMs: 0, cause: describePortHolder(holder) };
-    host.logs.beginLaunch(spec.name);
+    host.logs.beginLaunch(spec.name, { restart });
     this.reconnectPending = false;
     this.health = 'unknown';
     this.markProbeStale();
@@ -363,9 +366,12 @@ export class ServiceUnit {
       else this.transition({ kind: 'exited', code: info.code, signal: info.signal, at: Date.now() }, `${cause} (restart = ${policy})`);
       return null;
     }
+    // Died while a required device was gone: the unplug's doing, not a crash. No restart is
+    // counted and no backoff runs; the next launch waits for the device (issue 16).
+    if (this.missing.length > 0) return `${cause} while device ${this.missing.join(', ')} was missing; starts when it is back`;
     const decision = this.backoff.next(uptimeMs);
     if (decision.kind === 'give-up') {
-      const reason = `crash loop: ${cause} after ${decision.restarts} restarts, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
+      const reason = `crash loop: ${cause} after ${plural(decision.restarts, 'restart')}, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
       this.transition({ kind: 'failed', reason, restarts: decision.restarts, windowMs: decision.windowMs }, reason);
       return null;
     }

@@ -8,6 +8,13 @@ import { layoutGraph, serviceNodeId, type TopologyDevice, type TopologyService }
 import { selectDownEdgesKey, selectTopologyKey } from './graph-selectors';
 import { ServiceNode } from './ServiceNode';
 
+/**
+ * Never shrink below this: the smallest node text (13 px) then renders at about 11 px. A graph
+ * wider than the window is panned instead (issue 16: 8 px text at 1024×700).
+ */
+export const MIN_ZOOM = 0.85;
+const fitOptions = { padding: 0.1, minZoom: MIN_ZOOM, maxZoom: 1.2 };
+
 const nodeTypes = { service: ServiceNode, device: DeviceNode, monitor: MonitorNode };
 
 /**
@@ -28,7 +35,7 @@ export function ServiceGraph() {
     const element = container.current;
     if (!element) return;
     // On the next frame: React Flow measures the new size with its own observer first.
-    const observer = new ResizeObserver(() => requestAnimationFrame(() => void flow.current?.fitView({ padding: 0.2, maxZoom: 1.2, duration: 150 })));
+    const observer = new ResizeObserver(() => requestAnimationFrame(() => void flow.current?.fitView({ ...fitOptions, duration: 150 })));
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
@@ -82,8 +89,8 @@ export function ServiceGraph() {
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
-        minZoom={0.2}
+        fitViewOptions={fitOptions}
+        minZoom={MIN_ZOOM}
         maxZoom={2}
         nodesConnectable={false}
         elementsSelectable

@@ -2,15 +2,16 @@ import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
 import { describeState, formatBytes } from '../../../../shared/describe-state';
 import { useSystem } from '../../store/store-context';
-import { useNow } from '../shell/use-now';
+import { plural } from '../../../../shared/plural';
+import { useStatusClock } from '../shell/use-live';
 import { selectService } from './graph-selectors';
-import { stateIcon } from './state-icon';
+import { StateIcon } from './StateIcon';
 
 /** Subscribes to its own service only: one service's change re-renders one node. */
 export const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps) {
   const name = (data as { ref: string }).ref;
   const service = useSystem(useMemo(() => selectService(name), [name]));
-  const now = useNow(service?.state.kind === 'running' || service?.state.kind === 'backoff');
+  const now = useStatusClock(service?.state.kind === 'running' || service?.state.kind === 'backoff');
   if (!service) return null;
   const { label, detail, tone } = describeState(service.state, now);
   return (
@@ -24,16 +25,14 @@ export const ServiceNode = memo(function ServiceNode({ data, selected }: NodePro
     >
       <Handle type="target" position={Position.Left} />
       <div className="node-head">
-        <span className="node-icon" aria-hidden="true">
-          {stateIcon[service.state.kind]}
-        </span>
+        <StateIcon kind={service.state.kind} />
         <span className="node-name" title={service.displayName}>{service.displayName}</span>
         {service.origin === 'builtin' && <span className="badge">built-in</span>}
       </div>
       <div className="node-state">
         <span className="state-label">{label}</span>
         {service.state.kind === 'running' && service.health !== 'unknown' && <span className={`health health-${service.health}`}>{service.health}</span>}
-        {service.restarts > 0 && <span className="node-restarts">↻ {service.restarts}</span>}
+        {service.restarts > 0 && <span className="node-restarts">{plural(service.restarts, 'restart')}</span>}
       </div>
       {service.degraded ? (
         <div className="node-detail node-degraded" role="status">

@@ -1,7 +1,8 @@
 import { describeProbe, describeState, formatBytes } from '../../../../shared/describe-state';
 import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
-import { useNow } from '../shell/use-now';
+import { plural } from '../../../../shared/plural';
+import { useLive, useStatusClock } from '../shell/use-live';
 
 const ACTIVE = new Set(['starting', 'running', 'stopping', 'backoff', 'blocked']);
 
@@ -16,7 +17,8 @@ export function ServicePanel() {
   const service = useSystem((state) => (state.selected ? state.services[state.selected] : undefined));
   const call = useSystem((state) => state.call);
   const select = useSystem((state) => state.select);
-  const now = useNow(Boolean(service));
+  const live = useLive();
+  const now = useStatusClock(Boolean(service));
   if (!name || !service) return null;
   const { label, detail, tone } = describeState(service.state, now);
   const active = ACTIVE.has(service.state.kind);
@@ -40,7 +42,7 @@ export function ServicePanel() {
           </p>
         )}
       </div>
-      <div className="panel-actions">
+      <fieldset className="panel-actions" disabled={!live}>
         {active ? (
           <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${title}`}>
             Stop
@@ -59,7 +61,7 @@ export function ServicePanel() {
         <button type="button" onClick={() => call('services.setEnabled', { name, enabled: disabled })} aria-label={`${disabled ? 'Enable' : 'Disable'} ${title}`}>
           {disabled ? 'Enable' : 'Disable'}
         </button>
-      </div>
+      </fieldset>
       <dl className="panel-facts">
         <dt>Command</dt>
         <dd>
@@ -96,7 +98,7 @@ export function ServicePanel() {
           <>
             <dt>Resources</dt>
             <dd>
-              {service.stats.cpuPercent.toFixed(1)}% CPU, {formatBytes(service.stats.rssBytes)} in {service.stats.processCount} processes
+              {service.stats.cpuPercent.toFixed(1)}% CPU, {formatBytes(service.stats.rssBytes)} in {plural(service.stats.processCount, 'process', 'processes')}
             </dd>
           </>
         )}
