@@ -126,7 +126,7 @@ async function coldStart(nodes: Node[], dir: string, round: number): Promise<num
         : { type: 'tcp', host: '127.0.0.1', port, timing };
     return serviceSpec(node.name, `exec '${process.execPath}' '${FIXTURE}' ${port} ${node.delayMs} ${node.kind}`, { workingDir: dir, env: { HOME: dir }, dependencies: node.deps.map((name) => ({ name, condition: 'healthy' as const })), health });
   });
-  const supervisor = new Supervisor({ logs: { beginLaunch(): void {}, write(): void {} }, stateDir: join(dir, `state-${round}`) });
+  const supervisor = new Supervisor({ logs: { beginLaunch(): void {}, write(): void {} }, stateDir: join(dir, `state-${round}`), instanceKey: 'bench' });
   const healthy = new Set<string>();
   let allHealthyAt = 0;
   const done = new Promise<void>((resolve) => {

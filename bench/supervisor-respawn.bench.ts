@@ -62,7 +62,7 @@ async function showrunnerSupervisor(env: Record<string, string>, stateDir: strin
     },
   };
   const logs = { beginLaunch(): void {}, write(): void {} };
-  const supervisor = new Supervisor({ logs, stateDir, launcher });
+  const supervisor = new Supervisor({ logs, stateDir, instanceKey: 'bench', launcher });
   supervisor.on('service', (snapshot, transition) => {
     // The unit arms its timer right after this event: the retry is due DELAY_MS from now.
     if (transition?.to === 'backoff') scheduledAt = performance.now() + DELAY_MS;

@@ -151,9 +151,9 @@ describe('the CLI without a daemon', () => {
     });
   });
 
-  it('checks a manifest: exit 0 when valid, else exit 1 with FILE:LINE:COL: FIELD: message lines', async () => {
+  it('checks a manifest: exit 0 and FILE: ok (N services) when valid, else exit 1 with FILE:LINE:COL: FIELD: message lines', async () => {
     const demo = join(repoRoot, 'resources', 'demo', 'services.toml');
-    expect(await run(process.execPath, [cliPath, 'check', demo])).toMatchObject({ stdout: '' });
+    expect(await run(process.execPath, [cliPath, 'check', demo])).toMatchObject({ stdout: `${demo}: ok (4 services)\n` });
     const broken = join(repoRoot, 'test', 'fixtures', 'e2e', 'broken.toml');
     const failure = await run(process.execPath, [cliPath, 'check', broken]).catch((error: { code: number; stdout: string }) => error);
     expect(failure).toMatchObject({ code: 1 });
@@ -163,8 +163,12 @@ describe('the CLI without a daemon', () => {
     ]);
   });
 
-  it('rejects an unknown command and an unknown option with usage (exit 2)', async () => {
+  it('rejects an unknown command with "did you mean" and no usage, and an unknown option with usage (exit 2)', async () => {
     await expect(run(process.execPath, [cliPath, 'frobnicate'])).rejects.toMatchObject({ code: 2 });
-    await expect(run(process.execPath, [cliPath, 'serve', '--prot', '1'])).rejects.toMatchObject({ code: 2 });
+    const typo = await run(process.execPath, [cliPath, 'stauts']).catch((error: { code: number; stderr: string }) => error);
+    expect(typo).toMatchObject({ code: 2, stderr: 'showrunner: unknown command "stauts"; did you mean "status"?\n(`showrunner help` lists the commands)\n' });
+    const option = await run(process.execPath, [cliPath, 'serve', '--prot', '1']).catch((error: { code: number; stderr: string }) => error);
+    expect(option).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown option --prot; did you mean "--port"?') });
+    expect((option as { stderr: string }).stderr).toContain('usage: showrunner');
   });
 });

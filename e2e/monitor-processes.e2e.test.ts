@@ -83,7 +83,7 @@ async function company(): Promise<{ editor: EditorPeer; bashUrl: string; syncPor
   const syncUrl = `ws://127.0.0.1:${syncPort}`;
   const runtime = await startPart(['mrp-runtime', '--port', '0', '--cwd', dir], /^ready (\S+)/);
   const bashUrl = `${runtime.match[1]}/mrp/v1`;
-  const daemonArgs = [''--no-sync', '--no-runtime', '--no-editor', '--sync-url', syncUrl, '--runtime-url', bashUrl, '--monitor', DOC];
+  const daemonArgs = ['--no-sync', '--no-runtime', '--no-editor', '--sync-url', syncUrl, '--runtime-url', bashUrl, '--monitor', DOC];
   const started = await Promise.all([
     startDaemon(daemonArgs, { command: 'mrmd' }),
     startDaemon(daemonArgs, { command: 'mrmd' }),

@@ -151,7 +151,7 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await panel.getByRole('button', { name: 'Close details' }).click();
   });
 
-  it('picks services with Enter and the arrow keys, restarts with r, starts with s and searches with /', async () => {
+  it('picks services with Enter and the arrow keys, restarts with r, starts with s (each confirmed) and searches with /', async () => {
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Escape');
     const panel = page.locator('.side-panel');
@@ -163,6 +163,9 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => panel.getAttribute('data-panel')).toBe('db');
     const before = await page.locator('.side-panel .transitions li').count();
     await page.keyboard.press('r');
+    // The single-key actions ask first (issue 16); Enter confirms.
+    await page.getByRole('dialog', { name: 'Restart Database?' }).waitFor();
+    await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('.side-panel .transitions li').count(), { timeout: 10_000 }).toBeGreaterThan(before);
     await expect.poll(() => state(page, 'db'), { timeout: 10_000 }).toBe('running');
     await page.keyboard.press('ArrowDown');
@@ -170,6 +173,8 @@ describe.skipIf(!chromiumAvailable())('the control panel', () => {
     await expect.poll(() => panel.getAttribute('data-panel')).toBe('crasher');
     expect(await state(page, 'crasher')).toBe('exited');
     await page.keyboard.press('s');
+    await page.getByRole('dialog', { name: 'Start Crasher?' }).waitFor();
+    await page.keyboard.press('Enter');
     await expect.poll(() => state(page, 'crasher'), { timeout: 10_000 }).toMatch(/starting|running/);
     await page.keyboard.press('/');
     expect(await page.evaluate('document.activeElement?.className')).toContain('log-search');

@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { describeState, formatDuration } from './describe-state';
+import { serviceSnapshot, running } from '../../test/fixtures/service-snapshots';
+import { describeProbe, describeService, describeState, formatDuration } from './describe-state';
 
 describe('describeState', () => {
   it('calls a crash bad and a requested stop idle, whatever the signal', () => {
     expect(describeState({ kind: 'exited', code: 3, signal: null, at: 0 })).toEqual({ label: 'Exited', detail: 'exited with code 3', tone: 'bad' });
-    expect(describeState({ kind: 'exited', code: null, signal: 'SIGTERM', at: 0, requested: true })).toEqual({ label: 'Stopped', detail: 'killed by SIGTERM', tone: 'idle' });
+    expect(describeState({ kind: 'exited', code: null, signal: 'SIGTERM', at: 0, requested: true })).toEqual({ label: 'Stopped by operator', detail: null, tone: 'idle' });
     expect(describeState({ kind: 'exited', code: null, signal: null, at: 0, requested: true }).detail).toBeNull();
+  });
+
+  it('says a crash loop once, in the reason the engine gave', () => {
+    const reason = 'crash loop: exited with code 1 after 1 restart, none stayed up 60 s';
+    expect(describeState({ kind: 'failed', reason, restarts: 1, windowMs: 60_000 })).toEqual({ label: 'Failed', detail: reason, tone: 'bad' });
   });
 
   it('says what a blocked service waits for, and why it may never come', () => {
@@ -19,6 +25,19 @@ describe('describeState', () => {
   it('counts down a backoff and shows uptime', () => {
     expect(describeState({ kind: 'backoff', nextTryAt: 5000, attempt: 2, lastExit: 'exited with code 1' }, 2000).detail).toBe('exited with code 1; try 2 in 3s');
     expect(describeState({ kind: 'running', pid: 7, since: 0 }, 3_723_000).detail).toBe('pid 7, up 1h 2m');
+  });
+
+  it('adds why a running service is degraded', () => {
+    const show = serviceSnapshot('show', running(0), { health: 'healthy', degraded: 'kiosk is stopped', degradedBy: ['kiosk'] });
+    expect(describeService(show, 5000)).toBe('Running, healthy (pid 4242, up 5s); degraded: kiosk is stopped');
+  });
+
+  it('shows a probe result with its age, and a stale one as such', () => {
+    expect(describeProbe({ ok: true, message: 'HTTP 200', at: 0 }, 21_000)).toEqual({ text: 'ok: HTTP 200 (21s ago)', stale: false });
+    expect(describeProbe({ ok: true, message: 'HTTP 200', at: 0, stale: true }, 21_000)).toEqual({
+      text: 'stale, from an earlier process: ok: HTTP 200 (21s ago)',
+      stale: true,
+    });
   });
 
   it('formats durations for people', () => {

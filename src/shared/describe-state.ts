@@ -1,6 +1,6 @@
 // The one place a service's state becomes words (STYLE.md §3): the UI, the tray and
 // `showrunner status` all show these, never their own.
-import type { ServiceSnapshot, ServiceState } from './model';
+import type { ProbeResult, ServiceSnapshot, ServiceState } from './model';
 
 export type StateTone = 'ok' | 'busy' | 'waiting' | 'idle' | 'bad';
 
@@ -35,10 +35,12 @@ export function describeState(state: ServiceState, now: number = Date.now()): St
       return { label: 'Backing off', detail: `${state.lastExit}; try ${state.attempt} in ${formatDuration(wait)}`, tone: 'waiting' };
     }
     case 'exited':
-      if (state.requested) return { label: 'Stopped', detail: state.code === null && state.signal === null ? null : describeExit(state.code, state.signal), tone: 'idle' };
+      // The signal was ours: "killed by SIGTERM" would read like a crash (issue 16).
+      if (state.requested) return { label: 'Stopped by operator', detail: null, tone: 'idle' };
       return { label: 'Exited', detail: describeExit(state.code, state.signal), tone: state.code === 0 && !state.signal ? 'idle' : 'bad' };
     case 'failed':
-      return { label: 'Failed', detail: `${state.reason} (${state.restarts} restarts in ${formatDuration(state.windowMs)})`, tone: 'bad' };
+      // The reason already counts the restarts: one sentence, said once.
+      return { label: 'Failed', detail: state.reason, tone: 'bad' };
     case 'completed':
       return { label: 'Completed', detail: null, tone: 'idle' };
   }
@@ -52,7 +54,17 @@ export function describeExit(code: number | null, signal: string | null): string
 export function describeService(service: ServiceSnapshot, now?: number): string {
   const { label, detail } = describeState(service.state, now);
   const health = service.state.kind === 'running' && service.health !== 'unknown' ? `, ${service.health}` : '';
-  return `${label}${health}${detail ? ` (${detail})` : ''}`;
+  const degraded = service.degraded ? `; degraded: ${service.degraded}` : '';
+  return `${label}${health}${detail ? ` (${detail})` : ''}${degraded}`;
+}
+
+/**
+ * The last probe result with its age. A stale one (its process has exited since) says so: it
+ * is history, not health, and the panel greys it.
+ */
+export function describeProbe(result: ProbeResult, now: number = Date.now()): { text: string; stale: boolean } {
+  const text = `${result.ok ? 'ok' : 'failed'}: ${result.message} (${formatDuration(now - result.at)} ago)`;
+  return result.stale ? { text: `stale, from an earlier process: ${text}`, stale: true } : { text, stale: false };
 }
 
 export function formatDuration(ms: number): string {

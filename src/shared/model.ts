@@ -54,7 +54,11 @@ export type ServiceStateKind = ServiceState['kind'];
 export const Health = z.enum(['unknown', 'healthy', 'unhealthy']);
 export type Health = z.infer<typeof Health>;
 
-export const ProbeResult = z.object({ ok: z.boolean(), message: z.string(), at: z.number() });
+/**
+ * One probe attempt. `stale` once the process it probed is gone: health is then unknown, and
+ * the panel greys this result with its age instead of showing it as current.
+ */
+export const ProbeResult = z.object({ ok: z.boolean(), message: z.string(), at: z.number(), stale: z.boolean().optional() });
 export type ProbeResult = z.infer<typeof ProbeResult>;
 
 export const ProcessStats = z.object({
@@ -89,6 +93,12 @@ export const ServiceSnapshot = z.object({
   health: Health,
   probe: z.object({ type: z.string(), target: z.string() }).nullable(),
   lastProbe: ProbeResult.nullable(),
+  /**
+   * While running: why a dependency no longer meets its condition ("api is stopped; db is
+   * unhealthy"), else null. `degradedBy` names those dependencies (the graph's red edges).
+   */
+  degraded: z.string().nullable(),
+  degradedBy: z.array(z.string()),
   restarts: z.number().int(),
   stats: ProcessStats.nullable(),
   transitions: z.array(Transition),
@@ -126,6 +136,8 @@ export const ExecutionSnapshot = z.object({
   startedAt: z.number().nullable(),
   completedAt: z.number().nullable(),
   stdinPrompt: z.string().nullable(),
+  /** The pending prompt asks for a secret (`getpass`, `read -s`): the reply box masks it. */
+  stdinPassword: z.boolean().default(false),
   error: z.string().nullable(),
 });
 export type ExecutionSnapshot = z.infer<typeof ExecutionSnapshot>;

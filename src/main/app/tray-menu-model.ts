@@ -2,6 +2,7 @@
 // electron binding (tray.ts) only maps items to MenuItems and actions to contract calls.
 // One submenu per service: GNOME's AppIndicator, Windows and macOS all render submenus, and a
 // flat list of "name / Restart" pairs grows twice as long and hides which Restart is whose.
+import { plural } from '../../shared/plural';
 import type { MethodArgs, MethodName } from '../../shared/contract';
 import { describeState, type StateTone } from '../../shared/describe-state';
 import type { ServiceSnapshot } from '../../shared/model';
@@ -120,6 +121,4 @@ export function escapeMnemonic(text: string): string {
   return text.replace(/&/g, '&&');
 }
 
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
+export { plural };

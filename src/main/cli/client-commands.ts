@@ -148,6 +148,9 @@ function fail(message: string): number {
   return 1;
 }
 
+/** Fits a 100-column terminal: the STATE column is cut with "…" (`--json` keeps every word). */
+export const STATUS_WIDTH = 100;
+
 export function formatStatusTable(services: MethodResult<'services.list'>): string {
   const rows = services.map((service) => [
     service.name,
@@ -157,5 +160,8 @@ export function formatStatusTable(services: MethodResult<'services.list'>): stri
   ]);
   const header = ['NAME', 'STATE', 'RESTARTS', 'CPU/RSS'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  return [header, ...rows].map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n') + '\n';
+  const others = widths.reduce((sum, width, column) => (column === 1 ? sum : sum + width), 0) + 2 * (header.length - 1);
+  widths[1] = Math.max(header[1].length, Math.min(widths[1], STATUS_WIDTH - others));
+  const cut = (text: string, width: number) => (text.length > width ? `${text.slice(0, width - 1)}…` : text);
+  return [header, ...rows].map((row) => row.map((cell, column) => cut(cell, widths[column]).padEnd(widths[column])).join('  ').trimEnd()).join('\n') + '\n';
 }

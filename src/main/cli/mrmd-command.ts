@@ -8,6 +8,7 @@ import type { LogLevel } from '../engine/monitors/monitor-peer';
 import { instanceKey } from '../engine/manifest-key';
 import { defaultStateDir } from '../engine/state-dir';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from './parse-cli-args';
+import { installPackages } from './mrmd-packages';
 import { runDaemon } from './run-daemon';
 
 const mrmdFlags = {
@@ -28,6 +29,8 @@ const mrmdFlags = {
   'new-token': { kind: 'boolean' },
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
+  packages: { kind: 'string' },
+  quiet: { kind: 'boolean' },
 } as const;
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
@@ -70,6 +73,8 @@ export async function mrmdCommand(argv: string[]): Promise<number> {
   const logLevel = stringFlag(flags, 'log-level')?.toLowerCase() ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const port = portFlag(flags, 'port', 8080);
+  const packages = stringFlag(flags, 'packages');
+  if (packages !== undefined) await installPackages(packages);
   return runDaemon({
     host: stringFlag(flags, 'host') ?? '127.0.0.1',
     port,
@@ -77,6 +82,7 @@ export async function mrmdCommand(argv: string[]): Promise<number> {
     newToken: flags.flags['new-token'] === true,
     servePage: flags.flags['no-editor'] !== true,
     instance: mrmdInstance(docsDir, port),
+    quiet: flags.flags.quiet === true,
     orchestrator: {
       manifestPath: resolve(manifest.root, 'mrmd'),
       staticManifest: manifest,

@@ -1,6 +1,8 @@
 // A small argument parser for `showrunner`: flags may take several values (`--services a b`,
 // as Gradi's), repeat (`--monitor a --monitor b`) or none (`--testing`). Unknown flags are
 // errors, so a typo never silently changes what runs.
+import { didYouMean } from '../engine/config/did-you-mean';
+
 export interface FlagSpec {
   /** 'boolean': no value; 'string': one value; 'list': one or more values, repeatable. */
   kind: 'boolean' | 'string' | 'list';
@@ -31,7 +33,7 @@ export function parseCliArgs(argv: string[], specs: Record<string, FlagSpec>): P
     const [rawName, inlineValue] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const name = rawName.startsWith('--') ? rawName.slice(2) : (byAlias.get(rawName.slice(1)) ?? '');
     const spec = specs[name];
-    if (!spec) throw new UsageError(`unknown option ${rawName}`);
+    if (!spec) throw new UsageError(`unknown option ${rawName}${didYouMean(rawName, Object.keys(specs).map((known) => `--${known}`))}`);
     if (spec.kind === 'boolean') {
       if (inlineValue !== undefined) throw new UsageError(`${rawName} takes no value`);
       flags[name] = true;

@@ -3,14 +3,16 @@
 // Each command loads its own modules when it runs: loading all of them cost every command,
 // `check` and the built-in parts included, about a second before its first line of work.
 import { UsageError } from './parse-cli-args';
+import { didYouMean } from '../engine/config/did-you-mean';
 
 
 export const usage = `usage: showrunner <command> [options]
 
   serve [--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [--port N]
-        [--token T | --new-token] [--log-dir DIR] [--state-dir DIR] [--device-root DIR]
+        [--token T | --new-token] [--log-dir DIR] [--state-dir DIR] [--device-root DIR] [--quiet]
                            run the headless daemon (default: the built-in demo manifest);
-                           its token lasts across restarts (SHOWRUNNER_TOKEN also sets it)
+                           its token lasts across restarts (SHOWRUNNER_TOKEN also sets it);
+                           one line per service state change on stderr unless --quiet
   status [--config FILE] [--json]
                            every running daemon (manifest, URL, services), or FILE's
   url [--config FILE]      print the daemon's panel URL with its token
@@ -20,6 +22,7 @@ export const usage = `usage: showrunner <command> [options]
   mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
        [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
        [--monitor DOC]... [--log-level L] [--host H] [--token T | --new-token]
+       [--quiet] [--packages SPEC,...]
                            mrmd-orchestrator's command: sync server, runtime, monitors, API
   monitor [--doc D] [--name N] [--log-level L] ws://SYNC
                            one headless monitor peer (mrmd-monitor's command)
@@ -31,6 +34,11 @@ Built-in parts, started by the supervisor as services mrmd-sync and mrmd-runtime
 Client commands find daemons through their discovery records, or take --url URL as
 \`showrunner url\` prints it (or with --token T, or SHOWRUNNER_TOKEN).
 `;
+
+const COMMANDS = ['serve', 'status', 'url', 'start', 'stop', 'restart', 'kill', 'check', 'mrmd', 'monitor', 'sync-server', 'mrp-runtime', 'help'];
+
+/** A command nobody typed on purpose: name the close one, not 30 lines of usage. */
+class UnknownCommand extends Error {}
 
 /** A number is the exit code; 'running' means a server keeps the process alive. */
 async function dispatch(argv: string[]): Promise<number | 'running'> {
@@ -69,7 +77,7 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
       process.stdout.write(usage);
       return command === undefined ? 2 : 0;
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+      throw new UnknownCommand(`unknown command ${JSON.stringify(command)}${didYouMean(command, COMMANDS)}`);
   }
 }
 
@@ -79,6 +87,10 @@ export async function runCli(argv: string[]): Promise<number | 'running'> {
   try {
     return await dispatch(argv);
   } catch (error) {
+    if (error instanceof UnknownCommand) {
+      process.stderr.write(`showrunner: ${error.message}\n(\`showrunner help\` lists the commands)\n`);
+      return 2;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`showrunner: ${error.message}\n\n${usage}`);
       return 2;

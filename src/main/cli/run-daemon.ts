@@ -10,7 +10,10 @@ import { panelUrl } from '../daemon/panel-url';
 import { acquireSupervisorLock } from '../daemon/supervisor-lock';
 import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
 import { deferred } from '../engine/supervisor/deferred';
+import { installDaemonShutdown } from './daemon-shutdown';
 import { rendererDir } from '../resource-paths';
+import type { ServiceSnapshot, Transition } from '../../shared/model';
+import { transitionLine } from './transition-line';
 
 export interface DaemonRun {
   orchestrator: Omit<OrchestratorOptions, 'log'>;
@@ -24,9 +27,11 @@ export interface DaemonRun {
   servePage: boolean;
   /** Names this daemon's token file and discovery record (engine/manifest-key.ts). */
   instance: { key: string; label: string; command: 'serve' | 'mrmd' };
+  /** `--quiet`: no line per service state change on stderr. */
+  quiet?: boolean;
 }
 
-export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, servePage, instance }: DaemonRun): Promise<number> {
+export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, servePage, instance, quiet = false }: DaemonRun): Promise<number> {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   // Read once and drop it, so the supervised services do not inherit the daemon's secret.
   const fromEnv = process.env.SHOWRUNNER_TOKEN;
@@ -35,6 +40,9 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     log('showrunner: --token and --new-token exclude each other');
     return 2;
   }
+  // Before the lock, the first thing that needs undoing: a signal from here on stops us
+  // cleanly. Each step below registers its undo; after each, a stop asked for meanwhile runs.
+  const shutdown = installDaemonShutdown(log);
   // One supervisor per manifest (issue 11): the lock sits in the state dir, by default the one
   // the desktop app uses too, which then attaches to this daemon instead of supervising twice.
   const manifestPath = orchestratorOptions.staticManifest ? null : orchestratorOptions.manifestPath;
@@ -45,17 +53,27 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     log(`showrunner: ${manifestPath} is already supervised by the ${holder.holder} (pid ${holder.pid})${hint}`);
     return 1;
   }
+  if (lock?.ok) shutdown.track(() => lock.lock.release());
+  if (shutdown.requested) return shutdown.finish();
   // After the lock: a refused second daemon must not rotate the running one's stored token.
   const token = (await instanceToken({ stateDir: orchestratorOptions.stateDir, key: instance.key, given: givenToken, fromEnv, rotate: newToken })).token;
   if (!isLoopbackHost(host) && token.length < MIN_REMOTE_TOKEN_LENGTH) {
     log(`showrunner: refusing to listen on ${host} with a token of ${token.length} characters: beyond loopback it must have at least ${MIN_REMOTE_TOKEN_LENGTH} (omit --token to use the stored one).`);
-    if (lock?.ok) await lock.lock.release();
+    await shutdown.finish();
     return 2;
   }
+  if (shutdown.requested) return shutdown.finish();
   // Listen first (issue 23): services start, and a crashed predecessor's trees are cleaned up,
-  // only once the server answers, so /health and the panel never wait for them.
+  // only once the server answers, so /health and the panel never wait for them. Its
+  // supervisor state (orphan cleanup) is keyed as its lock and record: one per instance.
   const listening = deferred<void>();
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, log, startServicesAfter: listening.promise });
+  const onTransition = quiet ? undefined : (service: ServiceSnapshot, transition: Transition) => log(transitionLine(service, transition));
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log, onTransition, startServicesAfter: listening.promise });
+  // Closing stops what runs (whole trees) and keeps what has not started from starting; it also
+  // cuts short the cleanup of a predecessor's orphans, which already had their stop signal.
+  shutdown.track(() => orchestrator.close());
+  shutdown.onHurry(() => orchestrator.hurry());
+  if (shutdown.requested) return shutdown.finish();
   let server: DaemonServer;
   try {
     server = await startDaemonServer({
@@ -74,36 +92,22 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     });
   } catch (error) {
     log(`showrunner: cannot listen on ${host}:${port}: ${(error as Error).message}`);
-    await orchestrator.close();
-    if (lock?.ok) await lock.lock.release();
+    await shutdown.finish();
     return 1;
   }
+  shutdown.track(() => server.close());
+  if (shutdown.requested) return shutdown.finish();
   if (lock?.ok) await lock.lock.update({ url: server.url, token });
+  // Registered before the write: a stop during it still removes the record (only ours: by pid).
+  shutdown.track(() => removeDaemonRecord(instance.key));
   await writeDaemonRecord(newDaemonRecord({ url: server.url, token, manifest: instance.label, key: instance.key, command: instance.command }));
+  if (shutdown.requested) return shutdown.finish();
   // A supervisor must outlive a bad request or a bug in one part: report, keep supervising.
   process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
   process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
 
-  // Signal handlers before the line: whoever reads it may stop us at once, and on a busy
-  // machine that SIGTERM can land before the next statement runs (it then killed us outright,
-  // leaving the services and this daemon's record behind).
-  const exited = new Promise<number>((resolveExit) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log(`${signal}: stopping all services`);
-      await server.close();
-      await orchestrator.close();
-      await removeDaemonRecord(instance.key);
-      if (lock?.ok) await lock.lock.release();
-      resolveExit(0);
-    };
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
-    process.on('SIGHUP', () => void stop('SIGHUP'));
-  });
   process.stdout.write(`Showrunner listening on ${panelUrl(server.url, token)}\n`);
   listening.resolve();
-  return await exited;
+  await shutdown.whenRequested;
+  return shutdown.finish();
 }

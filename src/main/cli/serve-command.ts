@@ -19,6 +19,7 @@ export const serveFlags = {
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
   'device-root': { kind: 'string' },
+  quiet: { kind: 'boolean' },
 } as const;
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -34,6 +35,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     newToken: parsed.flags['new-token'] === true,
     servePage: true,
     instance: { key: manifestKey(manifestPath), label: manifestPath, command: 'serve' },
+    quiet: parsed.flags.quiet === true,
     orchestrator: {
       manifestPath,
       services: listFlag(parsed, 'services'),

@@ -12,10 +12,27 @@ describe('planBuiltins', () => {
     const runtime = plan.specs.find((spec) => spec.name === RUNTIME_SERVICE)!;
     expect(runtime.env).toEqual({ [RUNTIME_TOKEN_ENV]: token });
     expect(runtime.command).not.toContain(token);
-    expect(plan.runtimeTokens).toEqual({ 'http://127.0.0.1:8123/mrp/v1': token, 'http://127.0.0.1:8123/node/mrp/v1': token });
+    expect(plan.runtimeTokens).toMatchObject({ 'http://127.0.0.1:8123/mrp/v1': token, 'http://127.0.0.1:8123/node/mrp/v1': token });
+    expect(Object.keys(plan.runtimeTokens).every((url) => url.startsWith('http://127.0.0.1:8123/'))).toBe(true);
     // A configured runtime elsewhere never receives our token.
     expect(plan.runtimes.python).toBe('http://10.0.0.5:8000/mrp/v1');
     expect(Object.keys(plan.runtimeTokens)).not.toContain(plan.runtimes.python);
+  });
+
+  it('routes python to the built-in runtime with the manifest\'s interpreter, unless a runtime is configured for it', () => {
+    const python = '/opt/venv/bin/python3';
+    const plan = planBuiltins(manifest({ monitors: { ...monitors, runtimes: {}, python } }), { cliArgv: ['node', 'cli.js'], runtimePort: 8123, runtimeToken: 't', logLevel: 'warn' });
+    const runtime = plan.specs.find((spec) => spec.name === RUNTIME_SERVICE)!;
+    expect(runtime.command).toContain(`'--python-path' '${python}'`);
+    expect(runtime.command).toContain(`'--log-level' 'warn'`);
+    expect(plan.runtimes.python).toBe('http://127.0.0.1:8123/python/mrp/v1');
+    expect(plan.runtimeTokens['http://127.0.0.1:8123/python/mrp/v1']).toBe('t');
+    // A configured python runtime wins.
+    expect(planBuiltins(manifest({ monitors: { ...monitors, python } }), { cliArgv: ['node'], runtimePort: 8123 }).runtimes.python).toBe('http://10.0.0.5:8000/mrp/v1');
+    // No interpreter anywhere: no python route, and the runtime is told so.
+    const bare = planBuiltins(manifest({ monitors: { ...monitors, runtimes: {} } }), { cliArgv: ['node'], runtimePort: 8123, env: { PATH: '/nonexistent' } });
+    expect(bare.runtimes.python).toBeUndefined();
+    expect(bare.specs.find((spec) => spec.name === RUNTIME_SERVICE)!.command).toContain(`'--no-python'`);
   });
 
   it('leaves the runtime open without a token (mrmd mode)', () => {

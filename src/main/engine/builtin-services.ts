@@ -6,6 +6,7 @@
 // argv (argv shows in `ps` and in the service's command on the panel), and reaches our
 // monitors through the plan, so it is never logged or written into a document.
 import type { Manifest, ServiceSpec } from './config/manifest-types';
+import { resolvePythonInterpreter } from './mrp/python-interpreter';
 
 export const SYNC_SERVICE = 'mrmd-sync';
 export const RUNTIME_SERVICE = 'mrmd-runtime';
@@ -36,6 +37,10 @@ export interface BuiltinOptions {
   runtime?: 'auto' | 'on' | 'off';
   /** Required by the built-in runtime when set; unset keeps it open on loopback (`mrmd`). */
   runtimeToken?: string;
+  /** Handed to the built-in parts as `--log-level` (`mrmd --log-level`); unset: their default, info. */
+  logLevel?: string;
+  /** Where `python3` is looked up when the manifest names no interpreter. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
@@ -68,13 +73,14 @@ function builtinSpec(name: string, displayName: string, args: string[], workingD
   };
 }
 
-export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken }: BuiltinOptions): BuiltinPlan {
+export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken, logLevel, env: lookupEnv = process.env }: BuiltinOptions): BuiltinPlan {
   const specs: ServiceSpec[] = [];
+  const logArgs = logLevel !== undefined && logLevel !== 'info' ? ['--log-level', logLevel] : [];
   let syncUrl = manifest.monitors?.syncUrl ?? null;
   let syncToken: string | undefined;
   const sync = manifest.sync;
   if (sync?.enabled) {
-    const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir];
+    const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir, ...logArgs];
     const hostForUrl = sync.host === '0.0.0.0' || sync.host === '::' ? '127.0.0.1' : sync.host;
     const env: Record<string, string> = sync.token ? { [SYNC_TOKEN_ENV]: sync.token } : {};
     specs.push(builtinSpec(SYNC_SERVICE, 'Yjs sync server', args, manifest.root, `http://${hostForUrl}:${sync.port}/health`, env));
@@ -87,13 +93,16 @@ export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime
   const runtimeTokens: Record<string, string> = {};
   if (runtime === 'on' || (runtime === 'auto' && manifest.monitors)) {
     const base = `http://127.0.0.1:${runtimePort}`;
-    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort)];
+    // Decided here and handed over, so the runtime serves python exactly when we route to it.
+    const python = manifest.monitors?.python ?? resolvePythonInterpreter(undefined, lookupEnv);
+    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort), ...(python ? ['--python-path', python] : ['--no-python']), ...logArgs];
     const env: Record<string, string> = runtimeToken ? { [RUNTIME_TOKEN_ENV]: runtimeToken } : {};
-    specs.push(builtinSpec(RUNTIME_SERVICE, 'MRP runtime (bash, node)', args, manifest.root, `${base}/health`, env));
-    // Other spellings (sh, js, javascript) map to these in the monitors' runtime choice.
+    specs.push(builtinSpec(RUNTIME_SERVICE, `MRP runtime (bash, node${python ? ', python' : ''})`, args, manifest.root, `${base}/health`, env));
+    // Other spellings (sh, js, javascript, py) map to these in the monitors' runtime choice.
     runtimes.bash = `${base}/mrp/v1`;
     runtimes.node = `${base}/node/mrp/v1`;
-    if (runtimeToken) for (const url of [runtimes.bash, runtimes.node]) runtimeTokens[url] = runtimeToken;
+    if (python) runtimes.python = `${base}/python/mrp/v1`;
+    if (runtimeToken) for (const url of Object.values(runtimes)) runtimeTokens[url] = runtimeToken;
   }
   // Configured runtimes win over the built-in one for their language.
   Object.assign(runtimes, manifest.monitors?.runtimes ?? {});

@@ -4,10 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ContractError, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
-import type { ManifestProblem, Notice, SystemSnapshot } from '../../shared/model';
+import type { ManifestProblem, Notice, ServiceSnapshot, SystemSnapshot, Transition } from '../../shared/model';
 import type { ContractHandlers } from './api/contract-dispatcher';
 import { EventHub, type ClientSession } from './api/event-hub';
 import { loadManifest } from './config/load-manifest';
+import { DEFAULT_LOG_RETENTION } from './config/read-logs';
 import { ManifestWatcher } from './config/manifest-watcher';
 import type { LoadResult, Manifest, ServiceSpec } from './config/manifest-types';
 import { formatProblem } from './config/format-problem';
@@ -16,6 +17,7 @@ import type { DeviceSource } from './devices/device-source';
 import { DevPathWatcher } from './devices/dev-path-watcher';
 import { UsbSource } from './devices/usb-source';
 import { LogStore } from './logs/log-store';
+import { manifestKey } from './manifest-key';
 import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './builtin-services';
@@ -33,6 +35,8 @@ export interface OrchestratorOptions {
   logDir?: string;
   /** Where the supervisor keeps its state file (orphan cleanup) and fallback logs. */
   stateDir: string;
+  /** Names this instance's supervisor state (orphan cleanup); default the manifest's key, as its lock. */
+  instanceKey?: string;
   watchManifest?: boolean;
   /** Where `/dev` paths are looked up (tests use a temp dir). */
   deviceRoot?: string;
@@ -56,6 +60,8 @@ export interface OrchestratorOptions {
   monitorLogLevel?: LogLevel;
   /** `--no-monitors`. */
   monitorsDisabled?: boolean;
+  /** Every service state change, as it happens (the daemon prints one line each on stderr). */
+  onTransition?: (service: ServiceSnapshot, transition: Transition) => void;
   /** The first manifest is applied once this settles (the daemon: once it listens). */
   startServicesAfter?: Promise<unknown>;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
@@ -73,6 +79,8 @@ export interface Orchestrator {
   urls(): { sync: string | null; runtimes: Record<string, string> };
   /** Stops every service (reverse dependency order) and releases watchers, timers, files. */
   close(): Promise<void>;
+  /** A second stop signal: every tree, and any orphan still being cleaned up, gets SIGKILL now. */
+  hurry(): void;
 }
 
 const ORCHESTRATOR_LOG = 'orchestrator';
@@ -108,8 +116,13 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let problems: ManifestProblem[] = first.ok ? [] : first.problems;
   for (const problem of problems) say(`manifest: ${formatProblem(problem)}`);
 
-  const supervisor = new Supervisor({ logs, stateDir, statsIntervalMs: options.statsIntervalMs });
-  supervisor.on('service', (service, transition) => hub.publish('service.changed', { service, transition }));
+  // Keyed as the supervisor lock is: orphan cleanup only ever touches this manifest's leftovers.
+  const instanceKey = options.instanceKey ?? manifestKey(manifestPath);
+  const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
+  supervisor.on('service', (service, transition) => {
+    hub.publish('service.changed', { service, transition });
+    if (transition) options.onTransition?.(service, transition);
+  });
   supervisor.on('removed', (name) => hub.publish('service.removed', { name }));
   supervisor.on('cleanup', (event) =>
     event.phase === 'started'
@@ -144,11 +157,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
 
   let closing = false;
   async function applyManifest(next: Manifest): Promise<void> {
+    logs.setRetention(next.logs ?? DEFAULT_LOG_RETENTION);
     await devices.update(next.services);
     if (closing) return;
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
-    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken });
+    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken, logLevel: options.monitorLogLevel });
     const origins = new Map(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
     await supervisor.apply([...builtins.specs, ...next.services], origins);
     if (closing) return;
@@ -284,6 +298,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       })();
       return closed;
     },
+    hurry: () => supervisor.hurry(),
   };
 }
 

@@ -17,6 +17,7 @@ interface Instance {
   token: string;
   sync: string;
   runtime: string;
+  python: string;
   runtimeToken: string;
 }
 
@@ -44,7 +45,7 @@ async function startServe(dir: string): Promise<Instance> {
   // initial environment. The runtime itself dropped it from process.env.
   const environ = readFileSync(`/proc/${service.state.pid}/environ`, 'utf8').split('\0');
   const runtimeToken = environ.find((entry) => entry.startsWith('SHOWRUNNER_MRP_TOKEN='))!.slice('SHOWRUNNER_MRP_TOKEN='.length);
-  return { api, token, sync: urls.sync, runtime: urls.runtimes.bash, runtimeToken };
+  return { api, token, sync: urls.sync, runtime: urls.runtimes.bash, python: urls.runtimes.python, runtimeToken };
 }
 
 const execute = (runtime: string, token?: string) =>
@@ -74,6 +75,10 @@ describe.skipIf(process.platform !== 'linux')('the runtime token of two serve in
       expect((await execute(mine.runtime)).status).toBe(401);
       expect((await execute(mine.runtime, other.runtimeToken)).status).toBe(401);
       expect((await execute(mine.runtime, mine.token)).status).toBe(401);
+      // The python route (issue 20) sits behind the same token.
+      expect(mine.python).toBe(mine.runtime.replace(/\/mrp\/v1$/, '/python/mrp/v1'));
+      expect((await execute(mine.python)).status).toBe(401);
+      expect((await execute(mine.python, other.runtimeToken)).status).toBe(401);
       const ran = await execute(mine.runtime, mine.runtimeToken);
       expect(ran.status).toBe(200);
       expect(await ran.json()).toMatchObject({ success: true, stdout: 'ran\n' });
@@ -86,6 +91,12 @@ describe.skipIf(process.platform !== 'linux')('the runtime token of two serve in
         await waitFor(() => editor.entry(id)?.status, (status) => status === 'completed' || status === 'error', { what: 'cell finished', timeoutMs: 30_000 });
         expect(editor.entry(id)?.status).toBe('completed');
         expect(editor.output(id)).toContain('via monitor');
+        const python = "print('python via', 'monitor')";
+        editor.addCell('python', python);
+        const pyId = editor.request(python, 'python');
+        await waitFor(() => editor.entry(pyId)?.status, (status) => status === 'completed' || status === 'error', { what: 'python cell finished', timeoutMs: 60_000 });
+        expect(editor.entry(pyId)?.status).toBe('completed');
+        expect(editor.output(pyId)).toContain('python via monitor');
       } finally {
         editor.close();
       }

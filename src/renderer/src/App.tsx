@@ -11,6 +11,9 @@ import { ProblemsBanner } from './features/shell/ProblemsBanner';
 import { Toasts } from './features/shell/Toasts';
 import { TopBar, type View } from './features/shell/TopBar';
 import { useKeyboard } from './features/shell/use-keyboard';
+import { ConfirmDialog } from './features/shell/ConfirmDialog';
+import { OfflineOverlay } from './features/shell/OfflineOverlay';
+import { useLive } from './features/shell/use-live';
 
 const views: Record<View, ReactElement> = {
   graph: <ServiceGraph />,
@@ -22,17 +25,22 @@ const views: Record<View, ReactElement> = {
 export function App() {
   const [view, setView] = useState<View>('graph');
   useKeyboard();
+  const live = useLive();
   return (
-    <div className="app">
+    <div className={live ? 'app' : 'app offline'}>
       <TopBar view={view} onViewChange={setView} />
       <ProblemsBanner />
       <NoticeStrip />
       <div className="workspace">
-        <main className="content">{views[view]}</main>
+        <main className="content" inert={!live}>
+          {views[view]}
+        </main>
         {(view === 'graph' || view === 'list') && <ServicePanel />}
+        <OfflineOverlay />
       </div>
       <LogDock />
       <Toasts />
+      <ConfirmDialog />
     </div>
   );
 }

@@ -19,6 +19,12 @@ export function renderPrometheusMetrics(snapshot: SystemSnapshot): string {
     services.map((s) => [{ service: s.name, state: s.state.kind }, 1]),
   );
   metric('showrunner_service_healthy', 'gauge', 'Probe health: 1 healthy, 0 unhealthy, -1 unknown.', services.map((s) => [{ service: s.name }, s.health === 'healthy' ? 1 : s.health === 'unhealthy' ? 0 : -1]));
+  metric(
+    'showrunner_service_degraded',
+    'gauge',
+    'Whether a running service has a dependency that no longer meets its condition.',
+    services.map((s) => [{ service: s.name }, s.degraded ? 1 : 0]),
+  );
   metric('showrunner_service_restarts_total', 'counter', 'Restarts since the supervisor started.', services.map((s) => [{ service: s.name }, s.restarts]));
   const sampled = services.filter((s) => s.stats);
   metric('showrunner_service_cpu_percent', 'gauge', 'CPU use of the whole process tree, percent of one core.', sampled.map((s) => [{ service: s.name }, s.stats!.cpuPercent]));

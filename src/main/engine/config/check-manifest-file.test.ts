@@ -16,8 +16,8 @@ describe('checkManifestFile', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('exits 0 with nothing to say for a valid manifest', async () => {
-    expect(await checkManifestFile(GRADI)).toEqual({ exitCode: 0, lines: [] });
+  it('exits 0 saying the file is ok and how many services it defines', async () => {
+    expect(await checkManifestFile(GRADI)).toEqual({ exitCode: 0, lines: [`${GRADI}: ok (5 services)`] });
   });
 
   it('exits 1 with one FILE:LINE:COL: FIELD: message line per problem, as the file was named', async () => {

@@ -126,6 +126,18 @@ export class FieldReader {
     return this.inRange(node, field, node.value, range) ? node.value : undefined;
   }
 
+  /** An integer or a float, as written. */
+  number(table: TomlTable, path: string, key: string, range: NumberRange = {}): number | undefined {
+    const node = this.node(table, path, key);
+    if (!node) return undefined;
+    const field = fieldPath(path, key);
+    if (node.type !== 'integer' && node.type !== 'float') {
+      this.expect(node, field, 'a number');
+      return undefined;
+    }
+    return this.inRange(node, field, node.value, range) ? node.value : undefined;
+  }
+
   /** Seconds as an integer or a float, returned in whole milliseconds. */
   seconds(table: TomlTable, path: string, key: string, range: NumberRange = {}): number | undefined {
     const node = this.node(table, path, key);

@@ -1,6 +1,7 @@
 // The validated, normalized manifest the rest of the engine works from. The loader turns
 // services.toml (ARCHITECTURE.md §8) into these records: paths absolute, seconds turned into
 // milliseconds, defaults filled in, `--testing` already applied to `command`.
+import type { LogRetentionSpec } from './read-logs';
 import type { DependencyRef, ManifestProblem } from '../../../shared/model';
 
 export type HealthSpec =
@@ -47,6 +48,12 @@ export interface ServiceSpec {
   stopTimeoutMs: number;
   autostart: boolean;
   pty: boolean;
+  /**
+   * When a dependency stops meeting its condition while this service runs: `keep` running
+   * (shown degraded), `stop` it until the dependency is back, or `restart` it once it is back.
+   * Absent means `keep` (specs built in code); the manifest reader always sets it.
+   */
+  onDependencyDown?: 'keep' | 'stop' | 'restart';
   health?: HealthSpec;
 }
 
@@ -66,6 +73,8 @@ export interface MonitorsSpec {
   runtimes: Record<string, string>;
   allowedRuntimeUrls: string[];
   documents: string[];
+  /** `[monitors] python`, resolved to an interpreter's absolute path; unset: python3 on PATH. */
+  python?: string;
 }
 
 export interface Manifest {
@@ -75,6 +84,8 @@ export interface Manifest {
   root: string;
   /** Absolute. */
   logDir: string;
+  /** `[logs]`: per-service retention on disk. Optional for manifests built in code (defaults). */
+  logs?: LogRetentionSpec;
   /** In file order. */
   services: ServiceSpec[];
   sync?: SyncSpec;

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProblem } from './format-problem';
 import type { Manifest } from './manifest-types';
@@ -70,6 +73,16 @@ describe('parseManifest problems', () => {
     expect(lines(text)).toEqual([
       '3:11: services.api.restart: "sometimes" is not one of "always", "on-failure", "never"',
       '4:25: services.api.device_restart_policy: "on-reconnect" is not one of "immediate", "on_reconnect"; did you mean "on_reconnect"?',
+    ]);
+  });
+
+  it('reads on_dependency_down per service and from [defaults], and names the choices for a wrong word', () => {
+    const text = '[defaults]\non_dependency_down = "stop"\n[services.a]\ncommand = "a"\n[services.b]\ncommand = "b"\non_dependency_down = "restart"\n';
+    expect(load(text).services.map((spec) => spec.onDependencyDown)).toEqual(['stop', 'restart']);
+    expect(load('[services.a]\ncommand = "a"\n').services[0].onDependencyDown).toBe('keep');
+    expect(lines('[services.api]\ncommand = "run"\non_dependency_down = "halt"\n[defaults]\non_dependency_down = "Keep"\n')).toEqual([
+      '3:22: services.api.on_dependency_down: "halt" is not one of "keep", "stop", "restart"',
+      '5:22: defaults.on_dependency_down: "Keep" is not one of "keep", "stop", "restart"; did you mean "keep"?',
     ]);
   });
 
@@ -292,6 +305,7 @@ describe('parseManifest values', () => {
       stopTimeoutMs: 4250,
       autostart: true,
       pty: false,
+      onDependencyDown: 'keep',
     });
     expect(web.restartDelayMs).toBe(500);
   });
@@ -377,6 +391,23 @@ describe('parseManifest values', () => {
     expect(manifest.services[0].workingDir).toBe('/opt/api');
   });
 
+  it('reads [monitors] python as an interpreter, a virtual environment or a command, and says when there is none', () => {
+    const root = mkdtempSync(join(tmpdir(), 'manifest-python-'));
+    try {
+      mkdirSync(join(root, 'venv', 'bin'), { recursive: true });
+      writeFileSync(join(root, 'venv', 'bin', 'python3'), '#!/bin/sh\n', { mode: 0o755 });
+      const at = (value: string) => `root = ${JSON.stringify(root)}\n[monitors]\npython = ${JSON.stringify(value)}\n`;
+      expect(load(at('venv')).monitors?.python).toBe(join(root, 'venv', 'bin', 'python3'));
+      expect(load(at('./venv/bin/python3')).monitors?.python).toBe(join(root, 'venv', 'bin', 'python3'));
+      expect(load(at('sh')).monitors?.python).toMatch(/\/sh$/);
+      expect(lines(at('missing/venv'))).toEqual([
+        '3:10: monitors.python: no python interpreter at "missing/venv" (give an executable, a virtual environment\'s folder, or a command on PATH)',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('reads [monitors] and leaves [sync] and [monitors] out when absent', () => {
     const text = [
       '[monitors]',
@@ -391,7 +422,18 @@ describe('parseManifest values', () => {
       allowedRuntimeUrls: ['http://127.0.0.1:8000/'],
       documents: ['notes', 'show/run'],
     });
-    expect(load('')).toEqual({ file: FILE, root: '/srv/show', logDir: '/srv/show/logs', services: [] });
+    expect(load('')).toEqual({ file: FILE, root: '/srv/show', logDir: '/srv/show/logs', logs: { maxBytes: 50 * 1024 * 1024, maxAgeMs: 14 * 86_400_000 }, services: [] });
+  });
+
+  it('reads [logs] retention and names a bad value by file, line and field', () => {
+    expect(load('[logs]\nmax_size_mib = 200\nmax_age_days = 2.5').logs).toEqual({ maxBytes: 200 * 1024 * 1024, maxAgeMs: 2.5 * 86_400_000 });
+    const result = parseManifest('[logs]\nmax_size_mib = "lots"\nmax_days = 3', FILE);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((problem) => [problem.line, problem.field])).toEqual([
+      [2, 'logs.max_size_mib'],
+      [3, 'logs.max_days'],
+    ]);
   });
 
   it('takes testing_command with --testing and command without', () => {

@@ -1,12 +1,13 @@
 // services.toml text → a validated, normalized Manifest, or every problem found with its
 // position (ARCHITECTURE.md §3, §8). Never throws: an operator's half-typed file, bad bytes or
 // a value out of range all end as problems, so a reload can never take the engine down.
+import { readLogs } from './read-logs';
 import { dirname, join, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
 import { FieldReader, fieldPath } from './field-reader';
 import type { LoadResult, Manifest } from './manifest-types';
 import { readMonitors } from './read-monitors';
-import { BUILT_IN_DEFAULTS, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
+import { BUILT_IN_DEFAULTS, ON_DEPENDENCY_DOWN, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
 import { readSync } from './read-sync';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
@@ -25,13 +26,14 @@ export interface ManifestLoadOptions {
   logDir?: string;
 }
 
-export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors'] as const;
+export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs'] as const;
 export const DEFAULTS_KEYS = [
   'restart_delay_seconds',
   'stop_timeout_seconds',
   'max_restart_delay_seconds',
   'max_restarts',
   'restart_window_seconds',
+  'on_dependency_down',
 ] as const;
 
 /** Names Showrunner uses itself: `logs/orchestrator/` is the supervisor's own log. */
@@ -77,6 +79,7 @@ export function readManifestTree(top: TomlTable, file: string, options: Manifest
   const logDir =
     options.logDir !== undefined ? resolveManifestPath(process.cwd(), options.logDir) : join(manifestDir, 'logs');
   const defaults = readDefaults(reader, top);
+  const logs = readLogs(reader, reader.table(top, '', 'logs'));
 
   const servicesTable = reader.table(top, '', 'services');
   const drafts: ServiceDraft[] = [];
@@ -86,7 +89,7 @@ export function readManifestTree(top: TomlTable, file: string, options: Manifest
   const syncTable = reader.table(top, '', 'sync');
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
-  const monitors = monitorsTable ? readMonitors(reader, monitorsTable) : undefined;
+  const monitors = monitorsTable ? readMonitors(reader, monitorsTable, root) : undefined;
   const builtins = [...(sync?.enabled ? [SYNC_SERVICE_NAME] : []), ...(monitors ? [RUNTIME_SERVICE_NAME] : [])];
   resolveDependencies(reader, drafts, builtins);
   checkNames(reader, drafts, { sync: sync?.enabled === true, runtime: monitors !== undefined });
@@ -94,7 +97,7 @@ export function readManifestTree(top: TomlTable, file: string, options: Manifest
   const specs = drafts.map((draft) => draft.spec);
   const services = selectServices(reader, specs, options.services);
   if (reader.problems.length > 0) return { ok: false, problems: sortProblems(reader.problems) };
-  const manifest: Manifest = { file: resolve(file), root, logDir, services };
+  const manifest: Manifest = { file: resolve(file), root, logDir, logs, services };
   if (sync) manifest.sync = sync;
   if (monitors) manifest.monitors = monitors;
   return { ok: true, manifest };
@@ -113,6 +116,7 @@ function readDefaults(reader: FieldReader, top: TomlTable): ServiceDefaults {
     maxRestarts: reader.integer(table, path, 'max_restarts', { min: 0, max: 1_000_000 }) ?? base.maxRestarts,
     restartWindowMs:
       reader.seconds(table, path, 'restart_window_seconds', { min: 0, exclusiveMin: true }) ?? base.restartWindowMs,
+    onDependencyDown: reader.word(table, path, 'on_dependency_down', ON_DEPENDENCY_DOWN) ?? base.onDependencyDown,
   };
 }
 

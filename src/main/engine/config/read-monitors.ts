@@ -1,16 +1,19 @@
 // The top-level `[monitors]` table: where monitor peers find the sync server, which MRP
 // runtime runs each language, which runtime URLs documents may name, and which documents
-// get a monitor at start.
+// get a monitor at start, and which Python the built-in runtime runs (`python`: an interpreter,
+// a virtual environment's folder, or a command name on PATH).
+import { resolvePythonInterpreter } from '../mrp/python-interpreter';
+import { resolveManifestPath } from './resolve-manifest-path';
 import { fieldPath, type FieldReader } from './field-reader';
 import type { MonitorsSpec } from './manifest-types';
 import { docNameProblem } from '../../../shared/doc-name';
 import type { TomlNode, TomlTable } from './toml-tree';
 
-export const MONITORS_KEYS = ['sync_url', 'runtimes', 'allowed_runtime_urls', 'documents'] as const;
+export const MONITORS_KEYS = ['sync_url', 'runtimes', 'allowed_runtime_urls', 'documents', 'python'] as const;
 
 const HTTP = ['http:', 'https:'];
 
-export function readMonitors(reader: FieldReader, monitors: TomlTable): MonitorsSpec {
+export function readMonitors(reader: FieldReader, monitors: TomlTable, root: string, env: NodeJS.ProcessEnv = process.env): MonitorsSpec {
   const path = 'monitors';
   reader.checkKeys(monitors, path, MONITORS_KEYS);
   const spec: MonitorsSpec = {
@@ -28,6 +31,19 @@ export function readMonitors(reader: FieldReader, monitors: TomlTable): Monitors
   for (const [language, entry] of runtimes?.entries ?? []) {
     const url = reader.urlValue(entry.node, fieldPath(fieldPath(path, 'runtimes'), language), HTTP);
     if (url !== undefined) spec.runtimes[language] = url;
+  }
+  const python = monitors.entries.get('python');
+  if (python) {
+    const field = fieldPath(path, 'python');
+    const setting = reader.stringValue(python.node, field);
+    if (setting !== undefined) {
+      // A relative path resolves against the root; a bare name that is no file there is a command.
+      const interpreter =
+        resolvePythonInterpreter(resolveManifestPath(root, setting), env) ?? (setting.includes('/') ? null : resolvePythonInterpreter(setting, env));
+      if (interpreter === null) {
+        reader.report(python.node.pos, field, `no python interpreter at "${setting}" (give an executable, a virtual environment's folder, or a command on PATH)`);
+      } else spec.python = interpreter;
+    }
   }
   return spec;
 }

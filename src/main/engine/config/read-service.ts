@@ -32,7 +32,10 @@ export const SERVICE_KEYS = [
   'stop_timeout_seconds',
   'autostart',
   'pty',
+  'on_dependency_down',
 ] as const;
+
+export const ON_DEPENDENCY_DOWN = ['keep', 'stop', 'restart'] as const;
 
 /** Per-service values that `[defaults]` may set for every service. */
 export interface ServiceDefaults {
@@ -41,6 +44,7 @@ export interface ServiceDefaults {
   maxRestarts: number;
   restartWindowMs: number;
   stopTimeoutMs: number;
+  onDependencyDown: NonNullable<ServiceSpec['onDependencyDown']>;
 }
 
 export const BUILT_IN_DEFAULTS: ServiceDefaults = {
@@ -49,6 +53,7 @@ export const BUILT_IN_DEFAULTS: ServiceDefaults = {
   maxRestarts: 10,
   restartWindowMs: 60_000,
   stopTimeoutMs: 10_000,
+  onDependencyDown: 'keep',
 };
 
 export interface DependencyDraft {
@@ -115,6 +120,7 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
     stopTimeoutMs: reader.seconds(t, path, 'stop_timeout_seconds') ?? defaults.stopTimeoutMs,
     autostart: reader.boolean(t, path, 'autostart') ?? true,
     pty: reader.boolean(t, path, 'pty') ?? false,
+    onDependencyDown: reader.word(t, path, 'on_dependency_down', ON_DEPENDENCY_DOWN) ?? defaults.onDependencyDown,
   };
   if (venv !== undefined) spec.venv = resolveManifestPath(root, venv);
   if (health) spec.health = health;

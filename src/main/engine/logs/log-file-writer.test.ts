@@ -70,14 +70,15 @@ describe('LogFileWriter', () => {
     );
   });
 
-  it('rotates to .log.1, .log.2 past maxFileBytes and keeps only maxFiles files', async () => {
+  it('rotates to .log.1, .log.2 past maxFileBytes and keeps only maxFiles files, the first one among them', async () => {
     const writer = make({ maxFileBytes: 300, maxFiles: 3 });
     writer.beginLaunch(AT);
     for (let i = 0; i <= 40; i++) writer.write('stdout', Buffer.from(`line ${i}\n`), AT);
     await writer.close();
     const files = await readdir(join(dir, 'api'));
     // 8 lines of 41–42 bytes cross 300, so lines 32–39 fill `.log.4` and line 40 opens `.log.5`.
-    expect(files.sort()).toEqual(['api-20260131-120000.log.3', 'api-20260131-120000.log.4', 'api-20260131-120000.log.5']);
+    // The run's first file stays (its start, where a failure explains itself); the middle goes.
+    expect(files.sort()).toEqual(['api-20260131-120000.log', 'api-20260131-120000.log.4', 'api-20260131-120000.log.5']);
     const newest = await readFile(join(dir, 'api', 'api-20260131-120000.log.5'), 'utf8');
     expect(newest).toBe('2026-01-31T12:00:00.000Z [stdout] line 40\n');
     for (const file of files) expect((await stat(join(dir, 'api', file))).size).toBeLessThan(300 + 42);

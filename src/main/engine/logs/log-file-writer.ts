@@ -35,6 +35,8 @@ export interface LogFileWriterOptions {
   maxFileBytes?: number;
   maxFiles?: number;
   maxTotalBytes?: number;
+  /** Files last written longer ago than this are deleted. */
+  maxAgeMs?: number;
   maxQueuedBytes?: number;
   /** Each failure; after one the writer stays quiet until the next launch. */
   onError: (error: Error) => void;
@@ -74,11 +76,11 @@ export class LogFileWriter {
   private readonly prefixBuffer = Buffer.alloc(64);
   private prefix = this.prefixBuffer.subarray(0, 0);
 
-  constructor({ dir, name, maxFileBytes = 10 * 1024 * 1024, maxFiles = 20, maxTotalBytes = Infinity, maxQueuedBytes = 8 * 1024 * 1024, onError, onWritten = () => {} }: LogFileWriterOptions) {
+  constructor({ dir, name, maxFileBytes = 10 * 1024 * 1024, maxFiles = 2000, maxTotalBytes = Infinity, maxAgeMs = Infinity, maxQueuedBytes = 8 * 1024 * 1024, onError, onWritten = () => {} }: LogFileWriterOptions) {
     this.dir = dir;
     this.name = name;
     this.maxFileBytes = maxFileBytes;
-    this.retention = new LogRetention({ dir, name, maxFiles, maxTotalBytes, current: () => this.file?.path ?? null });
+    this.retention = new LogRetention({ dir, name, maxFiles, maxTotalBytes, maxAgeMs, current: () => this.file?.path ?? null });
     this.maxQueuedBytes = maxQueuedBytes;
     this.onError = onError;
     this.onWritten = onWritten;
@@ -103,13 +105,22 @@ export class LogFileWriter {
     return this.partials[0] !== null || this.partials[1] !== null || this.partials[2] !== null;
   }
 
-  /** Ends the current file and opens `<name>-<stamp of at>.log`; retries a folder that failed. */
-  beginLaunch(at: number): void {
+  /**
+   * Ends the current file and opens `<name>-<stamp of at>.log`; retries a folder that failed.
+   * A run's first launch (not a restart) pins its file, so a crash loop keeps its first failure.
+   */
+  beginLaunch(at: number, { restart = false }: { restart?: boolean } = {}): void {
     if (this.closed) return;
     this.flushPartials();
     this.closeFile();
     this.failed = false;
     this.open(fileStamp(at), 0);
+    if (!restart && this.currentPath) this.retention.pin(this.currentPath);
+  }
+
+  /** New retention limits (the manifest's `[logs]` changed). */
+  setRetention(limits: { maxFiles?: number; maxTotalBytes?: number; maxAgeMs?: number }): void {
+    this.retention.setLimits(limits);
   }
 
   write(stream: LogStream, data: Uint8Array, at: number): void {

@@ -1,8 +1,11 @@
 // Retention for one process's files, so a disk never fills: the oldest launches (and their
-// rotated parts) go first until at most `maxFiles` remain and together they hold at most
-// `maxTotalBytes`. The writer tells us about the files it creates as it creates them (a burst
-// of rotations opens files faster than a directory listing would see them); files left by
-// earlier runs are found by one listing. Only names of this process's pattern are touched.
+// rotated parts) go first until at most `maxFiles` remain, together they hold at most
+// `maxTotalBytes`, and none is older than `maxAgeMs` (manifest `[logs]`, issue 16). The file
+// of the current run's first launch is pinned: a crash loop keeps the output of its own first
+// failure however many launches follow. The writer tells us about the files it creates as it
+// creates them (a burst of rotations opens files faster than a directory listing would see
+// them); files left by earlier runs are found by one listing. Only names of this process's
+// pattern are touched.
 import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -12,6 +15,9 @@ export interface LogRetentionOptions {
   name: string;
   maxFiles: number;
   maxTotalBytes: number;
+  /** Files last written longer ago than this go. */
+  maxAgeMs?: number;
+  now?: () => number;
   /** The file being written now, never deleted. */
   current: () => string | null;
 }
@@ -21,6 +27,8 @@ interface TrackedFile {
   stamp: string;
   part: number;
   bytes: number;
+  /** Last written (epoch ms). */
+  writtenAt: number;
   /** Resolves once the writer has closed it: deleting earlier could race its pending open. */
   closed: Promise<void>;
 }
@@ -34,8 +42,11 @@ const FILE_PATTERN = /^(.*)-(\d{8}-\d{6})\.log(?:\.(\d+))?$/;
 
 export class LogRetention {
   private readonly dir: string;
-  private readonly maxFiles: number;
-  private readonly maxTotalBytes: number;
+  private maxFiles: number;
+  private maxTotalBytes: number;
+  private maxAgeMs: number;
+  private readonly now: () => number;
+  private pinned: string | null = null;
   private readonly name: string;
   private readonly current: () => string | null;
   /** Oldest first. */
@@ -43,12 +54,26 @@ export class LogRetention {
   private scanned = false;
   private chain: Promise<void> = Promise.resolve();
 
-  constructor({ dir, name, maxFiles, maxTotalBytes, current }: LogRetentionOptions) {
+  constructor({ dir, name, maxFiles, maxTotalBytes, maxAgeMs = Infinity, now = Date.now, current }: LogRetentionOptions) {
     this.dir = dir;
     this.current = current;
     this.maxFiles = Math.max(1, maxFiles);
     this.maxTotalBytes = maxTotalBytes;
+    this.maxAgeMs = maxAgeMs;
+    this.now = now;
     this.name = name;
+  }
+
+  /** New limits (the manifest changed); applied from the next `enforce`. */
+  setLimits({ maxFiles, maxTotalBytes, maxAgeMs }: { maxFiles?: number; maxTotalBytes?: number; maxAgeMs?: number }): void {
+    if (maxFiles !== undefined) this.maxFiles = Math.max(1, maxFiles);
+    if (maxTotalBytes !== undefined) this.maxTotalBytes = maxTotalBytes;
+    if (maxAgeMs !== undefined) this.maxAgeMs = maxAgeMs;
+  }
+
+  /** The file of a run's first launch: kept while later launches of the run come and go. */
+  pin(path: string): void {
+    this.pinned = path;
   }
 
   /** A file this writer opened (it may not exist on disk yet); again with its size when it closes. */
@@ -56,14 +81,15 @@ export class LogRetention {
     const known = this.files.find((file) => file.path === path);
     if (known) {
       known.bytes = bytes;
+      known.writtenAt = this.now();
       if (closed) known.closed = closed;
       return;
     }
     const match = this.match(path.slice(this.dir.length + 1));
-    if (match) this.files.push({ path, ...match, bytes, closed: closed ?? Promise.resolve() });
+    if (match) this.files.push({ path, ...match, bytes, writtenAt: this.now(), closed: closed ?? Promise.resolve() });
   }
 
-  /** Deletes the oldest files beyond the limits, never the current one nor the newest. */
+  /** Deletes the oldest files beyond the limits, never the current one, the newest nor the pinned one. */
   enforce(): Promise<void> {
     this.chain = this.chain.then(async () => {
       await this.scan();
@@ -71,9 +97,10 @@ export class LogRetention {
       let count = this.files.length;
       let bytes = this.files.reduce((sum, file) => sum + file.bytes, 0);
       const victims: TrackedFile[] = [];
+      const oldest = this.now() - this.maxAgeMs;
       for (const file of this.files.slice(0, -1)) {
-        if (count <= this.maxFiles && bytes <= this.maxTotalBytes) break;
-        if (file.path === current) continue;
+        if (count <= this.maxFiles && bytes <= this.maxTotalBytes && file.writtenAt >= oldest) break;
+        if (file.path === current || file.path === this.pinned) continue;
         victims.push(file);
         count--;
         bytes -= file.bytes;
@@ -102,8 +129,8 @@ export class LogRetention {
       const path = join(this.dir, name);
       const match = this.match(name);
       if (!match || this.files.some((file) => file.path === path)) continue;
-      const bytes = await stat(path).then((info) => info.size, () => 0);
-      this.files.push({ path, ...match, bytes, closed: Promise.resolve() });
+      const info = await stat(path).catch(() => null);
+      this.files.push({ path, ...match, bytes: info?.size ?? 0, writtenAt: info?.mtimeMs ?? this.now(), closed: Promise.resolve() });
     }
     this.files.sort((a, b) => (a.stamp === b.stamp ? a.part - b.part : a.stamp < b.stamp ? -1 : 1));
   }

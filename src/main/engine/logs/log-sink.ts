@@ -3,8 +3,11 @@
 import type { LogStream } from '../../../shared/model';
 
 export interface LogSink {
-  /** A new launch of the process: its file rotates to `<name>-YYYYmmdd-HHMMSS.log`. */
-  beginLaunch(process: string): void;
+  /**
+   * A new launch of the process: its file rotates to `<name>-YYYYmmdd-HHMMSS.log`. `restart`:
+   * the supervisor relaunches within one run (retention keeps the run's first file).
+   */
+  beginLaunch(process: string, launch?: { restart?: boolean }): void;
   /**
    * Raw output, ANSI kept; chunks may split lines and multi-byte characters anywhere.
    * Returns false when the process's log is behind; a producer that can pause waits for

@@ -13,6 +13,7 @@ import { logDirName } from './log-dir-name';
 import { LogFileWriter } from './log-file-writer';
 import { LogFanout, type LogListener, type LogSubscribeOptions, type LogSubscription } from './log-fanout';
 import { LogRing } from './log-ring';
+import { DEFAULT_LOG_RETENTION, type LogRetentionSpec } from '../config/read-logs';
 import type { LogSink } from './log-sink';
 
 export interface LogStoreOptions {
@@ -26,6 +27,8 @@ export interface LogStoreOptions {
   maxFilesPerProcess?: number;
   /** Bytes kept on disk per process (the oldest files go first). */
   maxBytesPerProcess?: number;
+  /** Files older than this go (manifest `[logs] max_age_days`). */
+  maxAgeMs?: number;
   /** Past this many bytes waiting for the disk, `write` returns false. */
   highWaterBytes?: number;
   /** Subscribers get at most one chunk per process per this interval. */
@@ -67,7 +70,7 @@ export class LogStore implements LogSink {
   private readonly partialFlushMs: number;
   private readonly now: () => number;
   private readonly onProblem: (message: string) => void;
-  private readonly writerLimits: { maxFileBytes?: number; maxFiles?: number; maxTotalBytes?: number };
+  private writerLimits: { maxFileBytes?: number; maxFiles?: number; maxTotalBytes?: number; maxAgeMs?: number };
   private readonly logs = new Map<string, ProcessLog>();
   private readonly rings = new Map<string, LogRing>();
   private readonly fanout: LogFanout;
@@ -80,8 +83,11 @@ export class LogStore implements LogSink {
     logDir = null,
     ringBytes = 2 * 1024 * 1024,
     maxFileBytes = 10 * 1024 * 1024,
-    maxFilesPerProcess = 20,
-    maxBytesPerProcess,
+    // Size and age are the limits an operator sets (issue 16); the count only bounds inodes, and is
+    // high enough that a crash loop cannot wipe its own history in a minute.
+    maxFilesPerProcess = 2000,
+    maxBytesPerProcess = DEFAULT_LOG_RETENTION.maxBytes,
+    maxAgeMs = DEFAULT_LOG_RETENTION.maxAgeMs,
     highWaterBytes = 1.5 * 1024 * 1024,
     batchMs = 25,
     partialFlushMs = 500,
@@ -95,14 +101,20 @@ export class LogStore implements LogSink {
     this.partialFlushMs = partialFlushMs;
     this.now = now;
     this.onProblem = onProblem;
-    this.writerLimits = { maxFileBytes, maxFiles: maxFilesPerProcess, maxTotalBytes: maxBytesPerProcess };
+    this.writerLimits = { maxFileBytes, maxFiles: maxFilesPerProcess, maxTotalBytes: maxBytesPerProcess, maxAgeMs };
   }
 
-  beginLaunch(process: string): void {
+  beginLaunch(process: string, launch: { restart?: boolean } = {}): void {
     const log = this.open(process);
     if (this.closed || !log.writer) return;
-    log.writer.beginLaunch(this.now());
+    log.writer.beginLaunch(this.now(), launch);
     if (!log.writer.hasPartial) this.partials.delete(log);
+  }
+
+  /** Retention from the manifest's `[logs]`: for every process, now and later. */
+  setRetention({ maxBytes, maxAgeMs }: LogRetentionSpec): void {
+    this.writerLimits = { ...this.writerLimits, maxTotalBytes: maxBytes, maxAgeMs };
+    for (const log of this.logs.values()) log.writer?.setRetention({ maxTotalBytes: maxBytes, maxAgeMs });
   }
 
   /** False when this process's file is behind by more than `highWaterBytes` (see `whenWritable`). */

@@ -37,6 +37,8 @@ describe('execution entries', () => {
       stdinRequest: { prompt: 'x? ', password: false },
       error: null,
     });
-    expect(snapshot).toMatchObject({ id: 'e', doc: 'doc', status: 'running', claimedBy: '42', stdinPrompt: 'x? ', error: null });
+    expect(snapshot).toMatchObject({ id: 'e', doc: 'doc', status: 'running', claimedBy: '42', stdinPrompt: 'x? ', stdinPassword: false, error: null });
+    const secret = toExecutionSnapshot('doc', 's', { status: 'running', stdinRequest: { prompt: 'Password: ', password: true } });
+    expect(secret).toMatchObject({ stdinPrompt: 'Password: ', stdinPassword: true });
   });
 });

@@ -157,6 +157,7 @@ export function toExecutionSnapshot(doc: string, id: string, entry: ExecutionEnt
     startedAt: numberOrNull(entry.startedAt),
     completedAt: numberOrNull(entry.completedAt),
     stdinPrompt: entry.stdinRequest && !entry.stdinResponse ? String(entry.stdinRequest.prompt ?? '') : null,
+    stdinPassword: Boolean(entry.stdinRequest && !entry.stdinResponse && entry.stdinRequest.password === true),
     error: errorText(entry.error ?? null),
   };
 }

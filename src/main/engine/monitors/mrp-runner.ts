@@ -1,14 +1,13 @@
 // The monitor's runtime seam (execution-runner.ts) over the MRP client: one client per runtime
 // URL, MRP events mapped to the monitor's terms. Shapes stored in the entry follow what real
 // peers store (MRMD-NOTES.md): `result` is the runtime's `result` field only; a `display`
-// event is kept as MRP sends it (`{ data: { mime: value }, metadata }`, as mrmd's monitor
-// stores it) plus a `mimeType` naming its richest type for readers of seed 001's schema; an
-// `asset` becomes `{ mimeType, assetId: path, url }`.
+// event is stored in seed 001's shape (`{ mimeType, data: base64, assetId }`, with the MIME
+// bundle beside it: seed-display-data.ts); an `asset` becomes `{ mimeType, assetId: path, url }`.
 import { MrpClient } from '../mrp/mrp-client';
 import type { MrpEvent } from '../mrp/mrp-events';
-import type { DisplayData } from './execution-entry';
 import type { ExecutionRunner, RunEvent, RunRequest } from './execution-runner';
 import { normalizeRuntimeUrl } from './runtime-choice';
+import { seedDisplayData } from './seed-display-data';
 
 export interface MrpRunnerOptions {
   /** Sent to every runtime (a standalone monitor given one runtime's token). */
@@ -16,9 +15,6 @@ export interface MrpRunnerOptions {
   /** Runtime base URL → token, sent to that runtime only, so no runtime sees another's. */
   tokens?: Record<string, string>;
 }
-
-// Richest first: what an editor would rather render.
-const MIME_PREFERENCE = ['image/svg+xml', 'image/png', 'image/jpeg', 'text/html', 'text/markdown', 'application/json', 'text/plain'];
 
 export class MrpRunner implements ExecutionRunner {
   private readonly clients = new Map<string, MrpClient>();
@@ -68,11 +64,8 @@ export function toRunEvent(event: MrpEvent): RunEvent {
       return { kind: 'stderr', text: event.data.content };
     case 'stdin_request':
       return { kind: 'stdin_request', prompt: event.data.prompt, password: event.data.password };
-    case 'display': {
-      const mimeType = MIME_PREFERENCE.find((mime) => mime in event.data.data) ?? Object.keys(event.data.data)[0];
-      const display: DisplayData = { ...event.data, mimeType };
-      return { kind: 'display', display };
-    }
+    case 'display':
+      return { kind: 'display', display: seedDisplayData(event.data.data, event.data.metadata) };
     case 'asset':
       return { kind: 'display', display: { mimeType: event.data.mimeType, assetId: event.data.path, url: event.data.url } };
     case 'result':

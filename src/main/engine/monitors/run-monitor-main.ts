@@ -28,7 +28,7 @@ const USAGE = `usage: showrunner monitor [options] <sync-url>
   --runtime-url <url>     MRP runtime for python cells (mrmd-orchestrator's flag)
   --runtime <lang>=<url>  MRP runtime for a language (repeatable)
   --allow-runtime <url>   another runtime URL an execution may name (repeatable)
-  --no-builtin-runtime    do not start the built-in bash/node runtime`;
+  --no-builtin-runtime    do not start the built-in bash/node/python runtime`;
 
 interface MonitorArgs {
   syncUrl: string;
@@ -104,15 +104,16 @@ export async function runMonitorMain(argv: string[], { stdout = process.stdout, 
   let builtin: MrpRuntime | null = null;
   const runtimes = { ...args.runtimes };
   const tokens: Record<string, string> = {};
-  if (args.builtinRuntime && (!runtimes.bash || !runtimes.node)) {
+  if (args.builtinRuntime && (!runtimes.bash || !runtimes.node || !runtimes.python)) {
     // In-process and for this monitor only: a token keeps other local processes from running
     // code through it (issue 15).
     const token = randomBytes(32).toString('base64url');
-    builtin = await startMrpRuntime({ port: 0, token, log: () => {} });
-    runtimes.bash ??= builtin.urls.bash;
-    runtimes.node ??= builtin.urls.node;
-    tokens[builtin.urls.bash] = token;
-    tokens[builtin.urls.node] = token;
+    builtin = await startMrpRuntime({ port: 0, token, log: () => {}, pythonPath: runtimes.python ? null : undefined });
+    for (const [language, url] of Object.entries(builtin.urls)) {
+      if (runtimes[language]) continue;
+      runtimes[language] = url;
+      tokens[url] = token;
+    }
   }
   const minLevel = LOG_LEVELS[args.logLevel];
   const host = new MonitorHost({

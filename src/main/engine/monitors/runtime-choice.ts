@@ -46,15 +46,16 @@ export function chooseRuntime(entry: { runtimeUrl?: unknown; language?: unknown 
 
 /**
  * The table for a manifest's `[monitors]` (ARCHITECTURE.md §8) plus the built-in runtime:
- * configured languages win, the built-in one serves `bash` and `node` otherwise, and every
- * configured and built-in URL is allowed.
+ * configured languages win, the built-in one serves `bash`, `node` and (when it found an
+ * interpreter) `python` otherwise, and every configured and built-in URL is allowed.
  */
 export function runtimeTableFor(
   spec: { runtimes: Record<string, string>; allowedRuntimeUrls: string[] } | undefined,
-  builtin?: { bash: string; node: string },
+  builtin?: { bash: string; node: string; python?: string },
 ): RuntimeTable {
-  const runtimes: Record<string, string> = builtin ? { bash: builtin.bash, node: builtin.node } : {};
+  const builtinUrls: Record<string, string> = builtin ? Object.fromEntries(Object.entries(builtin).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : {};
+  const runtimes: Record<string, string> = { ...builtinUrls };
   for (const [language, url] of Object.entries(spec?.runtimes ?? {})) runtimes[languageKey(language)] = url;
-  const allowed = [...(spec?.allowedRuntimeUrls ?? []), ...(builtin ? [builtin.bash, builtin.node] : [])];
+  const allowed = [...(spec?.allowedRuntimeUrls ?? []), ...Object.values(builtinUrls)];
   return { runtimes, allowed };
 }

@@ -1,11 +1,16 @@
 // Bash cells: each cell runs in a fresh `bash` process (no state carries over between cells;
 // `capabilities` says so). File descriptors of a cell:
-//   0  /dev/null: a command that reads stdin sees end of file instead of hanging
+//   0  /dev/null: a program that reads stdin sees end of file instead of hanging
 //   1  output; the prelude runs `exec 2>&1`, so stderr shares this one pipe. Two pipes cannot
 //      keep the order of interleaved writes (the reader sees whichever is ready first), so
 //      order wins over the stdout/stderr split: bash output all arrives as `stdout`
-//   3  stdin requests from `mrmd_input`, each a NUL-terminated prompt
+//   3  stdin requests from `mrmd_input` and `read`, each a kind letter (`P` plain, `S` secret:
+//      the editor masks the reply box) then the prompt, NUL-terminated
 //   4  replies to them, each NUL-terminated
+// The prelude wraps bash's `read` builtin: a `read` whose stdin is the cell's own (/dev/null,
+// not a pipe or a file the cell redirected) asks through fd 3 with its `-p` prompt (`-s`
+// marks it secret) and then reads the reply with the builtin, so every `read` option and
+// variable works as usual. Other programs reading stdin still see end of file.
 //   5  the cell's code, read by the prelude and then closed (no argument length limit)
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -16,9 +21,23 @@ import { signalGroup } from './signal-group';
 const PRELUDE = [
   'mrmd_input() {',
   '  local __mrmd_reply=',
-  "  printf '%s\\0' \"${1-}\" >&3",
-  "  IFS= read -r -d '' __mrmd_reply <&4",
+  "  printf 'P%s\\0' \"${1-}\" >&3",
+  "  IFS= builtin read -r -d '' __mrmd_reply <&4",
   '  if [ -n "${2-}" ]; then printf -v "$2" \'%s\' "$__mrmd_reply"; else printf \'%s\\n\' "$__mrmd_reply"; fi',
+  '}',
+  'read() {',
+  '  if [ ! /dev/stdin -ef /dev/null ]; then builtin read "$@"; return; fi',
+  '  local __mrmd_opt __mrmd_prompt= __mrmd_kind=P __mrmd_reply= OPTIND=1 OPTERR=0',
+  '  while getopts :ersa:d:i:n:N:p:t:u: __mrmd_opt; do',
+  '    case $__mrmd_opt in',
+  '      p) __mrmd_prompt=$OPTARG ;;',
+  '      s) __mrmd_kind=S ;;',
+  '      u) if [ "$OPTARG" != 0 ]; then builtin read "$@"; return; fi ;;',
+  '    esac',
+  '  done',
+  "  printf '%s%s\\0' \"$__mrmd_kind\" \"$__mrmd_prompt\" >&3",
+  "  IFS= builtin read -r -d '' __mrmd_reply <&4 || return 1",
+  '  builtin read "$@" <<< "$__mrmd_reply"',
   '}',
   'exec 2>&1',
   '__mrmd_cell=$(cat <&5)',
@@ -66,9 +85,9 @@ export class BashCellRunner implements CellRunner {
         pendingPrompt += text;
         let end: number;
         while ((end = pendingPrompt.indexOf('\0')) !== -1) {
-          const prompt = pendingPrompt.slice(0, end);
+          const request = pendingPrompt.slice(0, end);
           pendingPrompt = pendingPrompt.slice(end + 1);
-          execution.requestInput(prompt).then(
+          execution.requestInput(request.slice(1), request.startsWith('S')).then(
             (reply) => replies.write(`${reply.replace(/\r?\n$/, '').replaceAll('\0', '')}\0`),
             (error: unknown) => {
               if (!(error instanceof InputCancelledError) || execution.state === 'finished') return;

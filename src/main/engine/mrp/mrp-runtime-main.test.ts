@@ -73,6 +73,27 @@ describe('runMrpRuntimeMain', () => {
     expect(await main.exited).toBe(0);
   });
 
+  it('serves python from --python-path, none with --no-python, and keeps only warnings at --log-level warn', async () => {
+    const main = runMain(['--port', '0', '--log-level', 'warn', '--python-path', 'python3']);
+    const output = await waitFor(main.output, (text) => /^ready http:\/\/127\.0\.0\.1:\d+$/m.test(text), { what: 'ready line', timeoutMs: 15_000 });
+    const url = /^ready (\S+)$/m.exec(output)![1];
+    const python = new MrpClient(`${url}/python/mrp/v1`, { requestTimeoutMs: 60_000 });
+    expect(await python.execute({ code: 'import sys\nsys.version_info[0]', execId: 'py-1' })).toMatchObject({ success: true, result: '3' });
+    expect((await fetch(`${url}/nowhere/mrp/v1/health`)).status).toBe(404);
+    await waitFor(main.output, (text) => text.includes('/nowhere/mrp/v1/health -> 404'), { what: 'the 404 logged as a warning' });
+    expect(main.output()).not.toContain('execute exec=py-1');
+    main.child.kill('SIGTERM');
+    expect(await main.exited).toBe(0);
+
+    const without = runMain(['--port', '0', '--no-python']);
+    const line = await waitFor(without.output, (text) => /^ready http:\/\/127\.0\.0\.1:\d+$/m.test(text), { what: 'ready line', timeoutMs: 15_000 });
+    const bare = /^ready (\S+)$/m.exec(line)![1];
+    expect((await fetch(`${bare}/python/mrp/v1/capabilities`)).status).toBe(404);
+    without.child.kill('SIGTERM');
+    expect(await without.exited).toBe(0);
+    await expect(runMain(['--log-level', 'loud']).exited).resolves.toBe(2);
+  });
+
   it('exits with 2 when asked to bind beyond loopback without a token', async () => {
     const main = runMain(['--host', '0.0.0.0', '--port', '0']);
     expect(await main.exited).toBe(2);

@@ -1,9 +1,11 @@
 // Entry point for running the built-in MRP runtime as its own supervised process (service
 // `mrmd-runtime`). Prints `ready <url>` (the base URL; bash at `<url>/mrp/v1`, node at
-// `<url>/node/mrp/v1`) once listening, logs requests on stdout, and on SIGTERM or SIGINT
+// `<url>/node/mrp/v1`, python at `<url>/python/mrp/v1`) once listening, logs requests on stdout, and on SIGTERM or SIGINT
 // kills every running cell and session before exiting.
 import path from 'node:path';
 import { RUNTIME_TOKEN_ENV } from '../builtin-services';
+import { isLogLevel, partLog } from '../part-log';
+import type { LogLevel } from '../monitors/monitor-peer';
 import { serveUntilSignal } from '../../cli/serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startMrpRuntime, type MrpRuntimeOptions } from './mrp-runtime';
@@ -16,12 +18,18 @@ const FLAGS: Record<string, FlagSpec> = {
   cwd: { kind: 'string' },
   'node-path': { kind: 'string' },
   'bash-path': { kind: 'string' },
+  'python-path': { kind: 'string' },
+  'no-python': { kind: 'boolean' },
   'interrupt-grace-ms': { kind: 'string' },
+  'log-level': { kind: 'string' },
   help: { kind: 'boolean' },
 };
 
 const USAGE = `usage: mrp-runtime [--host 127.0.0.1] [--port 8000] [--token T] [--allow-origin URL]...
                    [--cwd DIR] [--node-path node] [--bash-path bash] [--interrupt-grace-ms 2000]
+                   [--python-path PYTHON_OR_VENV | --no-python]
+Python cells run in python3 from PATH (or the active VIRTUAL_ENV) unless --python-path says.
+[--log-level debug|info|warn|error] keeps lines of that level and above (default info).
 A token may also come from the SHOWRUNNER_MRP_TOKEN environment variable.`;
 
 /** Read once, then removed, so nothing this process starts (a cell, a shell) inherits it. */
@@ -49,8 +57,9 @@ export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
       cwd: path.resolve(stringFlag(parsed, 'cwd') ?? '.'),
       nodePath: stringFlag(parsed, 'node-path'),
       bashPath: stringFlag(parsed, 'bash-path'),
+      pythonPath: parsed.flags['no-python'] ? null : stringFlag(parsed, 'python-path'),
       interruptGraceMs: grace,
-      log: (line) => process.stdout.write(`${line}\n`),
+      log: partLog(logLevelFlag(stringFlag(parsed, 'log-level'))),
     };
   } catch (error) {
     if (!(error instanceof FlagError)) throw error;
@@ -60,4 +69,10 @@ export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
   }
 
   await serveUntilSignal('mrp-runtime', () => startMrpRuntime(options));
+}
+
+function logLevelFlag(value: string | undefined): LogLevel {
+  if (value === undefined) return 'info';
+  if (!isLogLevel(value)) throw new FlagError(`--log-level must be debug, info, warn or error, not "${value}"`);
+  return value;
 }

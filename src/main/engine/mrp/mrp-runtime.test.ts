@@ -83,6 +83,33 @@ describe('startMrpRuntime: bash', () => {
     expect(await client.input('b-input', 'late')).toMatchObject({ accepted: false });
   });
 
+  it('sends a plain `read` to the reply box, masked with -s, and leaves redirected reads alone', async () => {
+    const runtime = await startRuntime();
+    const client = new MrpClient(runtime.urls.bash);
+    const code = [
+      'read -p "Name: " name',
+      'read -rs -p "Password: " secret',
+      'read',
+      'echo piped | { read line; echo "line=$line"; }',
+      'while read word; do echo "word=$word"; done <<< "from-file"',
+      'echo "$name ${#secret} $REPLY"',
+    ].join('\n');
+    const run = stream(client, code, 'b-read');
+    const prompts = () => run.events.filter((event) => event.type === 'stdin_request').length;
+    await waitFor(prompts, (n) => n === 1, { what: 'name prompt' });
+    expect(last(run.events, 'stdin_request').data).toMatchObject({ prompt: 'Name: ', password: false });
+    await client.input('b-read', 'Ada Lovelace\n');
+    await waitFor(prompts, (n) => n === 2, { what: 'password prompt' });
+    expect(last(run.events, 'stdin_request').data).toMatchObject({ prompt: 'Password: ', password: true });
+    await client.input('b-read', 'hunter2');
+    await waitFor(prompts, (n) => n === 3, { what: 'bare read' });
+    expect(last(run.events, 'stdin_request').data).toMatchObject({ prompt: '', password: false });
+    await client.input('b-read', 'third');
+    const events = await run.done;
+    expect(last(events, 'result').data.stdout).toBe('line=piped\nword=from-file\nAda Lovelace 7 third\n');
+    expect(events.filter((event) => event.type === 'stdin_request')).toHaveLength(3);
+  });
+
   it('ends a cell whose prompt is cancelled with InputCancelledError', async () => {
     const runtime = await startRuntime();
     const client = new MrpClient(runtime.urls.bash);
@@ -317,7 +344,7 @@ describe('startMrpRuntime: requests', () => {
 
   it('answers unknown routes with 404 and bad bodies with 400', async () => {
     const runtime = await startRuntime();
-    const client = new MrpClient(`${runtime.url}/python/mrp/v1`);
+    const client = new MrpClient(`${runtime.url}/ruby/mrp/v1`);
     const missing = await client.capabilities().catch((error: unknown) => error);
     expect((missing as MrpHttpError).status).toBe(404);
     const bad = await fetch(`${runtime.urls.bash}/execute`, { method: 'POST', body: '{"code": 5}' });

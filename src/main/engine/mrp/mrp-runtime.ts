@@ -1,11 +1,13 @@
-// The built-in MRP runtime (issue 8), so the mrmd stack runs bash and node cells on a fresh
-// machine. Serves mrmd-python's endpoints under `/mrp/v1` and `/bash/mrp/v1` (bash) and
-// `/node/mrp/v1` (node): GET health, capabilities; POST execute, execute/stream, input,
-// input/cancel, interrupt, reset. Bodies accept `execId` or `exec_id`, with or without
-// `session`. The same gate as the sync server: loopback by default, Origin allow-list, a token
+// The built-in MRP runtime (issue 8), so the mrmd stack runs bash, node and python cells on a
+// fresh machine. Serves mrmd-python's endpoints under `/mrp/v1` and `/bash/mrp/v1` (bash),
+// `/node/mrp/v1` (node) and `/python/mrp/v1` (python, when an interpreter is found): GET
+// health, capabilities; POST execute, execute/stream, input, input/cancel, interrupt, reset.
+// Bodies accept `execId` or `exec_id`, with or without `session`. The same gate as the sync server: loopback by default, Origin allow-list, a token
 // beyond loopback (../sync/request-guard.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { RequestGuard } from '../sync/request-guard';
 import { connectHost } from '../sync/connect-host';
@@ -13,8 +15,11 @@ import { BashCellRunner } from './bash-cell-runner';
 import { Execution } from './execution';
 import { DEFAULT_SESSION, MrpLanguage } from './mrp-language';
 import { NodeKernel } from './node-kernel';
+import { PythonKernel } from './python-kernel';
+import { resolvePythonInterpreter } from './python-interpreter';
 import { SseResponse } from './sse-response';
 import { listen } from '../net/listen';
+import type { PartLog } from '../part-log';
 
 export interface MrpRuntimeOptions {
   host?: string;
@@ -22,13 +27,18 @@ export interface MrpRuntimeOptions {
   port?: number;
   token?: string;
   allowedOrigins?: string[];
-  log?: (line: string) => void;
+  log?: PartLog;
   /** Working directory of every cell. */
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   bashPath?: string;
   /** Inside Electron `process.execPath` is not Node, so `node` from PATH is used there. */
   nodePath?: string;
+  /**
+   * An interpreter or a virtual environment's folder; unset: `VIRTUAL_ENV`, else `python3` on
+   * PATH. null turns the python route off.
+   */
+  pythonPath?: string | null;
   /** Between SIGINT and SIGKILL when a cell is interrupted. */
   interruptGraceMs?: number;
   pingIntervalMs?: number;
@@ -39,7 +49,8 @@ export interface MrpRuntime {
   /** `http://HOST:PORT`; the MRP base URLs are in `urls`. */
   url: string;
   port: number;
-  urls: { bash: string; node: string };
+  /** `python` only when an interpreter was found. */
+  urls: { bash: string; node: string; python?: string };
   close(): Promise<void>;
 }
 
@@ -57,7 +68,7 @@ const IdBody = z.looseObject({
   text: z.string().optional(),
 });
 
-const ROUTE = /^(?:\/(bash|node))?\/mrp\/v1\/([a-z_/]+?)\/?$/;
+const ROUTE = /^(?:\/(bash|node|python))?\/mrp\/v1\/([a-z_/]+?)\/?$/;
 
 class HttpError extends Error {
   constructor(
@@ -78,6 +89,7 @@ export async function startMrpRuntime({
   env = process.env,
   bashPath = 'bash',
   nodePath = process.versions.electron ? 'node' : process.execPath,
+  pythonPath,
   interruptGraceMs = 2000,
   pingIntervalMs = 30_000,
   maxBodyBytes = 16 * 1024 * 1024,
@@ -85,7 +97,9 @@ export async function startMrpRuntime({
   const guard = new RequestGuard({ host, token, allowedOrigins });
   const common = { version: '0.1.0', environment: { cwd, virtualenv: null }, lspFallback: null };
   const noExtras = { complete: false, inspect: false, hover: false, variables: false, variableExpand: false, isComplete: false, format: false, assets: false };
-  const languages: Record<'bash' | 'node', MrpLanguage> = {
+  const python = pythonPath === null ? null : resolvePythonInterpreter(pythonPath, env);
+  if (pythonPath && python === null) log(`python: no interpreter at ${pythonPath}; the python route is off`, 'warn');
+  const languages: Partial<Record<LanguageName, MrpLanguage>> = {
     bash: new MrpLanguage(
       'bash',
       {
@@ -97,7 +111,7 @@ export async function startMrpRuntime({
         statePersists: false,
         state: 'each cell runs in a fresh bash process: nothing carries over between cells',
         output: 'stderr is merged into stdout, so interleaved output keeps its order',
-        input: 'mrmd_input "Prompt: " [VARIABLE]',
+        input: 'read [-s] [-p "Prompt: "] VARIABLE (from the cell\'s own stdin; -s masks the reply box), or mrmd_input "Prompt: " [VARIABLE]',
       },
       () => new BashCellRunner({ bashPath, cwd, env, interruptGraceMs }),
     ),
@@ -118,6 +132,24 @@ export async function startMrpRuntime({
       (session) => new NodeKernel({ nodePath, cwd, env, session, interruptGraceMs, log }),
     ),
   };
+  if (python !== null) {
+    languages.python = new MrpLanguage(
+      'python',
+      {
+        ...common,
+        runtime: 'showrunner-python',
+        languages: ['python', 'python3', 'py'],
+        features: { execute: true, executeStream: true, interrupt: true, reset: true, input: true, sessions: true, ...noExtras },
+        environment: { ...common.environment, executable: python, virtualenv: virtualenvOf(python) },
+        statePersists: true,
+        state: 'one python process per session keeps variables across cells; reset or a kernel that died starts afresh',
+        output: 'stdout and stderr are kept apart and in order',
+        input: 'input("Prompt: "), getpass.getpass()',
+        display: 'display(value) or display(text, mime_type="text/html"); matplotlib figures are shown as image/png',
+      },
+      (session) => new PythonKernel({ pythonPath: python, cwd, env, session, interruptGraceMs, log }),
+    );
+  }
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const pathname = (request.url ?? '/').split('?')[0];
@@ -132,7 +164,8 @@ export async function startMrpRuntime({
     }
     if (pathname === '/health') return sendJson(response, 200, { status: 'healthy' }, cors);
     if (route === null) throw new HttpError(404, `no route ${pathname}`);
-    const language = languages[(route[1] ?? 'bash') as 'bash' | 'node'];
+    const language = languages[(route[1] ?? 'bash') as LanguageName];
+    if (language === undefined) throw new HttpError(404, `no ${route[1]} runtime here: no python interpreter was found (set [monitors] python)`);
     const endpoint = route[2];
     const expected = endpoint === 'health' || endpoint === 'capabilities' ? 'GET' : 'POST';
     if (request.method !== expected) throw new HttpError(405, `${endpoint} takes ${expected}`);
@@ -206,7 +239,7 @@ export async function startMrpRuntime({
     handle(request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
-      log(`${request.method} ${request.url?.split('?')[0]} -> ${status}: ${message}`);
+      log(`${request.method} ${request.url?.split('?')[0]} -> ${status}: ${message}`, status >= 500 ? 'error' : 'warn');
       if (response.headersSent) response.end();
       else sendJson(response, status, { error: message });
     });
@@ -214,13 +247,14 @@ export async function startMrpRuntime({
 
   const boundPort = await listen(server, port, host);
   const url = `http://${connectHost(host)}:${boundPort}`;
-  log(`mrp runtime listening on ${url} (bash ${url}/mrp/v1, node ${url}/node/mrp/v1)`);
+  const urls = { bash: `${url}/mrp/v1`, node: `${url}/node/mrp/v1`, ...(python !== null ? { python: `${url}/python/mrp/v1` } : {}) };
+  log(`mrp runtime listening on ${url} (${Object.entries(urls).map(([name, base]) => `${name} ${base}`).join(', ')})`);
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all(Object.values(languages).map((language) => language.dispose()));
+      await Promise.all(Object.values(languages).map((language) => language?.dispose()));
       server.closeAllConnections();
       await stopped;
       log('mrp runtime closed');
@@ -228,7 +262,15 @@ export async function startMrpRuntime({
     return closing;
   };
 
-  return { url, port: boundPort, urls: { bash: `${url}/mrp/v1`, node: `${url}/node/mrp/v1` }, close };
+  return { url, port: boundPort, urls, close };
+}
+
+type LanguageName = 'bash' | 'node' | 'python';
+
+/** `/venv/bin/python3` → `/venv` when that folder is a virtual environment. */
+function virtualenvOf(interpreter: string): string | null {
+  const root = path.dirname(path.dirname(interpreter));
+  return existsSync(path.join(root, 'pyvenv.cfg')) ? root : null;
 }
 
 function newExecId(): string {

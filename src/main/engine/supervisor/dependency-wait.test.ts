@@ -23,6 +23,8 @@ describe('dependency conditions', () => {
     expect(dependencyProblem('api', dep, exited)).toBe('api waits for db to be healthy, but db exited with 1');
     expect(dependencyProblem('api', dep, { ...exited, active: true })).toBeNull();
     expect(dependencyProblem('api', dep, undefined)).toBe('api waits for db to be healthy, but db is not defined');
+    const killed = { state: { kind: 'exited' as const, code: null, signal: 'SIGKILL', at: 1, requested: true }, health: 'unknown' as const, active: false };
+    expect(dependencyProblem('api', dep, killed)).toBe('api waits for db to be healthy, but db is stopped');
   });
 });
 
@@ -165,6 +167,20 @@ describe('starting in dependency order', () => {
     const back = await waitFor(() => supervisor.get('cam')!, (s) => s.state.kind === 'running', { what: 'cam running again' });
     expect(back.transitions.map((t) => t.reason)).toContain('device /dev/gradi-cam missing (device_restart_policy = immediate)');
     expect(back.restarts).toBe(0);
+  });
+
+  it('does not count an exit while its device is gone as a restart, and starts it once the device is back', async () => {
+    const { supervisor, kind } = harness.supervisor();
+    await supervisor.apply([makeSpec('cam', SLEEP, { deviceRestartPolicy: 'on_reconnect', requiresDevices: [{ kind: 'path', path: '/dev/cam' }] })]);
+    const running = await waitFor(() => supervisor.get('cam')!.state, (state) => state.kind === 'running', { what: 'cam running' });
+    supervisor.setMissingDevices('cam', ['/dev/cam']);
+    // The program notices the unplug and dies (here: killed from outside).
+    process.kill((running as { pid: number }).pid, 'SIGKILL');
+    const blocked = await waitFor(() => supervisor.get('cam')!, (s) => s.state.kind === 'blocked', { what: 'cam blocked on its device' });
+    expect(blocked.restarts).toBe(0);
+    supervisor.setMissingDevices('cam', []);
+    await waitFor(kind('cam'), (state) => state === 'running', { what: 'cam running again' });
+    expect(supervisor.get('cam')!.restarts).toBe(0);
   });
 
   it('keeps an on_reconnect service running while its device is gone and restarts it once it is back', async () => {

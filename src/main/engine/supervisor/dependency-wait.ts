@@ -68,7 +68,9 @@ export function dependencyProblem(waiter: string, dep: DependencyRef, status: De
     case 'failed':
       return `${head} failed (${state.reason})`;
     case 'exited':
-      return `${head} ${state.code === null && state.signal === null ? 'is stopped' : describeExit(state.code, state.signal).replace('with code ', 'with ')}`;
+      // Stopped or killed by the operator is "stopped", as the degraded reason says it.
+      if (state.requested || (state.code === null && state.signal === null)) return `${head} is stopped`;
+      return `${head} ${describeExit(state.code, state.signal).replace('with code ', 'with ')}`;
     case 'completed':
       return `${head} completed and will not run again`;
     default:

@@ -20,6 +20,23 @@ describe('launching', () => {
     expect(logs.text('no-colour', 'stdout')).toBe('force=0\n');
   });
 
+  it('gives every launch its own SHOWRUNNER_LAUNCH marker, on pipes and on a pty, which the manifest cannot override', async () => {
+    const { supervisor, logs } = harness.supervisor();
+    const env = { HOME: QUIET_HOME, SHOWRUNNER_LAUNCH: 'forged' };
+    await supervisor.apply([
+      makeSpec('piped', 'echo "marker=$SHOWRUNNER_LAUNCH"', { env, restart: 'never' }),
+      makeSpec('tty', 'echo "marker=$SHOWRUNNER_LAUNCH"', { env, restart: 'never', pty: true }),
+    ]);
+    await waitFor(() => supervisor.snapshot().map((s) => s.state.kind), (kinds) => kinds.every((k) => k === 'completed'), { what: 'both completed' });
+    const piped = /marker=(\S+)/.exec(logs.text('piped', 'stdout'))?.[1];
+    const tty = /marker=(\S+)/.exec(logs.text('tty', 'stdout'))?.[1];
+    expect(piped).toMatch(/^test\/piped\/[0-9a-f]+-\d+$/);
+    expect(tty).toMatch(/^test\/tty\/[0-9a-f]+-\d+$/);
+    // One session per supervisor run, a new number per launch.
+    expect(piped!.split('/')[2].split('-')[0]).toBe(tty!.split('/')[2].split('-')[0]);
+    expect(piped!.split('-').at(-1)).not.toBe(tty!.split('-').at(-1));
+  });
+
   it('sources the venv activate script before the command', async () => {
     const { supervisor, logs } = harness.supervisor();
     const venv = harness.tempDir();

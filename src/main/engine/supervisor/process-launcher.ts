@@ -3,6 +3,7 @@
 // whole group; `pty = true` services go through node-pty instead (pty-launcher.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { LogStream } from '../../../shared/model';
+import { LAUNCH_ENV } from './launch-marker';
 import { OutputReader } from './output-reader';
 import { ptyLauncher } from './pty-launcher';
 import { workingDirProblem } from './working-dir-problem';
@@ -16,6 +17,8 @@ export interface LaunchRequest {
   /** The service's own variables; merged over process.env by the launcher. */
   env: Record<string, string>;
   pty: boolean;
+  /** SHOWRUNNER_LAUNCH for this launch (launch-marker.ts): how a stop finds double-forked descendants. */
+  marker?: string;
 }
 
 export interface ExitInfo {
@@ -61,7 +64,10 @@ export function shellScript(command: string, venv?: string): string {
 }
 
 export function launchEnv(request: LaunchRequest, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...(process.env as Record<string, string>), ...extra, ...request.env };
+  const env = { ...(process.env as Record<string, string>), ...extra, ...request.env };
+  // Last, so no manifest can set it: a wrong marker would hide the tree from its stop.
+  if (request.marker) env[LAUNCH_ENV] = request.marker;
+  return env;
 }
 
 export const defaultLauncher: ProcessLauncher = {

@@ -4,6 +4,7 @@
 // stop aborts the run's AbortController; whatever the loop is awaiting (a dependency, the
 // backoff timer, the process) races that signal, so a stop always wins and frees the unit at
 // once. Every state change goes through `transition`, which records a human reason and emits.
+import { plural } from '../../../shared/plural';
 import type { Health, ProbeResult, ProcessStats, ServiceSnapshot, ServiceState, Transition } from '../../../shared/model';
 import { describeExit } from '../../../shared/describe-state';
 import type { ServiceSpec } from '../config/manifest-types';
@@ -13,7 +14,10 @@ import { blockedState, describeBlocker, waitForDependencies, type DependencyStat
 import { deferred, type Deferred } from './deferred';
 import { sleep } from './sleep';
 import { LaunchError, type ExitInfo, type LaunchedProcess, type ProcessLauncher } from './process-launcher';
-import { readProcess, type ProcRef } from './proc-table';
+import { collectTree, readProcess, readProcTable, walkTree, type ProcRef } from './proc-table';
+import { watchDependencies } from './dependency-watch';
+import { describePortHolder, findPortHolder, localProbePort } from './port-holder';
+import { PortOwnership } from './probes/port-ownership';
 import { ProbeRunner, probeTarget } from './probes/probe-runner';
 import { RestartBackoff } from './restart-backoff';
 import { killTree, stopTree } from './stop-tree';
@@ -27,6 +31,8 @@ export interface UnitHost {
   emit(unit: ServiceUnit, transition: Transition | null): void;
   /** A process tree appeared, grew or ended: persist it for orphan cleanup. */
   treeChanged(): void;
+  /** A fresh SHOWRUNNER_LAUNCH value for the next launch of this service (launch-marker.ts). */
+  launchMarker(service: string): string;
 }
 
 export interface StopRequest {
@@ -40,7 +46,9 @@ type Interrupt =
   | { kind: 'stop' }
   | { kind: 'unhealthy'; message: string }
   | { kind: 'devices-missing'; devices: string[] }
-  | { kind: 'devices-back' };
+  | { kind: 'devices-back' }
+  | { kind: 'dependency-down'; reason: string }
+  | { kind: 'dependency-back' };
 
 interface Run {
   controller: AbortController;
@@ -55,6 +63,7 @@ interface Launch {
   process: LaunchedProcess;
   main: ProcRef;
   known: ProcRef[];
+  marker: string;
   interrupt: Deferred<Interrupt>;
 }
 
@@ -72,6 +81,7 @@ export class ServiceUnit {
   private state: ServiceState;
   private health: Health = 'unknown';
   private lastProbe: ProbeResult | null = null;
+  private degraded: { reason: string | null; names: string[] } = { reason: null, names: [] };
   private restarts = 0;
   private stats: ProcessStats | null = null;
   private transitions: Transition[] = [];
@@ -181,8 +191,8 @@ export class ServiceUnit {
 
   tree(): TreeRecord | null {
     if (!this.launch) return null;
-    const { main, known } = this.launch;
-    return { root: main, members: known, stopSignal: this.spec.stopSignal, stopTimeoutMs: this.spec.stopTimeoutMs };
+    const { main, known, marker } = this.launch;
+    return { root: main, members: known, marker, stopSignal: this.spec.stopSignal, stopTimeoutMs: this.spec.stopTimeoutMs };
   }
 
   /** Stats from the shared sampler; true when the set of tree members changed. */
@@ -215,6 +225,8 @@ export class ServiceUnit {
       health: this.health,
       probe: spec.health ? { type: spec.health.type, target: probeTarget(spec.health) } : null,
       lastProbe: this.lastProbe,
+      degraded: this.degraded.reason,
+      degradedBy: [...this.degraded.names],
       restarts: this.restarts,
       stats: this.stats,
       transitions: [...this.transitions],
@@ -223,6 +235,8 @@ export class ServiceUnit {
 
   private async loop(run: Run, reason: string): Promise<void> {
     let why = reason;
+    // Launches of this run: a restart's log file may be pruned, the run's first one is kept.
+    let launches = 0;
     this.lastExit = null;
     try {
       for (;;) {
@@ -242,7 +256,7 @@ export class ServiceUnit {
           this.finishStop(run);
           return;
         }
-        const outcome = await this.launchOnce(run, why);
+        const outcome = await this.launchOnce(run, why, launches++ > 0);
         if (outcome.kind === 'stopped') return;
         if (outcome.kind === 'relaunch') {
           why = outcome.why;
@@ -254,24 +268,29 @@ export class ServiceUnit {
       }
     } catch (error) {
       // A bug here must not leave the unit silently stuck in `starting` or `running`.
-      if (this.launch) killTree(this.launch.main.pid, this.launch.known);
+      if (this.launch) killTree(this.launch.main.pid, this.launch.known, this.launch.marker);
       this.launch = null;
       this.host.treeChanged();
       this.transition({ kind: 'failed', reason: `internal error: ${(error as Error).message}`, restarts: 0, windowMs: 0 }, `internal error: ${(error as Error).stack}`);
     }
   }
 
-  private async launchOnce(run: Run, why: string): Promise<LaunchOutcome> {
+  private async launchOnce(run: Run, why: string, restart: boolean): Promise<LaunchOutcome> {
     const { spec, host } = this;
-    host.logs.beginLaunch(spec.name);
+    // Before any log file or process: a port someone else holds would answer our probe.
+    const port = localProbePort(spec.health);
+    const holder = port === null ? null : findPortHolder(port);
+    if (holder) return { kind: 'exit', info: { code: null, signal: null }, uptimeMs: 0, cause: describePortHolder(holder) };
+    host.logs.beginLaunch(spec.name, { restart });
     this.reconnectPending = false;
     this.health = 'unknown';
-    this.lastProbe = null;
+    this.markProbeStale();
     this.stats = null;
     this.transition({ kind: 'starting' }, why);
     let process: LaunchedProcess;
+    const marker = host.launchMarker(spec.name);
     try {
-      process = await host.launcher.launch(spec, (stream, data) => {
+      process = await host.launcher.launch({ ...spec, marker }, (stream, data) => {
         if (host.logs.write(spec.name, stream, data) === false) return host.logs.whenWritable?.(spec.name);
       });
     } catch (error) {
@@ -285,19 +304,23 @@ export class ServiceUnit {
     }
     const since = Date.now();
     const main = { pid: process.pid, startTime: readProcess(process.pid)?.startTime ?? '' };
-    const launch: Launch = { process, main, known: [], interrupt: deferred() };
+    const launch: Launch = { process, main, known: [], marker, interrupt: deferred() };
+    // Processes started before the main one cannot carry its marker: not read at stop.
+    const marked = { marker, since: main.startTime || undefined };
     this.launch = launch;
     host.treeChanged();
     let first: { kind: 'exit'; info: ExitInfo } | Interrupt = { kind: 'stop' };
     if (!run.stop) {
       this.transition({ kind: 'running', pid: process.pid, since }, `started (pid ${process.pid})`);
-      const probe = this.startProbe(launch);
+      const probe = this.startProbe(launch, port);
+      const unwatch = this.watchDependencies(launch);
       first = await Promise.race([process.exited.then((info) => ({ kind: 'exit' as const, info })), launch.interrupt.promise]);
+      unwatch();
       probe?.stop();
     }
     if (first.kind === 'exit') {
       // The tree dies with its main process: leftovers would hold ports and files.
-      await stopTree({ pid: main.pid, signal: 'SIGKILL', timeoutMs: 0, known: launch.known });
+      await stopTree({ pid: main.pid, signal: 'SIGKILL', timeoutMs: 0, ...marked, known: launch.known });
       this.endLaunch();
       return { kind: 'exit', info: first.info, uptimeMs: Date.now() - since, cause: describeExit(first.info.code, first.info.signal) };
     }
@@ -307,6 +330,7 @@ export class ServiceUnit {
       pid: main.pid,
       signal: hard ? 'SIGKILL' : spec.stopSignal,
       timeoutMs: spec.stopTimeoutMs,
+      ...marked,
       known: launch.known,
       exited: process.exited,
       forceNow: run.forceNow.promise,
@@ -324,6 +348,10 @@ export class ServiceUnit {
         return { kind: 'relaunch', why: 'required devices are back' };
       case 'devices-back':
         return { kind: 'relaunch', why: 'restarting: required devices reconnected' };
+      case 'dependency-down':
+        return { kind: 'relaunch', why: 'dependencies are back (on_dependency_down = stop)' };
+      case 'dependency-back':
+        return { kind: 'relaunch', why: 'restarting: dependencies are back (on_dependency_down = restart)' };
     }
   }
 
@@ -338,15 +366,18 @@ export class ServiceUnit {
       else this.transition({ kind: 'exited', code: info.code, signal: info.signal, at: Date.now() }, `${cause} (restart = ${policy})`);
       return null;
     }
+    // Died while a required device was gone: the unplug's doing, not a crash. No restart is
+    // counted and no backoff runs; the next launch waits for the device (issue 16).
+    if (this.missing.length > 0) return `${cause} while device ${this.missing.join(', ')} was missing; starts when it is back`;
     const decision = this.backoff.next(uptimeMs);
     if (decision.kind === 'give-up') {
-      const reason = `crash loop: ${cause} after ${decision.restarts} restarts, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
+      const reason = `crash loop: ${cause} after ${plural(decision.restarts, 'restart')}, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
       this.transition({ kind: 'failed', reason, restarts: decision.restarts, windowMs: decision.windowMs }, reason);
       return null;
     }
     this.restarts++;
     const nextTryAt = Date.now() + decision.delayMs;
-    this.transition({ kind: 'backoff', nextTryAt, attempt: decision.attempt, lastExit: cause }, `${cause}; restart ${decision.attempt} in ${decision.delayMs} ms`);
+    this.transition({ kind: 'backoff', nextTryAt, attempt: decision.attempt, lastExit: cause }, `${cause}; retry in ${formatDelay(decision.delayMs)}`);
     if (!(await sleep(decision.delayMs, run.controller.signal))) {
       this.finishStop(run);
       return null;
@@ -354,14 +385,17 @@ export class ServiceUnit {
     return `restart ${decision.attempt} after ${cause}`;
   }
 
-  private startProbe(launch: Launch): ProbeRunner | null {
+  private startProbe(launch: Launch, port: number | null): ProbeRunner | null {
     const { health } = this.spec;
     if (!health) return null;
     const probe = new ProbeRunner({
       health,
       main: launch.main,
       context: { workingDir: this.spec.workingDir, env: this.spec.env },
+      ownership: port === null ? undefined : new PortOwnership(port, () => treePids(launch)),
       onResult: (health, result, changed) => {
+        // Health belongs to this launch's process: a late answer for an older one is dropped.
+        if (this.launch !== launch) return;
         const healthChanged = health !== this.health;
         this.health = health;
         this.lastProbe = result;
@@ -374,9 +408,40 @@ export class ServiceUnit {
     return probe;
   }
 
+  /**
+   * While the process runs: `degraded` says which dependencies no longer meet their condition,
+   * and `on_dependency_down` decides what happens to this one.
+   */
+  private watchDependencies(launch: Launch): () => void {
+    let restartPending = false;
+    return watchDependencies(
+      this.name,
+      () => this.spec.dependencies,
+      this.host.view,
+      (down) => {
+        if (this.launch !== launch) return;
+        this.degraded = down;
+        const policy = this.spec.onDependencyDown ?? 'keep';
+        if (down.reason) this.system(`dependency down: ${down.reason} (on_dependency_down = ${policy})`);
+        else this.system('dependencies are back');
+        this.host.emit(this, null);
+        if (down.reason && policy === 'stop') launch.interrupt.resolve({ kind: 'dependency-down', reason: down.reason });
+        if (down.reason && policy === 'restart') restartPending = true;
+        if (!down.reason && restartPending) launch.interrupt.resolve({ kind: 'dependency-back' });
+      },
+    );
+  }
+
+  /** The last result stays visible, greyed with its age, but says nothing about a new process. */
+  private markProbeStale(): void {
+    if (this.lastProbe && !this.lastProbe.stale) this.lastProbe = { ...this.lastProbe, stale: true };
+  }
+
   private endLaunch(): void {
     this.launch = null;
     this.health = 'unknown';
+    this.markProbeStale();
+    this.degraded = { reason: null, names: [] };
     this.stats = null;
     this.host.treeChanged();
   }
@@ -424,7 +489,23 @@ function stopReason(interrupt: Interrupt, run: Run): string {
       return `device ${interrupt.devices.join(', ')} missing (device_restart_policy = immediate)`;
     case 'devices-back':
       return 'required devices reconnected (device_restart_policy = on_reconnect)';
+    case 'dependency-down':
+      return `dependency down: ${interrupt.reason} (on_dependency_down = stop)`;
+    case 'dependency-back':
+      return 'dependencies are back (on_dependency_down = restart)';
   }
+}
+
+/** The service's process tree now, for checking who holds its probe's port. */
+function treePids(launch: Launch): number[] {
+  const walked = walkTree(launch.main.pid, launch.known);
+  if (walked) return walked.map((info) => info.pid);
+  return collectTree(readProcTable(), launch.main.pid, launch.known).map((ref) => ref.pid);
+}
+
+/** "4 s", or "250 ms" for short delays. */
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {

@@ -2,8 +2,11 @@
 // process group, a grace period, then SIGKILL for the whole tree, including grandchildren
 // that called setsid and left the group. The tree is listed from /proc *before* signalling:
 // once a parent dies its children are re-parented to init and the parent links are gone.
+// With a launch marker, every process carrying it joins the tree too: a helper that
+// double-forked into its own session has neither group nor parent link left (issue 14).
 import { spawn } from 'node:child_process';
-import { collectTree, isSameProcess, isSignalable, readProcTable, type ProcRef } from './proc-table';
+import { MARKERS_READABLE, markedWith } from './marked-processes';
+import { collectTree, isSameProcess, isSignalable, readProcTable, type ProcInfo, type ProcRef } from './proc-table';
 
 export interface StopTreeOptions {
   /** The main process; it leads its own process group (spawned detached). */
@@ -12,6 +15,10 @@ export interface StopTreeOptions {
   timeoutMs: number;
   /** Members seen earlier (by the stats sampler) that may have lost their parent link. */
   known?: ProcRef[];
+  /** The launch's SHOWRUNNER_LAUNCH value: processes carrying exactly it are members. */
+  marker?: string;
+  /** The launch's start time: older processes cannot carry its marker and are not read. */
+  since?: string;
   /** Resolves when the main process has exited, if it is our child. */
   exited?: Promise<unknown>;
   /** Resolves to cut the grace period short (a hard kill requested meanwhile). */
@@ -30,10 +37,13 @@ const KILL_SETTLE_MS = 2000;
 export async function stopTree(options: StopTreeOptions): Promise<StopTreeResult> {
   const { pid, signal, timeoutMs, pollMs = 20 } = options;
   if (WINDOWS) return stopWindowsTree(options);
-  // The common case after an exit: nothing left. One kill(…, 0) each beats listing /proc.
-  if (!isSignalable(-pid) && !isSignalable(pid) && (options.known ?? []).every((ref) => !isSameProcess(ref))) return { killed: 0 };
+  // The common case after an exit: nothing left. One kill(…, 0) each beats listing /proc;
+  // a marked launch may have left double-forked helpers only the marker finds.
+  if (!(options.marker && MARKERS_READABLE) && !isSignalable(-pid) && !isSignalable(pid) && (options.known ?? []).every((ref) => !isSameProcess(ref))) return { killed: 0 };
+  const tree = { pid, marker: options.marker, since: options.since };
   const table = readProcTable();
-  let members = collectTree(table, pid, options.known);
+  let members = listTree(table, tree, options.known);
+  if (members.length === 0) return { killed: 0 };
   if (signal !== 'SIGKILL') {
     signalGroup(pid, signal);
     // Members outside the group would otherwise never see the soft signal.
@@ -44,34 +54,47 @@ export async function stopTree(options: StopTreeOptions): Promise<StopTreeResult
     ]);
     if (settled) {
       // The main process may have forked more on its way out; they die with it.
-      members = collectTree(readProcTable(), pid, members);
+      members = listTree(readProcTable(), tree, members);
       if (members.length === 0) return { killed: 0 };
     }
   }
-  const killed = killTreeRefs(pid, members);
+  const killed = killTreeRefs(tree, members);
   // SIGKILL is delivered at once but a process takes a moment to die; "stopped" means gone.
   await waitUntil(() => killed.every((ref) => !isSameProcess(ref)), KILL_SETTLE_MS, pollMs, [options.exited]);
   return { killed: killed.length };
 }
 
+interface TreeId {
+  pid: number;
+  marker?: string;
+  since?: string;
+}
+
 /** SIGKILL for the whole tree at once. Members are frozen first so nothing forks in between. */
-export function killTree(pid: number, known: ProcRef[] = []): number {
+export function killTree(pid: number, known: ProcRef[] = [], marker?: string): number {
   if (WINDOWS) {
     taskkill(pid);
     return 1;
   }
-  return killTreeRefs(pid, known).length;
+  return killTreeRefs({ pid, marker }, known).length;
 }
 
-function killTreeRefs(pid: number, known: ProcRef[]): ProcRef[] {
+/** The root's tree by group and parent links, plus the launch's marked processes and theirs. */
+function listTree(table: Map<number, ProcInfo>, tree: TreeId, known: ProcRef[] = []): ProcRef[] {
+  return collectTree(table, tree.pid, [...known, ...markedWith(table, tree.marker, tree.since)]);
+}
+
+function killTreeRefs(tree: TreeId, known: ProcRef[]): ProcRef[] {
+  const { pid } = tree;
   if (WINDOWS) {
     taskkill(pid);
     return [];
   }
-  const before = collectTree(readProcTable(), pid, known);
+  const before = listTree(readProcTable(), tree, known);
   signalGroup(pid, 'SIGSTOP');
   for (const ref of before) signalPid(ref.pid, 'SIGSTOP');
-  const frozen = collectTree(readProcTable(), pid, [...known, ...before]);
+  // A marked process may have forked between the listing and its SIGSTOP: list again, frozen.
+  const frozen = listTree(readProcTable(), tree, [...known, ...before]);
   signalGroup(pid, 'SIGKILL');
   for (const ref of frozen) signalPid(ref.pid, 'SIGKILL');
   return frozen;

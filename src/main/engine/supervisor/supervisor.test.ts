@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ContractError } from '../../../shared/contract';
 import { waitFor } from '../../../../test/helpers/wait-for';
 import { alivePids, makeSpec, nodeCommand, readPidFile, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
-import { STATE_FILE_NAME } from './state-file';
+import { StateFile } from './state-file';
 
 const harness = supervisorHarness();
 const tempDir = harness.tempDir;
@@ -85,11 +85,11 @@ describe('Supervisor', () => {
     ]);
     const pids = await waitFor(() => readPidFile(pidfile), (map) => map.size === 3, { what: 'three pids written' });
     const sleeper = supervisor.get('sleeper')!.state;
-    expect(existsSync(join(stateDir, STATE_FILE_NAME))).toBe(true);
+    expect(existsSync(StateFile.forInstance(stateDir, 'test').path)).toBe(true);
 
     await supervisor.dispose();
     expect(alivePids([...pids.values(), sleeper.kind === 'running' ? sleeper.pid : 0])).toEqual([]);
-    expect(existsSync(join(stateDir, STATE_FILE_NAME))).toBe(false);
+    expect(existsSync(StateFile.forInstance(stateDir, 'test').path)).toBe(false);
     expect(supervisor.snapshot().map((s) => s.state.kind)).toEqual(['exited', 'exited']);
   });
 

@@ -9,6 +9,8 @@ import type { ServiceSnapshot, Transition } from '../../../shared/model';
 import type { ServiceSpec } from '../config/manifest-types';
 import type { LogSink } from '../logs/log-sink';
 import type { DependencyView } from './dependency-wait';
+import { deferred } from './deferred';
+import { launchMarker, newSessionId } from './launch-marker';
 import { reapOrphans } from './orphan-reaper';
 import { defaultLauncher, type ProcessLauncher } from './process-launcher';
 import { readProcess, type ProcRef } from './proc-table';
@@ -20,6 +22,12 @@ export interface SupervisorOptions {
   logs: LogSink;
   /** Where the state file of running process trees lives (for orphan cleanup after a crash). */
   stateDir: string;
+  /**
+   * Whose supervisor this is: the instance key (engine/manifest-key.ts), as for the lock. It names
+   * the state file and starts every launch marker, so cleanup after a crash touches only
+   * what a previous supervisor of the same manifest left.
+   */
+  instanceKey: string;
   /** Stats sampling period; 0 disables. Default 5000. */
   statsIntervalMs?: number;
   /** How a service's process is started; default spawns `bash -lc` detached in its own process group (or node-pty when spec.pty). */
@@ -46,6 +54,9 @@ export class Supervisor extends EventEmitter {
   private readonly logs: LogSink;
   private readonly stateFile: StateFile;
   private readonly self: ProcRef | null;
+  private readonly instanceKey: string;
+  private readonly session = newSessionId();
+  private launches = 0;
   private readonly recovery: Promise<unknown>;
   /** Set once the orphan cleanup has finished; until then no service starts. */
   private recovered = false;
@@ -58,24 +69,22 @@ export class Supervisor extends EventEmitter {
   private disposing: Promise<void> | null = null;
   private cleanupAnnounced = false;
   private stateWrite: NodeJS.Immediate | null = null;
+  /** Resolved when stopping: the orphan cleanup then kills at once instead of waiting. */
+  private readonly cutCleanupShort = deferred<void>();
 
   constructor(options: SupervisorOptions) {
     super();
     this.logs = options.logs;
-    this.stateFile = new StateFile(options.stateDir);
+    this.instanceKey = options.instanceKey;
+    this.stateFile = StateFile.forInstance(options.stateDir, options.instanceKey);
     const startTime = readProcess(process.pid)?.startTime;
     this.self = startTime ? { pid: process.pid, startTime } : null;
     // The cleanup runs in the background (it may wait out a stubborn tree's stop timeout), so
     // the daemon listens at once; starts wait for it, and say so (`cleanup` event, holdFor).
-    this.recovery = reapOrphans(this.stateFile, (line) => this.say(line))
-      .catch((error: Error) => {
-        this.say(`orphan cleanup failed: ${error.message}`);
-        return 0;
-      })
-      .then((count) => {
-        if (this.cleanupAnnounced) this.emit('cleanup', { phase: 'done', count });
-        this.recovered = true;
-      });
+    this.recovery = this.recover(StateFile.legacy(options.stateDir)).then((count) => {
+      if (this.cleanupAnnounced) this.emit('cleanup', { phase: 'done', count });
+      this.recovered = true;
+    });
     const view: DependencyView = {
       status: (name) => this.units.get(name)?.status(),
       onChange: (names, listener) => {
@@ -99,6 +108,7 @@ export class Supervisor extends EventEmitter {
       view,
       emit: (unit, transition) => this.publish(unit, transition),
       treeChanged: () => this.writeState(),
+      launchMarker: (service) => launchMarker(this.instanceKey, service, this.session, ++this.launches).value,
     };
     const statsIntervalMs = options.statsIntervalMs ?? 5000;
     if (statsIntervalMs > 0) {
@@ -256,6 +266,9 @@ export class Supervisor extends EventEmitter {
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
       if (this.statsTimer) clearInterval(this.statsTimer);
+      // The orphans had their stop signal when the cleanup began; a stopping supervisor does
+      // not wait out their stop timeout (up to minutes) for processes no service owns.
+      this.cutCleanupShort.resolve();
       await this.recovery;
       await this.stopInReverse([...this.units.values()], { reason: 'supervisor shutting down', final: 'exited', hard: false });
       if (this.stateWrite) clearImmediate(this.stateWrite);
@@ -263,6 +276,15 @@ export class Supervisor extends EventEmitter {
       this.stateFile.remove();
     })();
     return this.disposing;
+  }
+
+  /**
+   * A second stop request: SIGKILL for every tree now, cutting short the soft stops under way
+   * (and the orphan cleanup); `dispose` then ends within the kill's settle time.
+   */
+  hurry(): void {
+    this.cutCleanupShort.resolve();
+    for (const unit of this.units.values()) void unit.stop({ reason: 'supervisor shutting down (forced)', final: 'exited', hard: true });
   }
 
   /**
@@ -333,6 +355,21 @@ export class Supervisor extends EventEmitter {
     this.wakeWaitersOn(unit.name);
   }
 
+  /** Orphans of a crashed predecessor go before anything starts; then our session is on disk before our first launch. Resolves to how many were killed. */
+  private async recover(legacy: StateFile): Promise<number> {
+    const say = (line: string) => this.say(line);
+    let count = 0;
+    try {
+      count += await reapOrphans(legacy, say, this.cutCleanupShort.promise);
+      count += await reapOrphans(this.stateFile, say, this.cutCleanupShort.promise);
+    } catch (error) {
+      say(`orphan cleanup failed: ${(error as Error).message}`);
+    }
+    // Now, not on the next turn: a crash from here on must find our session in the file.
+    this.writeStateNow();
+    return count;
+  }
+
   private wakeWaitersOn(name: string): void {
     const listeners = this.changeListeners.get(name);
     if (listeners) for (const listener of [...listeners]) listener();
@@ -357,7 +394,7 @@ export class Supervisor extends EventEmitter {
       if (tree) services[unit.name] = tree;
     }
     try {
-      this.stateFile.write(this.self, services);
+      this.stateFile.write({ instance: this.instanceKey, session: this.session, supervisor: this.self }, services);
       this.stateFileProblem = false;
     } catch (error) {
       if (!this.stateFileProblem) this.say(`cannot write ${this.stateFile.path}: ${(error as Error).message}; orphans of a crash could not be cleaned up`);
@@ -369,7 +406,7 @@ export class Supervisor extends EventEmitter {
     if (this.sampling || this.disposing) return;
     const trees = [...this.units.values()].flatMap((unit) => {
       const tree = unit.tree();
-      return tree ? [{ unit, name: unit.name, rootPid: tree.root.pid, known: tree.members }] : [];
+      return tree ? [{ unit, name: unit.name, rootPid: tree.root.pid, known: tree.members, marker: tree.marker, since: tree.root.startTime }] : [];
     });
     if (trees.length === 0) return;
     this.sampling = true;

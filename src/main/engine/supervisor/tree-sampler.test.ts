@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
-import { makeSpec, nodeCommand, readPidFile, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
+import { daemonized, SLOW_MS, makeSpec, nodeCommand, readPidFile, supervisorHarness } from '../../../../test/fixtures/supervisor-test-kit';
+import { StateFile } from './state-file';
 import { TreeSampler } from './tree-sampler';
 
 const harness = supervisorHarness();
@@ -20,6 +21,20 @@ describe('stats', () => {
     const stopped = await supervisor.stop('stubborn');
     expect(stopped.stats).toBeNull();
   });
+
+  it('counts a helper that double-forked away from the tree, found by its launch marker, and records it', async () => {
+    const { supervisor, stateDir } = harness.supervisor({ statsIntervalMs: 50 });
+    const pidfile = join(harness.tempDir(), 'pids');
+    await supervisor.apply([makeSpec('forking', nodeCommand('double-fork.js', pidfile), { stopTimeoutMs: 100 })]);
+    const pids = await daemonized(pidfile);
+    await waitFor(() => supervisor.get('forking')!.stats, (value) => value?.processCount === 2, { what: 'main and daemon counted', timeoutMs: 15_000 });
+    const recorded = await waitFor(
+      () => StateFile.forInstance(stateDir, 'test').read()?.services.forking?.members.map((ref) => ref.pid),
+      (members) => !!members?.includes(pids.get('daemon')!),
+      { what: 'the daemon recorded as a member', timeoutMs: 15_000 },
+    );
+    expect(recorded).toEqual([pids.get('daemon')]);
+  }, 2 * SLOW_MS);
 
   it('measures the CPU a busy process uses between two samples', async () => {
     const busy = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });

@@ -1,9 +1,11 @@
 // CPU and RSS of each service's whole process tree, for all services in one pass: one /proc
 // listing per tick on Linux, shared by every tree. Elsewhere pidusage does the per-pid work.
 // The members found are returned too: they keep the stop and orphan lists current for
-// grandchildren that later lose their parent link.
+// grandchildren that later lose their parent link. The full scans also find the processes
+// carrying a tree's launch marker (double-forked helpers), so the figures count them too.
 import pidusage from 'pidusage';
 import type { ProcessStats } from '../../../shared/model';
+import { findMarkedProcesses } from './marked-processes';
 import { collectTree, indexTable, readProcTable, walkTree, type ProcInfo, type ProcRef } from './proc-table';
 
 const FULL_SCAN_EVERY = 12;
@@ -12,6 +14,9 @@ export interface TreeToSample {
   name: string;
   rootPid: number;
   known: ProcRef[];
+  /** The launch's SHOWRUNNER_LAUNCH value and start time (launch-marker.ts). */
+  marker?: string;
+  since?: string;
 }
 
 export interface TreeSample {
@@ -81,7 +86,24 @@ export class TreeSampler {
     }
     const table = readProcTable();
     const index = indexTable(table);
-    for (const tree of trees) out.set(tree.name, collectTree(table, tree.rootPid, tree.known, index).map((ref) => table.get(ref.pid)!));
+    const marked = this.marked(table, trees);
+    for (const tree of trees) {
+      const known = [...tree.known, ...(marked.get(tree.marker ?? '') ?? [])];
+      out.set(tree.name, collectTree(table, tree.rootPid, known, index).map((ref) => table.get(ref.pid)!));
+    }
+    return out;
+  }
+
+  /** One pass over /proc/<pid>/environ for every tree, from the oldest launch on. */
+  private marked(table: Map<number, ProcInfo>, trees: TreeToSample[]): Map<string, ProcRef[]> {
+    const out = new Map<string, ProcRef[]>();
+    const markers = new Set(trees.flatMap((tree) => (tree.marker ? [tree.marker] : [])));
+    if (markers.size === 0) return out;
+    const starts = trees.map((tree) => Number(tree.since));
+    const since = starts.every((start) => Number.isFinite(start)) ? String(Math.min(...starts)) : undefined;
+    for (const { ref, marker } of findMarkedProcesses(table, (value) => markers.has(value), { since })) {
+      out.set(marker, [...(out.get(marker) ?? []), ref]);
+    }
     return out;
   }
 

@@ -3,6 +3,8 @@
 // cleanly (documents written) on SIGTERM or SIGINT.
 import path from 'node:path';
 import { SYNC_TOKEN_ENV } from '../builtin-services';
+import { isLogLevel, partLog } from '../part-log';
+import type { LogLevel } from '../monitors/monitor-peer';
 import { serveUntilSignal } from '../../cli/serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
 import { startSyncServer } from './sync-server';
@@ -14,11 +16,13 @@ const FLAGS: Record<string, FlagSpec> = {
   token: { kind: 'string' },
   'allow-origin': { kind: 'list' },
   'save-debounce-ms': { kind: 'string' },
+  'log-level': { kind: 'string' },
   help: { kind: 'boolean' },
 };
 
 const USAGE = `usage: sync-server [--host 127.0.0.1] [--port 4444] [--docs ./docs] [--token T]
                    [--allow-origin URL]... [--save-debounce-ms 500]
+[--log-level debug|info|warn|error] keeps lines of that level and above (default info).
 A token may also come from the SHOWRUNNER_SYNC_TOKEN environment variable.`;
 
 /** Read once, then removed, so nothing this process starts (a cell, a shell) inherits it. */
@@ -45,7 +49,7 @@ export async function runSyncServerMain(argv: string[]): Promise<void> {
       token: stringFlag(parsed, 'token') ?? takeEnvToken(),
       allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
       saveDebounceMs: debounce,
-      log: (line) => process.stdout.write(`${line}\n`),
+      log: partLog(logLevelFlag(stringFlag(parsed, 'log-level'))),
     };
   } catch (error) {
     if (!(error instanceof FlagError)) throw error;
@@ -55,4 +59,10 @@ export async function runSyncServerMain(argv: string[]): Promise<void> {
   }
 
   await serveUntilSignal('sync-server', () => startSyncServer(options));
+}
+
+function logLevelFlag(value: string | undefined): LogLevel {
+  if (value === undefined) return 'info';
+  if (!isLogLevel(value)) throw new FlagError(`--log-level must be debug, info, warn or error, not "${value}"`);
+  return value;
 }

@@ -9,6 +9,7 @@ import { connectHost } from './connect-host';
 import { docFilePath } from './doc-file-path';
 import { ensureDocsDir, MarkdownPersistence, snapshotFileFor } from './markdown-persistence';
 import { RequestGuard } from './request-guard';
+import type { PartLog } from '../part-log';
 import { SharedDoc } from './shared-doc';
 import { listen } from '../net/listen';
 
@@ -19,7 +20,7 @@ export interface SyncServerOptions {
   docsDir: string;
   token?: string;
   allowedOrigins?: string[];
-  log?: (line: string) => void;
+  log?: PartLog;
   saveDebounceMs?: number;
   saveMaxWaitMs?: number;
   /** A socket that has not answered the previous ping by the next one is closed. */
@@ -104,13 +105,13 @@ export async function startSyncServer({
       opened = openDoc(key, file);
     } catch (error) {
       // An unreadable file fails this client, not the server.
-      log(`cannot open doc ${key} from ${file}: ${String(error)}`);
+      log(`cannot open doc ${key} from ${file}: ${String(error)}`, 'error');
       ws.close(1011, 'document could not be loaded');
       return;
     }
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
-    ws.on('error', (error) => log(`socket error on ${key} from ${peer}: ${error.message}`));
+    ws.on('error', (error) => log(`socket error on ${key} from ${peer}: ${error.message}`, 'warn'));
     ws.on('close', () => {
       const last = opened.shared.removeConnection(ws);
       log(`disconnect doc=${key} peer=${peer} clients=${opened.shared.clientCount}`);
@@ -124,7 +125,7 @@ export async function startSyncServer({
     const pathname = pathOf(request);
     const verdict = guard.check(request, { needsToken: pathname !== '/health' });
     if (!verdict.ok) {
-      log(`refused ${request.method} ${pathname}: ${verdict.reason}`);
+      log(`refused ${request.method} ${pathname}: ${verdict.reason}`, 'warn');
       sendJson(response, verdict.status, { error: verdict.reason });
       return;
     }
@@ -140,7 +141,7 @@ export async function startSyncServer({
     const peer = `${request.socket.remoteAddress}:${request.socket.remotePort}`;
     const verdict = guard.check(request);
     if (!verdict.ok) {
-      log(`refused upgrade from ${peer}: ${verdict.reason}`);
+      log(`refused upgrade from ${peer}: ${verdict.reason}`, 'warn');
       refuseUpgrade(socket, verdict.status, verdict.reason);
       return;
     }
@@ -153,7 +154,7 @@ export async function startSyncServer({
     }
     const target = docFilePath(docsDir, name);
     if (!target.ok) {
-      log(`refused upgrade from ${peer}: ${target.reason}`);
+      log(`refused upgrade from ${peer}: ${target.reason}`, 'warn');
       refuseUpgrade(socket, 400, target.reason);
       return;
     }

@@ -19,6 +19,8 @@ export interface SystemState extends SystemView {
   connection: ConnectionState;
   /** True once a snapshot has been applied on the current connection. */
   synced: boolean;
+  /** When the page lost its daemon: clocks (uptimes, countdowns) stop here until it is back. */
+  frozenAt: number | null;
   seq: number;
   toasts: Toast[];
   /** The service whose side panel is open. */
@@ -40,6 +42,7 @@ export function createSystemStore(transport: Transport): SystemStore {
     transportKind: transport.kind,
     connection: 'connecting',
     synced: false,
+    frozenAt: null,
     seq: 0,
     toasts: [],
     selected: null,
@@ -86,7 +89,7 @@ export function createSystemStore(transport: Transport): SystemStore {
     store.setState({ synced: false });
     const reply = await transport.invoke('system.subscribe', {});
     if (!reply.ok) return;
-    store.setState({ ...viewFromSnapshot(reply.value.snapshot), seq: reply.value.seq, synced: true });
+    store.setState({ ...viewFromSnapshot(reply.value.snapshot), seq: reply.value.seq, synced: true, frozenAt: null });
     const waiting = queue;
     queue = [];
     for (const event of waiting) apply(event.name, event.payload, event.seq);
@@ -97,7 +100,7 @@ export function createSystemStore(transport: Transport): SystemStore {
     if (connection === 'open') void resync();
     else {
       queue = [];
-      store.setState({ synced: false });
+      store.setState({ synced: false, frozenAt: store.getState().frozenAt ?? Date.now() });
     }
   });
 

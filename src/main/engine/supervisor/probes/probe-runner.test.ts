@@ -108,3 +108,31 @@ describe('liveness', () => {
     expect(slow.probe).toEqual({ type: 'tcp', target: `127.0.0.1:${port}` });
   });
 });
+
+describe('probe results after the process is gone', () => {
+  it('drops an answer that arrives after the runner was stopped (the process exited meanwhile)', async () => {
+    // The server holds the request until the test lets it answer: the answer then arrives late.
+    let answer: (() => void) | null = null;
+    let closed = false;
+    const server = createHttpServer((_, response) => {
+      answer = () => response.writeHead(200).end();
+      response.socket?.once('close', () => (closed = true));
+    });
+    const port = await listen(server);
+    const results: string[] = [];
+    const runner = new ProbeRunner({
+      health: { type: 'http', url: `http://127.0.0.1:${port}/`, expectStatus: [200, 299], timing },
+      main: { pid: process.pid, startTime: readProcess(process.pid)?.startTime ?? '' },
+      context: { workingDir: QUIET_HOME, env: {} },
+      onResult: (health, result) => results.push(`${health}: ${result.message}`),
+      onUnhealthy: () => results.push('restart'),
+    });
+    runner.start();
+    await waitFor(() => answer, (held) => held !== null, { what: 'the probe request held by the server' });
+    runner.stop();
+    answer!();
+    // The probe closes its socket only after it has read the answer and run its continuation.
+    await waitFor(() => closed, (done) => done, { what: 'the probe socket closed' });
+    expect(results).toEqual([]);
+  });
+});

@@ -22,6 +22,8 @@ export interface ProbeRunnerOptions {
   health: HealthSpec;
   main: ProcRef;
   context: ExecProbeContext;
+  /** For probes of a local port: null when the listener is ours, else why it is not. */
+  ownership?: { check(): string | null };
   /** Every result; `changed` when health or the message differ from the previous one. */
   onResult(health: Health, result: ProbeResult, changed: boolean): void;
   onUnhealthy(message: string): void;
@@ -86,8 +88,10 @@ export class ProbeRunner {
   private async tick(): Promise<void> {
     this.timer = null;
     const { health, main, context } = this.options;
-    const outcome = await runProbe(health, main, context);
+    let outcome = await runProbe(health, main, context);
     if (this.stopped) return;
+    const stranger = outcome.ok ? (this.options.ownership?.check() ?? null) : null;
+    if (stranger) outcome = { ok: false, message: `${outcome.message}, but ${stranger}` };
     this.record(outcome);
     if (this.stopped) return;
     const { intervalMs } = health.timing;

@@ -1,6 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useSystem } from '../../store/store-context';
+import { StateIcon } from './StateIcon';
 
 export const DeviceNode = memo(function DeviceNode({ data }: NodeProps) {
   const id = (data as { ref: string }).ref;
@@ -9,9 +10,7 @@ export const DeviceNode = memo(function DeviceNode({ data }: NodeProps) {
   return (
     <div className={`graph-node device-node ${device.present ? 'tone-ok' : 'tone-bad'}`} data-device={id} data-present={device.present} title={device.label}>
       <div className="node-head">
-        <span className="node-icon" aria-hidden="true">
-          {device.kind === 'usb' ? '⌁' : '▣'}
-        </span>
+        <StateIcon kind={device.kind === 'usb' ? 'usb' : 'path'} />
         <span className="node-name" title={device.label}>{device.label}</span>
       </div>
       <div className="node-state">

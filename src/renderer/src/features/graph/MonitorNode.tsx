@@ -1,6 +1,7 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { useSystem } from '../../store/store-context';
+import { StateIcon } from './StateIcon';
 
 const tones = { connected: 'tone-ok', connecting: 'tone-waiting', disconnected: 'tone-bad', stopped: 'tone-idle' } as const;
 
@@ -14,9 +15,7 @@ export const MonitorNode = memo(function MonitorNode({ data }: NodeProps) {
     <div className={`graph-node monitor-node ${tones[monitor.connection]}`} data-monitor-node={doc} data-connection={monitor.connection} title={monitor.error ?? monitor.syncUrl}>
       <Handle type="target" position={Position.Left} />
       <div className="node-head">
-        <span className="node-icon" aria-hidden="true">
-          ◇
-        </span>
+        <StateIcon kind="monitor" />
         <span className="node-name">monitor:{doc}</span>
       </div>
       <div className="node-state">

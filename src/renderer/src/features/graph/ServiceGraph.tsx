@@ -5,8 +5,15 @@ import { useSystem } from '../../store/store-context';
 import { DeviceNode } from './DeviceNode';
 import { MonitorNode } from './MonitorNode';
 import { layoutGraph, serviceNodeId, type TopologyDevice, type TopologyService } from './graph-layout';
-import { selectTopologyKey } from './graph-selectors';
+import { selectDownEdgesKey, selectTopologyKey } from './graph-selectors';
 import { ServiceNode } from './ServiceNode';
+
+/**
+ * Never shrink below this: the smallest node text (13 px) then renders at about 11 px. A graph
+ * wider than the window is panned instead (issue 16: 8 px text at 1024×700).
+ */
+export const MIN_ZOOM = 0.85;
+const fitOptions = { padding: 0.1, minZoom: MIN_ZOOM, maxZoom: 1.2 };
 
 const nodeTypes = { service: ServiceNode, device: DeviceNode, monitor: MonitorNode };
 
@@ -16,6 +23,7 @@ const nodeTypes = { service: ServiceNode, device: DeviceNode, monitor: MonitorNo
  */
 export function ServiceGraph() {
   const key = useSystem(selectTopologyKey);
+  const downKey = useSystem(selectDownEdgesKey);
   const selected = useSystem((state) => state.selected);
   const select = useSystem((state) => state.select);
   const container = useRef<HTMLDivElement>(null);
@@ -27,7 +35,7 @@ export function ServiceGraph() {
     const element = container.current;
     if (!element) return;
     // On the next frame: React Flow measures the new size with its own observer first.
-    const observer = new ResizeObserver(() => requestAnimationFrame(() => void flow.current?.fitView({ padding: 0.2, maxZoom: 1.2, duration: 150 })));
+    const observer = new ResizeObserver(() => requestAnimationFrame(() => void flow.current?.fitView({ ...fitOptions, duration: 150 })));
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
@@ -55,19 +63,22 @@ export function ServiceGraph() {
       })),
     [layout, selected],
   );
-  const edges: Edge[] = useMemo(
-    () =>
-      layout.edges.map((edge) => ({
+  const edges: Edge[] = useMemo(() => {
+    // A dependency that no longer meets its condition for a running dependent: a red edge.
+    const down = new Set(downKey ? downKey.split('\n') : []);
+    return layout.edges.map((edge) => {
+      const isDown = edge.kind === 'dependency' && down.has(edge.id);
+      return {
         id: edge.id,
         source: edge.source,
         target: edge.target,
-        label: edge.label ?? undefined,
-        className: `edge-${edge.kind}`,
+        label: isDown ? `${edge.label}: down` : (edge.label ?? undefined),
+        className: `edge-${edge.kind}${isDown ? ' edge-down' : ''}`,
         animated: false,
         focusable: false,
-      })),
-    [layout],
-  );
+      };
+    });
+  }, [layout, downKey]);
 
   return (
     <div className="graph" aria-label="Service graph" ref={container}>
@@ -78,8 +89,8 @@ export function ServiceGraph() {
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
-        minZoom={0.2}
+        fitViewOptions={fitOptions}
+        minZoom={MIN_ZOOM}
         maxZoom={2}
         nodesConnectable={false}
         elementsSelectable

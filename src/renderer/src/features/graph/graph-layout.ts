@@ -3,9 +3,10 @@
 import dagre from '@dagrejs/dagre';
 import type { DependencyCondition } from '../../../../shared/model';
 
-export const SERVICE_NODE = { width: 240, height: 96 };
-export const DEVICE_NODE = { width: 200, height: 56 };
-export const MONITOR_NODE = { width: 220, height: 72 };
+// Room for a name and a reason on two lines each (names wrap instead of being cut).
+export const SERVICE_NODE = { width: 240, height: 112 };
+export const DEVICE_NODE = { width: 220, height: 76 };
+export const MONITOR_NODE = { width: 220, height: 84 };
 /** Built-in parts a monitor uses: edges go from them to every monitor node. */
 const MONITOR_SOURCES: [string, string][] = [
   ['mrmd-sync', 'syncs'],
@@ -59,7 +60,7 @@ export function topologyKey(services: TopologyService[], devices: TopologyDevice
 
 export function layoutGraph(services: TopologyService[], devices: TopologyDevice[], monitors: string[] = []): GraphLayout {
   const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: 28, ranksep: 90, marginx: 20, marginy: 20 });
+  graph.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 90, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
   const known = new Set(services.map((service) => service.name));
   const edges: LaidOutEdge[] = [];

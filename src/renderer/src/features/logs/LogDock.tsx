@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useSystem } from '../../store/store-context';
 import { LogPane } from './LogPane';
+import { DOCK_KEEP_ABOVE, useDockHeight } from './use-dock-height';
 
 /** Tabs of process logs, with an optional second pane side by side. */
 export function LogDock() {
@@ -9,6 +10,7 @@ export function LogDock() {
   const [selected, setSelected] = useState<string | null>(null);
   const [second, setSecond] = useState<string | null>(null);
   const chosen = useSystem((state) => state.selected);
+  const [height, setHeight] = useDockHeight();
   // Picking a service anywhere shows its log.
   useEffect(() => {
     if (chosen) setSelected(chosen);
@@ -16,7 +18,35 @@ export function LogDock() {
   const active = selected && processes.includes(selected) ? selected : (processes.find((name) => name !== 'orchestrator') ?? processes[0]);
   if (!active) return null;
   return (
-    <section className="log-dock" aria-label="Logs">
+    <section className="log-dock" aria-label="Logs" style={height === null ? undefined : { height: `min(${height}px, calc(100vh - ${DOCK_KEEP_ABOVE}px))` }}>
+      <div
+        className="dock-resizer"
+        role="separator"
+        aria-orientation="horizontal"
+        aria-label="Resize the log dock"
+        aria-valuenow={height ?? undefined}
+        tabIndex={0}
+        onPointerDown={(event) => {
+          const handle = event.currentTarget;
+          handle.setPointerCapture(event.pointerId);
+          const move = (moved: PointerEvent) => setHeight(window.innerHeight - moved.clientY);
+          const up = () => {
+            handle.removeEventListener('pointermove', move);
+            handle.removeEventListener('pointerup', up);
+          };
+          handle.addEventListener('pointermove', move);
+          handle.addEventListener('pointerup', up);
+          event.preventDefault();
+        }}
+        onKeyDown={(event) => {
+          const current = event.currentTarget.parentElement!.getBoundingClientRect().height;
+          if (event.key === 'ArrowUp') setHeight(current + 24);
+          else if (event.key === 'ArrowDown') setHeight(current - 24);
+          else return;
+          event.preventDefault();
+          event.stopPropagation();
+        }}
+      />
       <div className="log-tabs" role="tablist">
         {processes.map((name) => (
           <button

@@ -6,10 +6,8 @@ import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
 import { useLogFollower, useSystem } from '../../store/store-context';
 import { LogFeed } from './log-feed';
+import { darkTheme, lightTheme } from './terminal-themes';
 
-// Backgrounds match --panel so the pane's padding shows no strip around the terminal.
-const darkTheme = { background: '#1b2029', foreground: '#dfe4ec', cursor: '#1b2029' };
-const lightTheme = { background: '#ffffff', foreground: '#1c2230', cursor: '#ffffff', selectionBackground: '#b5d0ff' };
 
 /** One process's output in a read-only xterm: follows the end until the user scrolls up. */
 export function LogPane({ process }: { process: string }) {

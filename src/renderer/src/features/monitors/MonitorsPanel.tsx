@@ -13,6 +13,7 @@ export function MonitorsPanel() {
   const monitors = useSystem(useShallow((state) => Object.values(state.monitors)));
   const call = useSystem((state) => state.call);
   const [doc, setDoc] = useState('');
+  const [missing, setMissing] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const shown = open ?? monitors[0]?.doc ?? null;
   return (
@@ -21,12 +22,29 @@ export function MonitorsPanel() {
         className="monitor-start"
         onSubmit={(event) => {
           event.preventDefault();
-          if (doc.trim()) void call('monitors.start', { doc: doc.trim() }).then((started) => started && setOpen(started.doc));
+          if (!doc.trim()) {
+            setMissing(true);
+            return;
+          }
+          void call('monitors.start', { doc: doc.trim() }).then((started) => started && setOpen(started.doc));
           setDoc('');
         }}
       >
-        <input aria-label="Document name" placeholder="document name" value={doc} onChange={(event) => setDoc(event.target.value)} />
+        <input
+          aria-label="Document name"
+          aria-describedby="monitor-doc-hint"
+          aria-invalid={missing}
+          placeholder="document name, e.g. notes"
+          value={doc}
+          onChange={(event) => {
+            setDoc(event.target.value);
+            setMissing(false);
+          }}
+        />
         <button type="submit">Start monitor</button>
+        <span id="monitor-doc-hint" className={missing ? 'field-hint field-missing' : 'field-hint'}>
+          {missing ? 'Type the name of an mrmd document first (its file name without .md).' : 'The mrmd document whose code cells this machine runs.'}
+        </span>
       </form>
       {monitors.length === 0 ? (
         <p className="empty">No monitor peers. Start one for a document to run its code cells here.</p>
@@ -140,7 +158,14 @@ function ExecutionRow({ execution }: { execution: ExecutionSnapshot }) {
         >
           <label>
             {execution.stdinPrompt || 'Input'}
-            <input aria-label={`Reply to ${execution.id}`} value={reply} onChange={(event) => setReply(event.target.value)} autoFocus />
+            <input
+              aria-label={`Reply to ${execution.id}`}
+              type={execution.stdinPassword ? 'password' : 'text'}
+              autoComplete={execution.stdinPassword ? 'off' : undefined}
+              value={reply}
+              onChange={(event) => setReply(event.target.value)}
+              autoFocus
+            />
           </label>
           <button type="submit">Send</button>
         </form>

@@ -2,7 +2,8 @@ import { useShallow } from 'zustand/react/shallow';
 import { describeState, formatBytes } from '../../../../shared/describe-state';
 import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
-import { useNow } from '../shell/use-now';
+import { plural } from '../../../../shared/plural';
+import { useLive, useStatusClock } from '../shell/use-live';
 
 export function ServiceList() {
   const order = useSystem(useShallow((state) => state.serviceOrder));
@@ -24,15 +25,17 @@ function ServiceRow({ name }: { name: string }) {
   const select = useSystem((state) => state.select);
   const isSelected = useSystem((state) => state.selected === name);
   const ticking = service?.state.kind === 'running' || service?.state.kind === 'backoff';
-  const now = useNow(ticking);
+  const live = useLive();
+  const now = useStatusClock(ticking);
   if (!service) return null;
   const { label, detail, tone } = describeState(service.state, now);
   const active = ['starting', 'running', 'stopping', 'backoff', 'blocked'].includes(service.state.kind);
   return (
     <li
-      className={`service tone-${tone}${isSelected ? ' selected' : ''}`}
+      className={`service tone-${tone}${service.degraded ? ' degraded' : ''}${isSelected ? ' selected' : ''}`}
       data-service={name}
       data-state={service.state.kind}
+      data-degraded={service.degraded ?? undefined}
       aria-label={service.displayName}
       onClick={(event) => (event.target as HTMLElement).closest('button') === null && select(name)}
     >
@@ -50,19 +53,20 @@ function ServiceRow({ name }: { name: string }) {
           )}
           {detail && <span className="state-detail">{detail}</span>}
         </div>
+        {service.degraded && <div className="service-degraded">⚠ degraded: {service.degraded}</div>}
         {service.dependencies.length > 0 && (
           <div className="service-deps">needs {service.dependencies.map((dep) => `${dep.name} (${dep.condition})`).join(', ')}</div>
         )}
       </div>
       <div className="service-stats">
-        {service.restarts > 0 && <span>{service.restarts} restarts</span>}
+        {service.restarts > 0 && <span>{plural(service.restarts, 'restart')}</span>}
         {service.stats && (
           <span>
             {service.stats.cpuPercent.toFixed(1)}% · {formatBytes(service.stats.rssBytes)}
           </span>
         )}
       </div>
-      <div className="service-actions">
+      <fieldset className="service-actions" disabled={!live}>
         {active ? (
           <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${service.displayName}`}>
             Stop
@@ -75,7 +79,7 @@ function ServiceRow({ name }: { name: string }) {
         <button type="button" onClick={() => call('services.restart', { name })} aria-label={`Restart ${service.displayName}`}>
           Restart
         </button>
-      </div>
+      </fieldset>
     </li>
   );
 }

@@ -1,8 +1,15 @@
-import { describeState, formatBytes, formatDuration } from '../../../../shared/describe-state';
+import { describeProbe, describeState, formatBytes } from '../../../../shared/describe-state';
+import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
-import { useNow } from '../shell/use-now';
+import { plural } from '../../../../shared/plural';
+import { useLive, useStatusClock } from '../shell/use-live';
 
 const ACTIVE = new Set(['starting', 'running', 'stopping', 'backoff', 'blocked']);
+
+function ProbeLine({ result, now }: { result: NonNullable<ServiceSnapshot['lastProbe']>; now: number }) {
+  const { text, stale } = describeProbe(result, now);
+  return <div className={stale ? 'probe-stale' : result.ok ? 'probe-ok' : 'probe-bad'}>{text}</div>;
+}
 
 /** Everything about the selected service, and every action on it. */
 export function ServicePanel() {
@@ -10,7 +17,8 @@ export function ServicePanel() {
   const service = useSystem((state) => (state.selected ? state.services[state.selected] : undefined));
   const call = useSystem((state) => state.call);
   const select = useSystem((state) => state.select);
-  const now = useNow(Boolean(service));
+  const live = useLive();
+  const now = useStatusClock(Boolean(service));
   if (!name || !service) return null;
   const { label, detail, tone } = describeState(service.state, now);
   const active = ACTIVE.has(service.state.kind);
@@ -28,8 +36,13 @@ export function ServicePanel() {
         <span className="state-label">{label}</span>
         {service.state.kind === 'running' && service.health !== 'unknown' && <span className={`health health-${service.health}`}>{service.health}</span>}
         {detail && <p className="state-detail">{detail}</p>}
+        {service.degraded && (
+          <p className="state-degraded" role="status">
+            ⚠ degraded: {service.degraded}
+          </p>
+        )}
       </div>
-      <div className="panel-actions">
+      <fieldset className="panel-actions" disabled={!live}>
         {active ? (
           <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${title}`}>
             Stop
@@ -48,7 +61,7 @@ export function ServicePanel() {
         <button type="button" onClick={() => call('services.setEnabled', { name, enabled: disabled })} aria-label={`${disabled ? 'Enable' : 'Disable'} ${title}`}>
           {disabled ? 'Enable' : 'Disable'}
         </button>
-      </div>
+      </fieldset>
       <dl className="panel-facts">
         <dt>Command</dt>
         <dd>
@@ -75,11 +88,7 @@ export function ServicePanel() {
             <dt>Probe</dt>
             <dd>
               {service.probe.type} <code>{service.probe.target}</code>
-              {service.lastProbe && (
-                <div className={service.lastProbe.ok ? 'probe-ok' : 'probe-bad'}>
-                  {service.lastProbe.ok ? 'ok' : 'failed'}: {service.lastProbe.message} ({formatDuration(now - service.lastProbe.at)} ago)
-                </div>
-              )}
+              {service.lastProbe && <ProbeLine result={service.lastProbe} now={now} />}
             </dd>
           </>
         )}
@@ -89,7 +98,7 @@ export function ServicePanel() {
           <>
             <dt>Resources</dt>
             <dd>
-              {service.stats.cpuPercent.toFixed(1)}% CPU, {formatBytes(service.stats.rssBytes)} in {service.stats.processCount} processes
+              {service.stats.cpuPercent.toFixed(1)}% CPU, {formatBytes(service.stats.rssBytes)} in {plural(service.stats.processCount, 'process', 'processes')}
             </dd>
           </>
         )}

@@ -1,4 +1,6 @@
 import { useSystem } from '../../store/store-context';
+import { askFirst } from './confirm-store';
+import { useLive } from './use-live';
 
 export type View = 'graph' | 'list' | 'monitors' | 'devices';
 
@@ -8,6 +10,7 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
   const manifestPath = useSystem((state) => state.manifestPath);
   const connection = useSystem((state) => state.connection);
   const call = useSystem((state) => state.call);
+  const live = useLive();
   return (
     <header className="top-bar">
       <h1>Showrunner</h1>
@@ -29,9 +32,25 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
         </button>
       </div>
       <div className="top-actions">
-        <button type="button" onClick={() => call('services.startAll', {})}>Start all</button>
-        <button type="button" onClick={() => call('services.restartAll', {})}>Restart all</button>
-        <button type="button" onClick={() => call('services.stopAll', {})}>Stop all</button>
+        <button type="button" disabled={!live} onClick={() => call('services.startAll', {})}>
+          Start all
+        </button>
+        <button
+          type="button"
+          disabled={!live}
+          onClick={() =>
+            askFirst({ title: 'Restart all services?', message: 'Every running service stops and starts again, in dependency order.', confirmLabel: 'Restart all', run: () => void call('services.restartAll', {}) })
+          }
+        >
+          Restart all
+        </button>
+        <button
+          type="button"
+          disabled={!live}
+          onClick={() => askFirst({ title: 'Stop all services?', message: 'Every service stops and stays down until started again.', confirmLabel: 'Stop all', run: () => void call('services.stopAll', {}) })}
+        >
+          Stop all
+        </button>
       </div>
       <span className={`connection connection-${connection}`} role="status" aria-label="Connection">
         {connectionLabels[connection]}

@@ -1,8 +1,10 @@
 // Keys for an operator across the room with a keyboard only (mprocs-like): arrows pick a
-// service, Enter opens it, `r` restarts, `s` starts or stops, `/` searches the open log,
-// Escape closes the panel. Ignored while typing in a field.
+// service, Enter opens it, `r` restarts, `s` starts or stops (both ask first: one brushed key
+// must not stop a show), `/` searches the open log, Escape closes the panel. Ignored while
+// typing in a field or while a dialog asks; Escape in the log search gives the keys back.
 import { useEffect } from 'react';
 import { useStoreApi } from '../../store/store-context';
+import { askFirst } from './confirm-store';
 
 const ACTIVE = new Set(['starting', 'running', 'stopping', 'backoff', 'blocked']);
 
@@ -11,8 +13,16 @@ export function useKeyboard(): void {
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement;
+      if (event.key === 'Escape' && target.closest('.log-search, .xterm')) {
+        target.closest<HTMLElement>('.log-search, .xterm textarea')?.blur();
+        (document.activeElement as HTMLElement | null)?.blur();
+        event.preventDefault();
+        return;
+      }
+      if (document.querySelector('dialog[open]')) return;
       if (target.closest('input, textarea, select, [contenteditable="true"], .xterm') || event.ctrlKey || event.metaKey || event.altKey) return;
       const state = store.getState();
+      const live = state.connection === 'open' && state.synced;
       const order = state.serviceOrder;
       const index = state.selected ? order.indexOf(state.selected) : -1;
       const name = state.selected;
@@ -31,12 +41,29 @@ export function useKeyboard(): void {
         case 'Escape':
           state.select(null);
           break;
-        case 'r':
-          if (name) void state.call('services.restart', { name });
+        case 'r': {
+          const service = name ? state.services[name] : undefined;
+          if (!name || !service || !live) return;
+          askFirst({
+            title: `Restart ${service.displayName}?`,
+            message: `${service.displayName} stops and starts again.`,
+            confirmLabel: 'Restart',
+            run: () => void state.call('services.restart', { name }),
+          });
           break;
-        case 's':
-          if (name) void state.call(ACTIVE.has(state.services[name]?.state.kind ?? '') ? 'services.stop' : 'services.start', { name });
+        }
+        case 's': {
+          const service = name ? state.services[name] : undefined;
+          if (!name || !service || !live) return;
+          const stop = ACTIVE.has(service.state.kind);
+          askFirst({
+            title: `${stop ? 'Stop' : 'Start'} ${service.displayName}?`,
+            message: stop ? `${service.displayName} stops and stays down until started again.` : `${service.displayName} starts.`,
+            confirmLabel: stop ? 'Stop' : 'Start',
+            run: () => void state.call(stop ? 'services.stop' : 'services.start', { name }),
+          });
           break;
+        }
         case '/': {
           const search = document.querySelector<HTMLInputElement>('.log-search');
           if (search) search.focus();
