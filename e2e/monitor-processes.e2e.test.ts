@@ -153,11 +153,12 @@ describe('monitor processes in company', () => {
     const ids = requestCells(editor, bashUrl, runsFile);
     await waitFor(() => finished(editor, ids), (count) => count === CELLS, { timeoutMs: 180_000, intervalMs: 100, what: 'every cell over' });
     expectEachRanOnce(editor, ids, runsFile);
-    await waitFor(
-      () => ids.flatMap((id, cell) => (editor.output(id) === `cell-${cell}\n` ? [] : [{ cell, id, output: editor.output(id), owner: editor.entry(id)?.claimedBy }])),
-      (wrong) => wrong.length === 0,
-      { timeoutMs: 30_000, what: 'each output block holding its own output once' },
-    );
+    const wrongOutputs = (): Array<{ cell: number; id: string; output: string | null; owner: unknown }> =>
+      ids.flatMap((id, cell) => (editor.output(id) === `cell-${cell}\n` ? [] : [{ cell, id, output: editor.output(id), owner: editor.entry(id)?.claimedBy }]));
+    await waitFor(wrongOutputs, (wrong) => wrong.length === 0, { timeoutMs: 30_000, what: 'each output block holding its own output once' }).catch((error: Error) => {
+      const lost = wrongOutputs().map((wrong) => wrong.id);
+      throw new Error(`${error.message}\nmonitor log lines about them:\n${monitorLines(lost).join('\n')}\ndocument:\n${editor.content()}`);
+    });
   });
 
   it(`run each of ${CELLS} cells exactly once across a sync-server restart in the middle`, { timeout: 240_000 }, async () => {

@@ -108,7 +108,10 @@ export class ExecutionDriver {
     }
     if (!this.context.isSynced()) return;
     const ours = isOwnedBy(entry, this.monitorId);
-    if (ours && entry.outputBlockReady) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
+    // Only once the run is ours for sure (started here): a claim can still lose to an unseen
+    // rival, whose output may be going into the very copy we would delete (its text would then
+    // land outside any block, and the block left would stay empty).
+    if (ours && entry.outputBlockReady && this.runsHere(id, tracking)) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
     if (ours && !isTerminal(entry.status) && this.repair(id, entry, tracking)) return;
     if (entry.status === STATUS.requested) {
       if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id);
@@ -159,6 +162,11 @@ export class ExecutionDriver {
     }
     this.fail(id, { type: 'MonitorError', message: 'the run of this cell ended without an outcome' });
     return true;
+  }
+
+  /** This peer started the run (its claim was confirmed): the only peer that writes its block. */
+  private runsHere(id: string, tracking: Tracking | undefined): boolean {
+    return tracking?.run !== undefined || this.started.has(id);
   }
 
   private track(id: string): Tracking {
