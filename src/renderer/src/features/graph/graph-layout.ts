@@ -7,6 +7,8 @@ import type { DependencyCondition } from '../../../../shared/model';
 export const SERVICE_NODE = { width: 240, height: 112 };
 export const DEVICE_NODE = { width: 220, height: 76 };
 export const MONITOR_NODE = { width: 220, height: 84 };
+/** Room dagre keeps between two ranks for an edge's label ("completed: down" at 13 px, bold). */
+const EDGE_LABEL = { width: 124, height: 20, labelpos: 'c' };
 /** Built-in parts a monitor uses: edges go from them to every monitor node. */
 const MONITOR_SOURCES: [string, string][] = [
   ['mrmd-sync', 'syncs'],
@@ -60,7 +62,9 @@ export function topologyKey(services: TopologyService[], devices: TopologyDevice
 
 export function layoutGraph(services: TopologyService[], devices: TopologyDevice[], monitors: string[] = []): GraphLayout {
   const graph = new dagre.graphlib.Graph();
-  graph.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 90, marginx: 20, marginy: 20 });
+  // Labelled edges get a rank of their own (dagre halves ranksep then), so a gap between ranks
+  // is the label's width plus ranksep.
+  graph.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 40, marginx: 20, marginy: 20 });
   graph.setDefaultEdgeLabel(() => ({}));
   const known = new Set(services.map((service) => service.name));
   const edges: LaidOutEdge[] = [];
@@ -71,7 +75,7 @@ export function layoutGraph(services: TopologyService[], devices: TopologyDevice
       if (!known.has(dep.name)) continue;
       const source = serviceNodeId(dep.name);
       const target = serviceNodeId(service.name);
-      graph.setEdge(source, target);
+      graph.setEdge(source, target, { ...EDGE_LABEL });
       edges.push({ id: `${source}->${target}`, source, target, label: dep.condition, kind: 'dependency' });
     }
   }
@@ -91,7 +95,7 @@ export function layoutGraph(services: TopologyService[], devices: TopologyDevice
     for (const [name, label] of MONITOR_SOURCES) {
       if (!known.has(name)) continue;
       const source = serviceNodeId(name);
-      graph.setEdge(source, target);
+      graph.setEdge(source, target, label ? { ...EDGE_LABEL } : {});
       edges.push({ id: `${source}->${target}`, source, target, label, kind: 'monitor' });
     }
   }
