@@ -12,17 +12,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import type { CellRunner } from './cell-runner';
 import { INTERRUPTED, type Execution } from './execution';
+import { relayToExecution, type KernelMessage } from './kernel-message';
 import type { MrpExecuteError } from './mrp-events';
 import { NODE_KERNEL_SOURCE } from './node-kernel-source';
 import { signalGroup } from './signal-group';
-
-type KernelMessage =
-  | { type: 'ready' }
-  | { type: 'out'; stream: 'stdout' | 'stderr'; text: string }
-  | { type: 'stdin'; prompt: string; password: boolean }
-  | { type: 'display'; data: Record<string, unknown>; metadata: Record<string, unknown> }
-  | { type: 'done'; id: string; ok: true; result: string | null }
-  | { type: 'done'; id: string; ok: false; error: MrpExecuteError };
 
 export interface NodeKernelOptions {
   nodePath: string;
@@ -135,18 +128,9 @@ export class NodeKernel implements CellRunner {
     const { execution } = running;
     switch (message.type) {
       case 'out':
-        execution.write(message.stream, message.text);
-        break;
       case 'display':
-        execution.display({ data: message.data, metadata: message.metadata });
-        break;
       case 'stdin':
-        execution.requestInput(message.prompt, message.password).then(
-          (text) => this.child?.send({ type: 'input', text: text.replace(/\r?\n$/, '') }),
-          () => {
-            if (this.running?.execution === execution) this.child?.send({ type: 'input-cancel' });
-          },
-        );
+        relayToExecution(execution, message, (answer) => this.child?.send(answer), () => this.running?.execution === execution);
         break;
       case 'done':
         if (message.id !== execution.id) break;
