@@ -95,6 +95,20 @@ describe('LogFileWriter', () => {
     expect((await readdir(join(dir, 'api'))).sort()).toEqual(['api-20260131-120004.log', 'api-20260131-120005.log']);
   });
 
+  it('counts both launches of a file two launches in one second share', async () => {
+    const writer = make({ maxTotalBytes: 1000, maxFiles: 100 });
+    for (let launch = 0; launch < 6; launch++) {
+      // Two launches per second: three files of two launches (670 bytes) each.
+      const at = AT + Math.floor(launch / 2) * 1000 + (launch % 2) * 400;
+      writer.beginLaunch(at);
+      writer.write('stdout', Buffer.from('x'.repeat(300) + '\n'), at);
+    }
+    await writer.close();
+    const names = (await readdir(join(dir, 'api'))).sort();
+    expect(names).toEqual(['api-20260131-120002.log']);
+    expect((await stat(join(dir, 'api', names[0]))).size).toBe(670);
+  });
+
   it('leaves files of other processes alone', async () => {
     const other = new LogFileWriter({ dir: join(dir, 'api'), name: 'api-worker', onError: (error) => errors.push(error) });
     writers.push(other);

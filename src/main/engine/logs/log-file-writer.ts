@@ -268,7 +268,8 @@ export class LogFileWriter {
     this.currentPath = path;
     this.stamp = stamp;
     this.part = part;
-    this.fileBytes = 0;
+    // A second launch in the same second appends to the file: its size goes on from there.
+    this.fileBytes = this.retention.bytesOf(path);
     this.retention.track(path);
     this.pruning = this.retention.enforce();
   }

@@ -76,17 +76,25 @@ export class LogRetention {
     this.pinned = path;
   }
 
-  /** A file this writer opened (it may not exist on disk yet); again with its size when it closes. */
-  track(path: string, bytes = 0, closed?: Promise<void>): void {
+  /** Bytes known to be in `path` (0 for a file not tracked): a reopened file continues from them. */
+  bytesOf(path: string): number {
+    return this.files.find((file) => file.path === path)?.bytes ?? 0;
+  }
+
+  /**
+   * A file this writer opened (it may not exist on disk yet), and again with its whole size when
+   * it closes. Two launches in one second share a file, so a reopening keeps the size it had.
+   */
+  track(path: string, bytes?: number, closed?: Promise<void>): void {
     const known = this.files.find((file) => file.path === path);
     if (known) {
-      known.bytes = bytes;
+      if (bytes !== undefined) known.bytes = bytes;
       known.writtenAt = this.now();
       if (closed) known.closed = closed;
       return;
     }
     const match = this.match(path.slice(this.dir.length + 1));
-    if (match) this.files.push({ path, ...match, bytes, writtenAt: this.now(), closed: closed ?? Promise.resolve() });
+    if (match) this.files.push({ path, ...match, bytes: bytes ?? 0, writtenAt: this.now(), closed: closed ?? Promise.resolve() });
   }
 
   /** Deletes the oldest files beyond the limits, never the current one, the newest nor the pinned one. */
