@@ -80,6 +80,14 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
       const found = reply.value.find((service) => service.name === name);
       return found ? { status: 200, body: found } : { status: 404, body: { error: { code: 'not-found', message: `no service ${name}` } } };
     }
+    case 'POST services': {
+      const reply = await call('services.add', body);
+      return reply.ok ? { status: 201, body: reply.value } : fromReply(reply);
+    }
+    case 'PATCH services/:name':
+      return fromReply(await call('services.update', { name, changes: body }));
+    case 'DELETE services/:name':
+      return fromReply(await call('services.remove', { name }));
     case 'POST services/:name/start':
     case 'POST services/:name/stop':
     case 'POST services/:name/restart':
