@@ -30,7 +30,7 @@ async function startDaemon(manifest: string, stateDir: string): Promise<Daemon> 
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: reply.status, body: await reply.json() };
+    return { status: reply.status, body: (await reply.json()) as any };
   };
   const service = async (name: string) => ((await request('GET', '/api/services')).body.services as ServiceSnapshot[]).find((one) => one.name === name);
   return { cli, request, service };
