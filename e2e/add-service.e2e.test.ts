@@ -64,4 +64,22 @@ describe.skipIf(!chromiumAvailable())('the Add service form', () => {
     await waitFor(() => row.count(), (count) => count === 0, { what: 'extra removed from the list', timeoutMs: 30_000 });
     expect(await page.locator('[data-service="base"] button', { hasText: 'Remove' }).count()).toBe(0);
   }, 120_000);
+
+  it('shows the API docs page in Chromium with no blocked resource and no remote request', async () => {
+    const docs = await browser.newPage();
+    const problems: string[] = [];
+    const remote: string[] = [];
+    docs.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+    docs.on('request', (request) => !request.url().startsWith(daemon.origin) && remote.push(request.url()));
+    await docs.goto(`${daemon.origin}/api/docs`);
+    expect(await docs.locator('h1').textContent()).toMatch(/Showrunner daemon API/);
+    expect(await docs.locator('.op .path', { hasText: '/api/services/{name}' }).count()).toBeGreaterThan(0);
+    await docs.locator('.op summary').first().click();
+    await docs.screenshot({ path: join(screenshotDir, 'api-docs.png') });
+    // The inline style is allowed by its hash: the page is styled, and nothing was refused.
+    expect(await docs.locator('.op').first().evaluate((element) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderRadius: string } }).getComputedStyle(element).borderRadius)).toBe('8px');
+    expect(problems).toEqual([]);
+    expect(remote).toEqual([]);
+    await docs.close();
+  });
 });

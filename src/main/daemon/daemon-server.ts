@@ -11,6 +11,8 @@ import { ClientMessage, CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, type ServerError
 import { serveStaticFile } from './static-files';
 import { isLoopbackHost, tokenFromRequest, tokensMatch } from './token-auth';
 import { listen } from '../engine/net/listen';
+import { openApiDocument } from '../engine/api/openapi-document';
+import { API_DOCS_CSP, apiDocsPage } from './api-docs-page';
 
 export interface DaemonServerOptions {
   hub: EventHub;
@@ -73,6 +75,14 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     if (!hostAllowed(request)) return sendJson(response, 403, { error: { code: 'unauthorized', message: 'unexpected Host header' } });
     if (!originAllowed(request)) {
       return sendJson(response, 403, { error: { code: 'unauthorized', message: 'origin not allowed' } });
+    }
+    // The API's description holds no secret: tools and the docs page read it without a token.
+    if (url.pathname === '/api/openapi.json' || url.pathname === '/api/docs') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
+      if (url.pathname === '/api/openapi.json') return sendJson(response, 200, openApiDocument());
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': API_DOCS_CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      response.end(apiDocsPage(openApiDocument()));
+      return;
     }
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname === '/metrics';
     if (isApi) {

@@ -3,6 +3,7 @@
 // validation and envelope as the WebSocket. Every route goes through the contract, so the REST
 // view can never disagree with the UI.
 import type { MethodArgs, MethodName, MethodResult, Reply } from '../../../shared/contract';
+import { REST_ROUTE_KEYS } from './rest-route-table';
 
 export type ContractCaller = <M extends MethodName>(method: M | string, args: MethodArgs<M> | unknown) => Promise<Reply<MethodResult<M>>>;
 
@@ -50,6 +51,8 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
   const action = freeForm ? undefined : segments[2];
   const route = `${method} ${resource ?? ''}${name === undefined ? '' : '/:name'}${action === undefined ? '' : '/' + action}`;
   const { call } = context;
+  // Only routes with schemas in the table exist (rest-route-table.ts; the OpenAPI document).
+  if (!REST_ROUTE_KEYS.has(route)) return noRoute(method, segments);
 
   switch (route) {
     case 'POST call/:name':
@@ -122,6 +125,11 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
     case 'GET devices':
       return fromReply(await call('devices.list', {}), (devices) => ({ devices }));
     default:
-      return { status: 404, body: { error: { code: 'not-found', message: `no route ${method} /api/${segments.join('/')}` } } };
+      return noRoute(method, segments);
   }
+}
+
+function noRoute(method: string, segments: string[]): RestResponse {
+  const path = `/api/${segments.join('/')}`.slice(0, 200);
+  return { status: 404, body: { error: { code: 'not-found', message: `no route ${method.slice(0, 16)} ${path}` } } };
 }
