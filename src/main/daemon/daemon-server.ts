@@ -13,6 +13,7 @@ import { isLoopbackHost, tokenFromRequest, tokensMatch } from './token-auth';
 import { listen } from '../engine/net/listen';
 import { openApiDocument } from '../engine/api/openapi-document';
 import { API_DOCS_CSP, apiDocsPage } from './api-docs-page';
+import { EventStream } from './event-stream';
 
 export interface DaemonServerOptions {
   hub: EventHub;
@@ -57,6 +58,7 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     handleProtocols: (offered) => (offered.has(CONTRACT_WS_PROTOCOL) ? CONTRACT_WS_PROTOCOL : false),
   });
   const extraOrigins = new Set(options.allowedOrigins ?? []);
+  const eventStream = new EventStream(hub);
   let hosts = new Set<string>();
   let anyHost = false;
 
@@ -94,6 +96,10 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
         response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
         response.end(options.metrics());
         return;
+      }
+      if (url.pathname === '/api/events') {
+        if (request.method !== 'GET') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
+        return eventStream.serve(request, response, url);
       }
       return handleApi(request, response, url);
     }
@@ -202,6 +208,7 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
+        eventStream.close();
         sockets.close();
         server.closeAllConnections();
         server.close(() => resolve());

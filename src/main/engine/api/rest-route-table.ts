@@ -55,6 +55,14 @@ export const REST_ROUTES: readonly RestRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/events',
+    summary:
+      'Server-sent events: `snapshot` first, then every contract event with its sequence as id; `Last-Event-ID` resumes from a bounded history (`reset` when too old); `?logs=a,b` or `?logs=*` adds log chunks',
+    query: { logs: { description: 'processes whose log chunks to include, comma-separated, or *', schema: z.string() } },
+    response: { contentType: 'text/event-stream', description: 'event stream' },
+  },
+  {
+    method: 'GET',
     path: '/api/status',
     summary: 'Everything at once (mrmd-orchestrator)',
     mrmd: true,
