@@ -5,13 +5,14 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export async function writeFileDurable(file: string, text: string, { mode = 0o644 }: { mode?: number } = {}): Promise<void> {
+/** `sync: false`: still atomic (temp file, rename), without the fsyncs, for a file rewritten often. */
+export async function writeFileDurable(file: string, text: string, { mode = 0o644, sync = true }: { mode?: number; sync?: boolean } = {}): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx', mode);
     try {
       await handle.writeFile(text);
-      await handle.sync();
+      if (sync) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -20,7 +21,7 @@ export async function writeFileDurable(file: string, text: string, { mode = 0o64
     await rm(temp, { force: true });
     throw error;
   }
-  await syncFolder(dirname(file));
+  if (sync) await syncFolder(dirname(file));
 }
 
 async function syncFolder(folder: string): Promise<void> {
