@@ -1,0 +1,38 @@
+// A node picked with the keyboard may sit outside the visible part of the graph: the graph pans
+// rather than shrinking below readable text (issue 16), so at 800×600 most of a gallery's graph
+// is off-screen. Pan just enough to show it whole, keeping the zoom; leave the view alone when
+// the node is already visible, so picking with the mouse never moves what was clicked.
+import type { ReactFlowInstance } from '@xyflow/react';
+
+/** Room kept between the node and the canvas edge, in screen pixels. */
+const MARGIN_PX = 16;
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Whether a node (graph coordinates) lies fully within a canvas of this size, margin included. */
+export function isNodeVisible(node: Box, viewport: { x: number; y: number; zoom: number }, canvas: { width: number; height: number }): boolean {
+  const left = node.x * viewport.zoom + viewport.x;
+  const top = node.y * viewport.zoom + viewport.y;
+  const right = (node.x + node.width) * viewport.zoom + viewport.x;
+  const bottom = (node.y + node.height) * viewport.zoom + viewport.y;
+  return left >= MARGIN_PX && top >= MARGIN_PX && right <= canvas.width - MARGIN_PX && bottom <= canvas.height - MARGIN_PX;
+}
+
+/** Centres the node when it is not fully visible; resolves once the pan has ended. */
+export async function revealNode(flow: ReactFlowInstance, id: string, canvas: { width: number; height: number }, { durationMs = 200 } = {}): Promise<void> {
+  const internal = flow.getInternalNode(id);
+  if (!internal || canvas.width === 0 || canvas.height === 0) return;
+  const box: Box = {
+    ...internal.internals.positionAbsolute,
+    width: internal.measured.width ?? internal.width ?? 0,
+    height: internal.measured.height ?? internal.height ?? 0,
+  };
+  const viewport = flow.getViewport();
+  if (isNodeVisible(box, viewport, canvas)) return;
+  await flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: viewport.zoom, duration: durationMs });
+}
