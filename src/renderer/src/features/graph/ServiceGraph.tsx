@@ -1,10 +1,10 @@
 import { Background, Controls, ReactFlow, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSystem } from '../../store/store-context';
 import { DeviceNode } from './DeviceNode';
 import { MonitorNode } from './MonitorNode';
-import { revealNode } from './reveal-node';
+import { createNodeRevealer } from './reveal-node';
 import { layoutGraph, serviceNodeId, type TopologyDevice, type TopologyService } from './graph-layout';
 import { selectDownEdgesKey, selectTopologyKey } from './graph-selectors';
 import { ServiceNode } from './ServiceNode';
@@ -29,6 +29,7 @@ export function ServiceGraph() {
   const select = useSystem((state) => state.select);
   const container = useRef<HTMLDivElement>(null);
   const flow = useRef<ReactFlowInstance | null>(null);
+  const [revealNode] = useState(createNodeRevealer);
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
 
@@ -37,8 +38,8 @@ export function ServiceGraph() {
     const name = selectedRef.current;
     const element = container.current;
     if (!name || !element || !flow.current) return;
-    void revealNode(flow.current, serviceNodeId(name), { width: element.clientWidth, height: element.clientHeight });
-  }, []);
+    revealNode(flow.current, serviceNodeId(name), { width: element.clientWidth, height: element.clientHeight });
+  }, [revealNode]);
 
   // The side panel opening or the window resizing changes the canvas: fit again, so no
   // node hides behind the panel, then bring the selected one back into view.

@@ -23,16 +23,30 @@ export function isNodeVisible(node: Box, viewport: { x: number; y: number; zoom:
   return left >= MARGIN_PX && top >= MARGIN_PX && right <= canvas.width - MARGIN_PX && bottom <= canvas.height - MARGIN_PX;
 }
 
-/** Centres the node when it is not fully visible; resolves once the pan has ended. */
-export async function revealNode(flow: ReactFlowInstance, id: string, canvas: { width: number; height: number }, { durationMs = 200 } = {}): Promise<void> {
-  const internal = flow.getInternalNode(id);
-  if (!internal || canvas.width === 0 || canvas.height === 0) return;
-  const box: Box = {
-    ...internal.internals.positionAbsolute,
-    width: internal.measured.width ?? internal.width ?? 0,
-    height: internal.measured.height ?? internal.height ?? 0,
+type Viewport = { x: number; y: number; zoom: number };
+
+/**
+ * A revealer for one graph. Keys pressed in quick succession start a pan before the last one
+ * ended; judging by the viewport mid-way would call the next node visible although the pan
+ * under way is about to move it out. So a pan's destination counts until its time is up (its
+ * promise alone would not do: an interrupted d3 transition never resolves it).
+ */
+export function createNodeRevealer({ durationMs = 200 } = {}) {
+  let pending: { target: Viewport; until: number } | null = null;
+  /** Centres the node when it is not fully visible, keeping the zoom. */
+  return function revealNode(flow: ReactFlowInstance, id: string, canvas: { width: number; height: number }): void {
+    const internal = flow.getInternalNode(id);
+    if (!internal || canvas.width === 0 || canvas.height === 0) return;
+    const box: Box = {
+      ...internal.internals.positionAbsolute,
+      width: internal.measured.width ?? internal.width ?? 0,
+      height: internal.measured.height ?? internal.height ?? 0,
+    };
+    const viewport = pending && performance.now() < pending.until ? pending.target : flow.getViewport();
+    if (isNodeVisible(box, viewport, canvas)) return;
+    const { zoom } = viewport;
+    const target = { x: canvas.width / 2 - (box.x + box.width / 2) * zoom, y: canvas.height / 2 - (box.y + box.height / 2) * zoom, zoom };
+    pending = { target, until: performance.now() + durationMs + 50 };
+    void flow.setViewport(target, { duration: durationMs });
   };
-  const viewport = flow.getViewport();
-  if (isNodeVisible(box, viewport, canvas)) return;
-  await flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: viewport.zoom, duration: durationMs });
 }
