@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSystem } from '../../store/store-context';
 import { DeviceNode } from './DeviceNode';
 import { MonitorNode } from './MonitorNode';
-import { createNodeRevealer } from './reveal-node';
+import { createNodeRevealer, visibleCanvas } from './reveal-node';
 import { layoutGraph, serviceNodeId, type TopologyDevice, type TopologyService } from './graph-layout';
 import { selectDownEdgesKey, selectTopologyKey } from './graph-selectors';
 import { ServiceNode } from './ServiceNode';
@@ -38,7 +38,7 @@ export function ServiceGraph() {
     const name = selectedRef.current;
     const element = container.current;
     if (!name || !element || !flow.current) return;
-    revealNode(flow.current, serviceNodeId(name), { width: element.clientWidth, height: element.clientHeight });
+    revealNode(flow.current, serviceNodeId(name), visibleCanvas(element, document.querySelector('.side-panel')));
   }, [revealNode]);
 
   // The side panel opening or the window resizing changes the canvas: fit again, so no

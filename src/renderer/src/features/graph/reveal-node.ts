@@ -26,6 +26,17 @@ export function isNodeVisible(node: Box, viewport: { x: number; y: number; zoom:
 type Viewport = { x: number; y: number; zoom: number };
 
 /**
+ * The part of the graph one can see: below 900 px wide the side panel lies over the graph's
+ * right side instead of beside it, so a node "in the viewport" there is still hidden.
+ */
+export function visibleCanvas(graph: HTMLElement, cover: Element | null): { width: number; height: number } {
+  const frame = graph.getBoundingClientRect();
+  const over = cover?.getBoundingClientRect();
+  const covers = over && over.width > 0 && over.left > frame.left && over.left < frame.right && over.top < frame.bottom && over.bottom > frame.top;
+  return { width: covers ? over.left - frame.left : frame.width, height: frame.height };
+}
+
+/**
  * A revealer for one graph. Keys pressed in quick succession start a pan before the last one
  * ended; judging by the viewport mid-way would call the next node visible although the pan
  * under way is about to move it out. So a pan's destination counts until its time is up (its
@@ -37,10 +48,13 @@ export function createNodeRevealer({ durationMs = 200 } = {}) {
   return function revealNode(flow: ReactFlowInstance, id: string, canvas: { width: number; height: number }): void {
     const internal = flow.getInternalNode(id);
     if (!internal || canvas.width === 0 || canvas.height === 0) return;
+    // `measured` reads 0 for a node React Flow has just taken again from new props (a selection
+    // change): its element's layout size (unscaled) is the truth.
+    const element = document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
     const box: Box = {
       ...internal.internals.positionAbsolute,
-      width: internal.measured.width ?? internal.width ?? 0,
-      height: internal.measured.height ?? internal.height ?? 0,
+      width: internal.measured.width || element?.offsetWidth || 0,
+      height: internal.measured.height || element?.offsetHeight || 0,
     };
     const viewport = pending && performance.now() < pending.until ? pending.target : flow.getViewport();
     if (isNodeVisible(box, viewport, canvas)) return;
