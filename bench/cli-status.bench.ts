@@ -3,7 +3,8 @@
 // a bare `node -e 0` (the baseline), `showrunner --help` (our module loading, no daemon) and
 // `showrunner status` (records, one HTTP call, the table) as separate processes, and prints
 // their wall times and ratios against the baseline as min / median / max over rounds.
-// CLI_STATUS_ROUNDS sets the number of rounds (default 5, at least 3).
+// CLI_STATUS_ROUNDS sets the number of rounds (default 5, at least 3); CLI_STATUS_COMPARE=PATH
+// adds a row for another build's out/main/cli.js (say, before a change) in the same rounds.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { BUILT_CLI, median, requireBuiltCli, startDaemon } from './daemon-process';
 
 const rounds = Math.max(3, Number(process.env.CLI_STATUS_ROUNDS ?? 5));
+const compare = process.env.CLI_STATUS_COMPARE;
 requireBuiltCli();
 
 let env: NodeJS.ProcessEnv = process.env;
@@ -44,11 +46,12 @@ async function measure(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   wallMs([BUILT_CLI, 'status'], 'status'); // warm the file cache once
-  const rows = { node: [] as number[], help: [] as number[], status: [] as number[] };
+  const rows = { node: [] as number[], help: [] as number[], status: [] as number[], compare: [] as number[] };
   for (let round = 0; round < rounds; round++) {
     rows.node.push(wallMs(['-e', '0'], 'node -e 0'));
     rows.help.push(wallMs([BUILT_CLI, '--help'], '--help'));
     rows.status.push(wallMs([BUILT_CLI, 'status'], 'status'));
+    if (compare) rows.compare.push(wallMs([compare, 'status'], 'status'));
   }
   const spread = (values: number[], digits: number) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -59,6 +62,7 @@ async function measure(): Promise<void> {
   console.log(`node -e 0 (baseline)  ${spread(rows.node, 0)} ms`);
   console.log(`showrunner --help     ${spread(rows.help, 0)} ms   ratio ${spread(ratios(rows.help), 2)}`);
   console.log(`showrunner status     ${spread(rows.status, 0)} ms   ratio ${spread(ratios(rows.status), 2)}`);
+  if (compare) console.log(`status of ${compare}\n                      ${spread(rows.compare, 0)} ms   ratio ${spread(ratios(rows.compare), 2)}`);
 }
 
 void main().catch((error: unknown) => {
