@@ -214,7 +214,6 @@ async function runEngine(store: LogStore): Promise<number> {
   return performance.now() - started;
 }
 
-/** A flood and a quiet service in one store, as the orchestrator wires it to the daemon's WebSocket. */
 interface Percentiles {
   p50: number;
   p99: number;
@@ -228,16 +227,17 @@ function percentiles(values: number[]): Percentiles {
   return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, count: sorted.length };
 }
 
+/** A flood and a quiet service in one store, as the orchestrator wires it to the daemon's WebSocket. */
 async function runQuietLine(dir: string): Promise<{ client: Percentiles; daemon: Percentiles; floodMs: number; pipeMs: number }> {
   const store = new LogStore({ logDir: join(dir, 'latency') });
-  const handlers = { 'logs.follow': ({ processes }, context) => ({ processes: context.follow(processes) }) } as Partial<ContractHandlers> as ContractHandlers;
-  const hub = new EventHub(() => handlers);
+  const handlers = { 'logs.follow': ({ processes, from }, context) => ({ processes: context.follow(processes, from) }) } as Partial<ContractHandlers> as ContractHandlers;
+  // As the orchestrator wires it: each client follows on the store's fan-out (LogFollow).
+  const hub = new EventHub(() => handlers, () => {}, store);
   // Also timed where the daemon hands the line to the socket, to tell its own delay from the OS's.
   const published: number[] = [];
   let flooding = false;
-  store.subscribe('*', (chunk) => {
-    if (hub.clientCount > 0) hub.publish('log.chunk', chunk);
-    if (!flooding || chunk.process !== 'quiet') return;
+  store.subscribe('quiet', (chunk) => {
+    if (!flooding) return;
     const now = performance.timeOrigin + performance.now();
     for (const line of chunk.data.split('\n')) if (line.startsWith('quiet ')) published.push(now - Number(line.slice(6)));
   });

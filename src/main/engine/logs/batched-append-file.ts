@@ -8,11 +8,15 @@
 // lines are staged in the second half of the current buffer (one copy) and moved into the
 // first with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
+import { BufferPool } from './buffer-pool';
 
 const BUFFER_BYTES = 64 * 1024;
-const POOL_MAX = 28;
 const NEWLINE = 10;
-const pool: Buffer[] = [];
+/**
+ * Enough for a flooding file's queue and the batch in flight (LogStore's high-water mark is
+ * 1.5 MiB), so a flood allocates nothing; shared by every file, trimmed when idle.
+ */
+const pool = new BufferPool({ bufferBytes: 2 * BUFFER_BYTES, maxBuffers: 64, idleBuffers: 4 });
 
 /** Each buffer is twice its capacity: data goes in the first half, `writeLines` stages in the second. */
 function capacityOf(buffer: Buffer): number {
@@ -26,10 +30,10 @@ function capacityOf(buffer: Buffer): number {
 const FIRST_BUFFER_BYTES = 4 * 1024;
 
 function take(first = false): Buffer {
-  return pool.pop() ?? Buffer.allocUnsafeSlow(2 * (first ? FIRST_BUFFER_BYTES : BUFFER_BYTES));
+  return first && pool.size === 0 ? Buffer.allocUnsafeSlow(2 * FIRST_BUFFER_BYTES) : pool.take();
 }
 function release(buffers: Buffer[]): void {
-  for (const buffer of buffers) if (pool.length < POOL_MAX && buffer.length === 2 * BUFFER_BYTES) pool.push(buffer);
+  pool.release(buffers);
 }
 
 export class BatchedAppendFile {
