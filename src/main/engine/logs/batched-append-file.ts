@@ -4,14 +4,15 @@
 // no allocation once the pool is warm. Memory is bounded: callers ask `hasRoom` first and count
 // what they leave out.
 //
-// `writeLines` puts a prefix before every line without a JS string or object per line: the
-// lines are staged in the second half of the current buffer (one copy) and moved into the
-// first with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
+// `writeLines` puts a prefix before every line without a JS string or object per line, and
+// without searching again (the caller's newline scan says where lines end): the lines are
+// staged in the second half of the current buffer (one copy) and moved into the first with
+// `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
 import { BufferPool } from './buffer-pool';
+import { sharedNewlineScan, type NewlineScan } from './newline-scan';
 
 const BUFFER_BYTES = 64 * 1024;
-const NEWLINE = 10;
 /**
  * Enough for a flooding file's queue and the batch in flight (LogStore's high-water mark is
  * 1.5 MiB), so a flood allocates nothing; shared by every file, trimmed when idle.
@@ -105,10 +106,14 @@ export class BatchedAppendFile {
 
   /**
    * `src[from, to)`, whole lines each ending in a newline, each preceded by `prefix` (which
-   * fits in a buffer). Returns how many lines were written.
+   * fits in a buffer). `newlines` holds the newline positions in `src` (the caller's scan,
+   * from index `firstNewline`); without it `src[from, to)` is scanned here. Returns how many
+   * lines were written.
    */
-  writeLines(prefix: Uint8Array, src: Uint8Array, from: number, to: number): number {
+  writeLines(prefix: Uint8Array, src: Uint8Array, from: number, to: number, newlines: NewlineScan = sharedNewlineScan.scan(src, from, to), firstNewline = 0): number {
     const width = prefix.length;
+    const { positions, count } = newlines;
+    let k = firstNewline;
     let lines = 0;
     let start = from;
     while (start < to) {
@@ -118,33 +123,34 @@ export class BatchedAppendFile {
       const staged = Math.min(to - start, capacity);
       const base = capacity - start; // staged position of src index i: base + i
       buffer.set(start === 0 && staged === src.length ? src : src.subarray(start, start + staged), capacity);
+      const stagedTo = start + staged; // src bytes past it were not staged
       let write = this.used;
       let line = start;
-      const stagedEnd = capacity + staged; // bytes past it are stale
       let full = false;
-      for (;;) {
-        const newline = buffer.indexOf(NEWLINE, base + line);
-        if (newline === -1 || newline >= stagedEnd) break; // the rest was not staged: stage again
-        const at = base + line;
-        if (write + width + newline + 1 - at > capacity) {
+      for (; k < count; k++) {
+        const newline = positions[k];
+        if (newline >= stagedTo) break; // the rest was not staged: stage again
+        const bytes = newline + 1 - line;
+        if (write + width + bytes > capacity) {
           full = true;
           break;
         }
         buffer.set(prefix, write);
         write += width;
-        buffer.copyWithin(write, at, newline + 1);
-        write += newline + 1 - at;
-        line = newline - base + 1;
+        buffer.copyWithin(write, base + line, base + newline + 1);
+        write += bytes;
+        line = newline + 1;
         lines++;
       }
       this.queued += write - this.used;
       this.used = write;
       if (line === start && this.used === 0) {
         // A line longer than a whole buffer: written in pieces.
-        const newline = src.indexOf(NEWLINE, start);
-        const end = newline === -1 || newline >= to ? to : newline + 1;
+        const ends = k < count && positions[k] < to;
+        const end = ends ? positions[k] + 1 : to;
         this.writeBytes(prefix);
         this.writeBytes(src.subarray(start, end));
+        if (ends) k++;
         line = end;
         lines++;
       } else if (full || line === start) {
