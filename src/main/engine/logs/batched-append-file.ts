@@ -1,7 +1,8 @@
 // A file opened for append that takes many small writes and hands them to the OS in few large
-// ones. Bytes are copied into pooled buffers; while one writev is in flight the next batch
-// gathers, so a chatty process costs one system call per event-loop turn, not one per line, and
-// no allocation once the pool is warm. Memory is bounded: callers ask `hasRoom` first and count
+// ones. Bytes are copied into pooled buffers; a batch leaves once it holds FLUSH_BYTES or has
+// waited FLUSH_DELAY_MS, and while one writev is in flight the next batch gathers, so a chatty
+// process costs one system call per megabyte, not one per read or line, and no allocation once
+// the pool is warm. Memory is bounded: callers ask `hasRoom` first and count
 // what they leave out.
 //
 // `writeLines` puts a prefix before every line without a JS string or object per line, and
@@ -13,6 +14,9 @@ import { BufferPool } from './buffer-pool';
 import { sharedNewlineScan, type NewlineScan } from './newline-scan';
 
 const BUFFER_BYTES = 64 * 1024;
+/** A batch this big is written at once; a smaller one waits FLUSH_DELAY_MS for more. */
+const FLUSH_BYTES = 1024 * 1024;
+const FLUSH_DELAY_MS = 4;
 /**
  * Enough for a flooding file's queue and the batch in flight (LogStore's high-water mark is
  * 1.5 MiB), so a flood allocates nothing; shared by every file, trimmed when idle.
@@ -52,6 +56,7 @@ export class BatchedAppendFile {
   private inFlight = 0;
   private writing = false;
   private flushScheduled = false;
+  private flushTimer: NodeJS.Timeout | null = null;
   private failed = false;
   private closing = false;
   private finished = false;
@@ -184,16 +189,24 @@ export class BatchedAppendFile {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.writing) return;
-    // Everything written in this tick leaves in one writev.
-    this.flushScheduled = true;
-    process.nextTick(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
+    if (this.writing || this.flushScheduled) return; // a write in flight flushes what gathers when it ends
+    if (this.queued >= FLUSH_BYTES) {
+      // Everything written in this tick leaves in one writev.
+      this.flushScheduled = true;
+      process.nextTick(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    } else if (!this.flushTimer) {
+      // A little output waits a moment for more: a flood read in small pieces then leaves in
+      // few large writes (each costs a thread-pool round trip), not one per read.
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    }
   }
 
   private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     if (this.writing || this.fd === null || this.failed || this.finished) return;
     if (this.queued === 0) {
       if (this.closing) this.finish();
@@ -213,7 +226,8 @@ export class BatchedAppendFile {
       this.inFlight = 0;
       this.writing = false;
       this.onWritten();
-      this.flush();
+      if (this.closing || this.queued >= FLUSH_BYTES) this.flush();
+      else if (this.queued > 0) this.scheduleFlush();
     });
   }
 
