@@ -64,6 +64,12 @@ ws.on('message', (raw) => {
 `;
 
 let home = '';
+/** CPU (user + system, all our threads) of the last runEngine/runRead, in ms: the load-independent figure. */
+let lastCpuMs = 0;
+function cpuSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
 
 async function main(): Promise<void> {
   if (typeof global.gc !== 'function') {
@@ -82,6 +88,9 @@ async function main(): Promise<void> {
     const ringTimes: number[] = [];
     const readerTimes: number[] = [];
     const streamTimes: number[] = [];
+    const engineCpu: number[] = [];
+    const ringCpu: number[] = [];
+    const readerCpu: number[] = [];
 
     // Phase 1, what the daemon does: one store for its lifetime, a burst per launch, baseline
     // and engine alternating. RSS is taken before the first burst (nothing of the log path
@@ -96,6 +105,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       pipeTimes.push(await runPipe());
       engineTimes.push(await runEngine(store));
+      engineCpu.push(lastCpuMs);
       if (verbose) console.log(`  round ${round}: pipe ${pipeTimes.at(-1)?.toFixed(0)} ms, engine ${engineTimes.at(-1)?.toFixed(0)} ms, ratio ${(pipeTimes.at(-1)! / engineTimes.at(-1)!).toFixed(2)}`);
       if (round === 0) {
         // After the first burst everything the log path keeps is allocated and compiled; what
@@ -123,8 +133,10 @@ async function main(): Promise<void> {
       breakdownPipe.push(await runPipe());
       const memoryOnly = new LogStore({ logDir: null });
       ringTimes.push(await runEngine(memoryOnly));
+      ringCpu.push(lastCpuMs);
       await memoryOnly.close();
       readerTimes.push(await runRead('reader'));
+      readerCpu.push(lastCpuMs);
       streamTimes.push(await runRead('stream'));
     }
     const pipe = median(pipeTimes);
@@ -145,6 +157,7 @@ async function main(): Promise<void> {
     console.log(`    (to the daemon's send: ${show(latency.daemon)}; the rest is the OS and the client)`);
     console.log(`    (the flood ran at ${(latency.pipeMs / latency.floodMs).toFixed(2)}× the pipe meanwhile)`);
     console.log(`  breakdown, ratio to the pipe (${pipe2.toFixed(0)} ms): ring only ${(pipe2 / median(ringTimes)).toFixed(2)}×; reading alone: OutputReader ${(pipe2 / median(readerTimes)).toFixed(2)}×, Node stream ${(pipe2 / median(streamTimes)).toFixed(2)}×`);
+    console.log(`  CPU of this process per burst (all threads; less disturbed by load than wall time): engine ${median(engineCpu).toFixed(0)} ms, ring only ${median(ringCpu).toFixed(0)} ms, reading alone ${median(readerCpu).toFixed(0)} ms`);
     console.log(`  files kept for one process: ${(onDisk / MiB).toFixed(1)} MiB (20 × 10 MiB retention); lines not written (disk behind): ${notWritten}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -174,6 +187,7 @@ function runPipe(): Promise<number> {
 /** What any in-process consumer pays before doing anything: reading the child's output. */
 async function runRead(how: 'reader' | 'stream'): Promise<number> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   if (how === 'stream') {
     const child = spawn(process.execPath, ['-e', generator], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', () => {});
@@ -181,6 +195,7 @@ async function runRead(how: 'reader' | 'stream'): Promise<number> {
       child.on('error', reject);
       child.on('close', resolve);
     });
+    lastCpuMs = cpuSince(cpu);
     return performance.now() - started;
   }
   const reader = await OutputReader.open(() => {});
@@ -188,6 +203,7 @@ async function runRead(how: 'reader' | 'stream'): Promise<number> {
   spawn(process.execPath, ['-e', generator], { stdio: ['ignore', reader.childEnd, 'inherit'] });
   reader.releaseChildEnd();
   await reader.closed;
+  lastCpuMs = cpuSince(cpu);
   return performance.now() - started;
 }
 
@@ -198,6 +214,7 @@ function request(name: string, script: string): LaunchRequest {
 /** One burst through the launcher into `store`, timed until every byte is in it and in its file. */
 async function runEngine(store: LogStore): Promise<number> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   store.beginLaunch('chatty');
   const base = store.stats('chatty')?.totalBytes ?? 0;
   let allIn!: () => void;
@@ -211,6 +228,7 @@ async function runEngine(store: LogStore): Promise<number> {
   const stats = store.stats('chatty');
   if (stats?.totalBytes !== base + totalBytes) throw new Error(`store saw ${(stats?.totalBytes ?? 0) - base} bytes, want ${totalBytes}`);
   while (store.stats('chatty')!.fileBytesQueued > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  lastCpuMs = cpuSince(cpu);
   return performance.now() - started;
 }
 

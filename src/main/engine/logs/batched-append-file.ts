@@ -21,7 +21,7 @@ const FLUSH_DELAY_MS = 4;
  * Enough for a flooding file's queue and the batch in flight (LogStore's high-water mark is
  * 1.5 MiB), so a flood allocates nothing; shared by every file, trimmed when idle.
  */
-const pool = new BufferPool({ bufferBytes: 2 * BUFFER_BYTES, maxBuffers: 64, idleBuffers: 4 });
+const pool = new BufferPool({ bufferBytes: 2 * BUFFER_BYTES, maxBuffers: 64, idleBuffers: 4, idleMs: 500 });
 
 /** Each buffer is twice its capacity: data goes in the first half, `writeLines` stages in the second. */
 function capacityOf(buffer: Buffer): number {
