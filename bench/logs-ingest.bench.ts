@@ -64,11 +64,11 @@ ws.on('message', (raw) => {
 `;
 
 let home = '';
-/** CPU (user + system, all our threads) of the last runEngine/runRead, in ms: the load-independent figure. */
-let lastCpuMs = 0;
-function cpuSince(start: NodeJS.CpuUsage): number {
+/** CPU (all our threads) of the last runEngine/runRead, in ms: less disturbed by load than wall time. */
+let lastCpu = { user: 0, system: 0 };
+function cpuSince(start: NodeJS.CpuUsage): { user: number; system: number } {
   const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
+  return { user: used.user / 1000, system: used.system / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -88,9 +88,10 @@ async function main(): Promise<void> {
     const ringTimes: number[] = [];
     const readerTimes: number[] = [];
     const streamTimes: number[] = [];
-    const engineCpu: number[] = [];
-    const ringCpu: number[] = [];
-    const readerCpu: number[] = [];
+    const engineCpu: { user: number; system: number }[] = [];
+    const ringCpu: typeof engineCpu = [];
+    const readerCpu: typeof engineCpu = [];
+    const cpu = (runs: typeof engineCpu): string => `${median(runs.map((run) => run.user + run.system)).toFixed(0)} ms (user ${median(runs.map((run) => run.user)).toFixed(0)}, system ${median(runs.map((run) => run.system)).toFixed(0)})`;
 
     // Phase 1, what the daemon does: one store for its lifetime, a burst per launch, baseline
     // and engine alternating. RSS is taken before the first burst (nothing of the log path
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       pipeTimes.push(await runPipe());
       engineTimes.push(await runEngine(store));
-      engineCpu.push(lastCpuMs);
+      engineCpu.push(lastCpu);
       if (verbose) console.log(`  round ${round}: pipe ${pipeTimes.at(-1)?.toFixed(0)} ms, engine ${engineTimes.at(-1)?.toFixed(0)} ms, ratio ${(pipeTimes.at(-1)! / engineTimes.at(-1)!).toFixed(2)}`);
       if (round === 0) {
         // After the first burst everything the log path keeps is allocated and compiled; what
@@ -133,10 +134,10 @@ async function main(): Promise<void> {
       breakdownPipe.push(await runPipe());
       const memoryOnly = new LogStore({ logDir: null });
       ringTimes.push(await runEngine(memoryOnly));
-      ringCpu.push(lastCpuMs);
+      ringCpu.push(lastCpu);
       await memoryOnly.close();
       readerTimes.push(await runRead('reader'));
-      readerCpu.push(lastCpuMs);
+      readerCpu.push(lastCpu);
       streamTimes.push(await runRead('stream'));
     }
     const pipe = median(pipeTimes);
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
     console.log(`    (to the daemon's send: ${show(latency.daemon)}; the rest is the OS and the client)`);
     console.log(`    (the flood ran at ${(latency.pipeMs / latency.floodMs).toFixed(2)}× the pipe meanwhile)`);
     console.log(`  breakdown, ratio to the pipe (${pipe2.toFixed(0)} ms): ring only ${(pipe2 / median(ringTimes)).toFixed(2)}×; reading alone: OutputReader ${(pipe2 / median(readerTimes)).toFixed(2)}×, Node stream ${(pipe2 / median(streamTimes)).toFixed(2)}×`);
-    console.log(`  CPU of this process per burst (all threads; less disturbed by load than wall time): engine ${median(engineCpu).toFixed(0)} ms, ring only ${median(ringCpu).toFixed(0)} ms, reading alone ${median(readerCpu).toFixed(0)} ms`);
+    console.log(`  CPU of this process per burst (all threads; less disturbed by load than wall time): engine ${cpu(engineCpu)}, ring only ${cpu(ringCpu)}, reading alone ${cpu(readerCpu)}`);
     console.log(`  files kept for one process: ${(onDisk / MiB).toFixed(1)} MiB (20 × 10 MiB retention); lines not written (disk behind): ${notWritten}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -195,7 +196,7 @@ async function runRead(how: 'reader' | 'stream'): Promise<number> {
       child.on('error', reject);
       child.on('close', resolve);
     });
-    lastCpuMs = cpuSince(cpu);
+    lastCpu = cpuSince(cpu);
     return performance.now() - started;
   }
   const reader = await OutputReader.open(() => {});
@@ -203,7 +204,7 @@ async function runRead(how: 'reader' | 'stream'): Promise<number> {
   spawn(process.execPath, ['-e', generator], { stdio: ['ignore', reader.childEnd, 'inherit'] });
   reader.releaseChildEnd();
   await reader.closed;
-  lastCpuMs = cpuSince(cpu);
+  lastCpu = cpuSince(cpu);
   return performance.now() - started;
 }
 
@@ -228,7 +229,7 @@ async function runEngine(store: LogStore): Promise<number> {
   const stats = store.stats('chatty');
   if (stats?.totalBytes !== base + totalBytes) throw new Error(`store saw ${(stats?.totalBytes ?? 0) - base} bytes, want ${totalBytes}`);
   while (store.stats('chatty')!.fileBytesQueued > 0) await new Promise((resolve) => setTimeout(resolve, 1));
-  lastCpuMs = cpuSince(cpu);
+  lastCpu = cpuSince(cpu);
   return performance.now() - started;
 }
 
