@@ -76,9 +76,15 @@ export class EventStream {
     // Live events wait here until the snapshot or the replay is written, so the stream stays in order.
     let pending: Stored[] | null = [];
     const session = this.hub.open((name, seq, payload) => {
-      if (name === 'log.chunk' && response.writableLength > logBacklogBytes) return;
       if (pending) pending.push({ seq, name, data: JSON.stringify(payload) });
       else send(seq, name, JSON.stringify(payload));
+      // Behind: the hub pauses this client's log follow until the socket drains (the next
+      // chunk's `dropped` counts what the ring evicted meanwhile).
+      if (name === 'log.chunk' && response.writableLength > logBacklogBytes) {
+        response.once('drain', () => session.resumeLogs());
+        return false;
+      }
+      return true;
     });
     // Registered above and read here in the same tick: nothing published can fall in between.
     if (lastId === null) {
