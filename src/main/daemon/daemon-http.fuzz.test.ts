@@ -129,6 +129,7 @@ describe('the daemon under random and malformed requests', () => {
         () => '\uFEFF{}',
         () => '[' .repeat(5000),
         () => JSON.stringify({ name: junk(6), command: 'true', health: { type: junk(3) } }),
+        () => JSON.stringify({ doc: `notes-${Math.floor(random() * 100)}` }),
       ])();
     // Never a real service name, and never the set-wide actions: the point is that nothing runs differently.
     const callable = methodNames.filter((method) => !method.endsWith('All'));

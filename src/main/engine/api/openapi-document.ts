@@ -14,9 +14,8 @@ const ERROR_STATUSES: Record<string, string> = {
   '400': 'invalid arguments or body (`error.details` names the fields)',
   '401': 'missing or wrong token',
   '404': 'no such route, service or method',
-  '409': 'conflict: the name exists, or the service belongs to the manifest',
+  '409': 'conflict: the name exists, the service belongs to the manifest, or this daemon does not offer it (`unavailable`: no sync server, no manifest file)',
   '422': 'the manifest has problems; nothing was applied',
-  '503': 'unavailable in this shell',
 };
 
 let cached: Json | null = null;

@@ -31,7 +31,9 @@ const statusForCode: Record<string, number> = {
   'unknown-method': 404,
   'manifest-invalid': 422,
   conflict: 409,
-  unavailable: 503,
+  // Not offered by this configuration (no sync server, no manifest file in mrmd mode, a
+  // desktop-only method): a lasting state of the daemon, not a fault, so never a 5xx.
+  unavailable: 409,
   unauthorized: 401,
   'sender-rejected': 403,
   internal: 500,
