@@ -23,7 +23,7 @@ import { resolveLogDir } from './resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './builtin-services';
 import { findFreePort } from './find-free-port';
 import { MonitorControl } from './monitor-control';
-import { monitorProcessName } from './monitors/monitor-host';
+import { monitorProcessName } from './monitors/monitor-process-name';
 import type { LogLevel } from './monitors/monitor-peer';
 
 export interface OrchestratorOptions {
