@@ -119,6 +119,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   // Keyed as the supervisor lock is: orphan cleanup only ever touches this manifest's leftovers.
   const instanceKey = options.instanceKey ?? manifestKey(manifestPath);
   const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
+  hub.onClientCount = (count) => supervisor.setWatched(count > 0);
   supervisor.on('service', (service, transition) => {
     hub.publish('service.changed', { service, transition });
     if (transition) options.onTransition?.(service, transition);

@@ -16,6 +16,9 @@ export class EventHub {
   private seq = 0;
   private readonly sinks = new Map<EventSink, Set<string>>();
 
+  /** Told the number of connected clients whenever it changes (the stats clock follows it). */
+  onClientCount: (count: number) => void = () => {};
+
   constructor(
     private readonly handlers: () => ContractHandlers,
     private readonly log: CallLogger = () => {},
@@ -52,6 +55,7 @@ export class EventHub {
   open(sink: EventSink): ClientSession {
     const followed = new Set<string>();
     this.sinks.set(sink, followed);
+    this.onClientCount(this.sinks.size);
     const context = {
       follow: (processes: string[]) => {
         followed.clear();
@@ -62,7 +66,7 @@ export class EventHub {
     return {
       call: (method, args) => dispatchCall(this.handlers(), method, args, context, this.log),
       close: () => {
-        this.sinks.delete(sink);
+        if (this.sinks.delete(sink)) this.onClientCount(this.sinks.size);
       },
     };
   }
