@@ -275,7 +275,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'executions.reply': ({ doc, id, text }) => monitors.reply(doc, id, text),
   };
 
-  const internal: ClientSession = hub.open(() => {});
+  const internal: ClientSession = hub.caller();
   let closed: Promise<void> | null = null;
 
   return {

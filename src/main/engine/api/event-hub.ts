@@ -52,6 +52,15 @@ export class EventHub {
     return all;
   }
 
+  /** Calls without events (the engine's own `call`): not a client, so not counted as one. */
+  caller(): ClientSession {
+    const context = { follow: (processes: string[]) => [...new Set(processes)] };
+    return {
+      call: (method, args) => dispatchCall(this.handlers(), method, args, context, this.log),
+      close: () => {},
+    };
+  }
+
   open(sink: EventSink): ClientSession {
     const followed = new Set<string>();
     this.sinks.set(sink, followed);

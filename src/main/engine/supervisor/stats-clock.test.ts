@@ -35,6 +35,8 @@ describe('StatsClock', () => {
     second.close();
     second.close();
     first.close();
+    hub.caller();
     expect(counts).toEqual([1, 2, 1, 0]);
+    expect(hub.clientCount).toBe(0);
   });
 });
