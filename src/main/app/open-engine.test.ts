@@ -9,7 +9,7 @@ import type { ServiceSnapshot } from '../../shared/model';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { startDaemonServer } from '../daemon/daemon-server';
 import { attachToDaemon } from '../daemon/remote-orchestrator';
-import { acquireSupervisorLock, processStartTime, readSupervisorLock } from '../daemon/supervisor-lock';
+import { acquireSupervisorLock, processStartTime, readSupervisorLock } from '../attach/supervisor-lock';
 import { createOrchestrator, type Orchestrator } from '../engine/orchestrator';
 import { openEngine, SupervisedElsewhereError, type EngineHandle, type OpenedEngine } from './open-engine';
 import { switchManifest } from './switch-manifest';

@@ -7,7 +7,7 @@ import { startDaemonServer, type DaemonServer } from '../daemon/daemon-server';
 import { newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from '../daemon/daemon-record';
 import { instanceToken } from '../daemon/instance-token';
 import { panelUrl } from '../daemon/panel-url';
-import { acquireSupervisorLock } from '../daemon/supervisor-lock';
+import { acquireSupervisorLock } from '../attach/supervisor-lock';
 import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
 import { deferred } from '../engine/supervisor/deferred';
 import { installDaemonShutdown } from './daemon-shutdown';
