@@ -17,7 +17,7 @@ import { openEngine } from './app/open-engine';
 import { denyAllPermissions, hardenWebContents } from './app/security';
 import { builtinCliArgv } from './cli-argv';
 import { runCli } from './cli/run-cli';
-import { attachToDaemon } from './daemon/remote-orchestrator';
+import { attachToDaemon } from './attach/remote-orchestrator';
 import { demoManifestPath, rendererDir, resourcesDir } from './resource-paths';
 
 const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;

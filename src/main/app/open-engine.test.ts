@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceSnapshot } from '../../shared/model';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { startDaemonServer } from '../daemon/daemon-server';
-import { attachToDaemon } from '../daemon/remote-orchestrator';
+import { attachToDaemon } from '../attach/remote-orchestrator';
 import { acquireSupervisorLock, processStartTime, readSupervisorLock } from '../attach/supervisor-lock';
 import { createOrchestrator, type Orchestrator } from '../engine/orchestrator';
 import { openEngine, SupervisedElsewhereError, type EngineHandle, type OpenedEngine } from './open-engine';

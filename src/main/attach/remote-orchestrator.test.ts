@@ -5,7 +5,7 @@ import { running, serviceSnapshot } from '../../../test/fixtures/service-snapsho
 import { waitFor } from '../../../test/helpers/wait-for';
 import type { ContractHandlers } from '../engine/api/contract-dispatcher';
 import { EventHub } from '../engine/api/event-hub';
-import { startDaemonServer, type DaemonServer } from './daemon-server';
+import { startDaemonServer, type DaemonServer } from '../daemon/daemon-server';
 import { attachToDaemon, connectRemoteOrchestrator, type RemoteOrchestrator } from './remote-orchestrator';
 
 const TOKEN = 'test-token';
