@@ -5,8 +5,8 @@
 import { resolve } from 'node:path';
 import { describeService, formatBytes } from '../../shared/describe-state';
 import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/contract';
-import { listDaemonRecords, type DaemonRecord } from '../daemon/daemon-record';
-import { panelUrl, parsePanelUrl } from '../daemon/panel-url';
+import { listDaemonRecords, type DaemonRecord } from '../attach/daemon-record';
+import { panelUrl, parsePanelUrl } from '../attach/panel-url';
 import { manifestKey } from '../engine/manifest-key';
 import { parseCliArgs, stringFlag, UsageError, type ParsedArgs } from './parse-cli-args';
 

@@ -4,9 +4,9 @@
 import { renderPrometheusMetrics } from '../engine/api/prometheus-metrics';
 import { createOrchestrator, type OrchestratorOptions } from '../engine/orchestrator';
 import { startDaemonServer, type DaemonServer } from '../daemon/daemon-server';
-import { newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from '../daemon/daemon-record';
+import { newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from '../attach/daemon-record';
 import { instanceToken } from '../daemon/instance-token';
-import { panelUrl } from '../daemon/panel-url';
+import { panelUrl } from '../attach/panel-url';
 import { acquireSupervisorLock } from '../attach/supervisor-lock';
 import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
 import { deferred } from '../engine/supervisor/deferred';

@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defaultStateDir } from '../engine/state-dir';
-import { isHolderAlive, processStartTime } from '../attach/supervisor-lock';
+import { isHolderAlive, processStartTime } from './supervisor-lock';
 
 export const DaemonRecord = z.object({
   /** Base URL, no path: `http://127.0.0.1:7420`. */

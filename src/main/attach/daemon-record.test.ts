@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { instanceKey, manifestKey } from '../engine/manifest-key';
 import { daemonRecordPath, daemonRecordsDir, listDaemonRecords, newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from './daemon-record';
-import { processStartTime } from '../attach/supervisor-lock';
+import { processStartTime } from './supervisor-lock';
 
 const onLinux = process.platform === 'linux';
 
