@@ -48,7 +48,7 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
       await (await import('../engine/sync/sync-server-main')).runSyncServerMain(rest);
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'mrp-runtime':
-      await (await import('../engine/mrp/mrp-runtime-main')).runMrpRuntimeMain(rest);
+      await (await import('./mrp-runtime-main')).runMrpRuntimeMain(rest);
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'serve':
       return (await import('./serve-command')).serveCommand(rest);

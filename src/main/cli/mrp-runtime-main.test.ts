@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../../../test/helpers/run-cli-process';
-import { waitFor } from '../../../../test/helpers/wait-for';
-import { MrpClient } from './mrp-client';
-import type { MrpEvent } from './mrp-events';
+import { runCliProcess } from '../../../test/helpers/run-cli-process';
+import { waitFor } from '../../../test/helpers/wait-for';
+import { MrpClient } from '../engine/mrp/mrp-client';
+import type { MrpEvent } from '../engine/mrp/mrp-events';
 
 /** The entry point as the supervisor runs it: `showrunner mrp-runtime ARGS` in its own process. */
 const runMain = (args: string[], env?: Record<string, string>) => runCliProcess(['mrp-runtime', ...args], { env });
