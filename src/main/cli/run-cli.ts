@@ -45,7 +45,7 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'sync-server':
-      await (await import('../engine/sync/sync-server-main')).runSyncServerMain(rest);
+      await (await import('./sync-server-main')).runSyncServerMain(rest);
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'mrp-runtime':
       await (await import('./mrp-runtime-main')).runMrpRuntimeMain(rest);

@@ -2,12 +2,12 @@
 // `mrmd-sync`). Prints `ready <url>` once listening, logs connections on stdout, and closes
 // cleanly (documents written) on SIGTERM or SIGINT.
 import path from 'node:path';
-import { SYNC_TOKEN_ENV } from '../builtin-services';
-import { isLogLevel, partLog } from '../part-log';
-import type { LogLevel } from '../monitors/monitor-peer';
-import { serveUntilSignal } from '../../cli/serve-until-signal';
-import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../../cli/parse-cli-args';
-import { startSyncServer } from './sync-server';
+import { SYNC_TOKEN_ENV } from '../engine/builtin-services';
+import { isLogLevel, partLog } from '../engine/part-log';
+import type { LogLevel } from '../engine/monitors/monitor-peer';
+import { serveUntilSignal } from './serve-until-signal';
+import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from './parse-cli-args';
+import { startSyncServer } from '../engine/sync/sync-server';
 
 const FLAGS: Record<string, FlagSpec> = {
   host: { kind: 'string' },

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { runCliProcess } from '../../../../test/helpers/run-cli-process';
-import { waitFor } from '../../../../test/helpers/wait-for';
+import { runCliProcess } from '../../../test/helpers/run-cli-process';
+import { waitFor } from '../../../test/helpers/wait-for';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
