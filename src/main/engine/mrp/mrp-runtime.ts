@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { RequestGuard } from '../sync/request-guard';
+import { RequestGuard } from '../net/request-guard';
 import { connectHost } from '../sync/connect-host';
 import { BashCellRunner } from './bash-cell-runner';
 import { Execution } from './execution';

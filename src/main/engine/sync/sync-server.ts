@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { connectHost } from './connect-host';
 import { docFilePath } from './doc-file-path';
 import { ensureDocsDir, MarkdownPersistence, snapshotFileFor } from './markdown-persistence';
-import { RequestGuard } from './request-guard';
+import { RequestGuard } from '../net/request-guard';
 import type { PartLog } from '../part-log';
 import { SharedDoc } from './shared-doc';
 import { listen } from '../net/listen';
