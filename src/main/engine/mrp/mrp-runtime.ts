@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { RequestGuard } from '../net/request-guard';
-import { connectHost } from '../sync/connect-host';
+import { connectHost } from '../net/connect-host';
 import { BashCellRunner } from './bash-cell-runner';
 import { Execution } from './execution';
 import { DEFAULT_SESSION, MrpLanguage } from './mrp-language';

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { connectHost } from './connect-host';
+import { connectHost } from '../net/connect-host';
 import { docFilePath } from './doc-file-path';
 import { ensureDocsDir, MarkdownPersistence, snapshotFileFor } from './markdown-persistence';
 import { RequestGuard } from '../net/request-guard';
