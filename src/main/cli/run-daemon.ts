@@ -8,7 +8,8 @@ import { newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from '../attac
 import { instanceToken } from '../daemon/instance-token';
 import { panelUrl } from '../attach/panel-url';
 import { acquireSupervisorLock } from '../attach/supervisor-lock';
-import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
+import { MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
+import { isLoopbackHost } from '../engine/net/loopback-host';
 import { deferred } from '../engine/supervisor/deferred';
 import { installDaemonShutdown } from './daemon-shutdown';
 import { rendererDir } from '../resource-paths';

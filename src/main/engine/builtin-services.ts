@@ -7,6 +7,7 @@
 // monitors through the plan, so it is never logged or written into a document.
 import type { Manifest, ServiceSpec } from './config/manifest-types';
 import { resolvePythonInterpreter } from './mrp/python-interpreter';
+import { connectHost } from './net/connect-host';
 
 export const SYNC_SERVICE = 'mrmd-sync';
 export const RUNTIME_SERVICE = 'mrmd-runtime';
@@ -81,7 +82,7 @@ export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime
   const sync = manifest.sync;
   if (sync?.enabled) {
     const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir, ...logArgs];
-    const hostForUrl = sync.host === '0.0.0.0' || sync.host === '::' ? '127.0.0.1' : sync.host;
+    const hostForUrl = connectHost(sync.host);
     const env: Record<string, string> = sync.token ? { [SYNC_TOKEN_ENV]: sync.token } : {};
     specs.push(builtinSpec(SYNC_SERVICE, 'Yjs sync server', args, manifest.root, `http://${hostForUrl}:${sync.port}/health`, env));
     if (syncUrl === null) {

@@ -8,6 +8,7 @@
 //   loopback without a token is refused at start (see `assertTokenForHost`).
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { isLoopbackHost } from './loopback-host';
 
 export interface RequestGuardOptions {
   host: string;
@@ -17,10 +18,6 @@ export interface RequestGuardOptions {
 
 export type GuardVerdict = { ok: true } | { ok: false; status: 401 | 403; reason: string };
 
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127\.\d+\.\d+\.\d+$/.test(bare);
-}
 
 /** Throws when `host` reaches beyond this machine and no token protects it. */
 export function assertTokenForHost(host: string, token: string | undefined): void {
