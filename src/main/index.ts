@@ -16,7 +16,7 @@ import { createMainWindow } from './app/main-window';
 import { openEngine } from './app/open-engine';
 import { denyAllPermissions, hardenWebContents } from './app/security';
 import { builtinCliArgv } from './cli-argv';
-import { runCli } from './cli/run-cli';
+import { runCli } from './run-cli';
 import { attachToDaemon } from './attach/remote-orchestrator';
 import { demoManifestPath, rendererDir, resourcesDir } from './resource-paths';
 

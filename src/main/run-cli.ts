@@ -2,8 +2,8 @@
 // app's windowless mode (the packaged app binary is also /usr/bin/showrunner).
 // Each command loads its own modules when it runs: loading all of them cost every command,
 // `check` and the built-in parts included, about a second before its first line of work.
-import { UsageError } from './parse-cli-args';
-import { didYouMean } from '../engine/config/did-you-mean';
+import { UsageError } from './cli/parse-cli-args';
+import { didYouMean } from './engine/config/did-you-mean';
 
 
 export const usage = `usage: showrunner <command> [options]
@@ -45,27 +45,27 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'sync-server':
-      await (await import('./sync-server-main')).runSyncServerMain(rest);
+      await (await import('./cli/sync-server-main')).runSyncServerMain(rest);
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'mrp-runtime':
-      await (await import('./mrp-runtime-main')).runMrpRuntimeMain(rest);
+      await (await import('./cli/mrp-runtime-main')).runMrpRuntimeMain(rest);
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'serve':
-      return (await import('./serve-command')).serveCommand(rest);
+      return (await import('./cli/serve-command')).serveCommand(rest);
     case 'mrmd':
-      return (await import('./mrmd-command')).mrmdCommand(rest);
+      return (await import('./cli/mrmd-command')).mrmdCommand(rest);
     case 'monitor':
-      return (await import('../engine/monitors/run-monitor-main')).runMonitorMain(rest);
+      return (await import('./engine/monitors/run-monitor-main')).runMonitorMain(rest);
     case 'status':
     case 'url':
     case 'start':
     case 'stop':
     case 'restart':
     case 'kill':
-      return (await import('./client-commands')).clientCommand(command, rest);
+      return (await import('./cli/client-commands')).clientCommand(command, rest);
     case 'check': {
       if (rest.length !== 1) throw new UsageError('usage: showrunner check FILE');
-      const { checkManifestFile } = await import('../engine/config/check-manifest-file');
+      const { checkManifestFile } = await import('./engine/config/check-manifest-file');
       const result = await checkManifestFile(rest[0]);
       for (const line of result.lines) process.stdout.write(line + '\n');
       return result.exitCode;
