@@ -2,7 +2,7 @@
 // app's windowless mode (the packaged app binary is also /usr/bin/showrunner).
 // Each command loads its own modules when it runs: loading all of them cost every command,
 // `check` and the built-in parts included, about a second before its first line of work.
-import { UsageError } from './cli/parse-cli-args';
+import { UsageError } from './parse-cli-args';
 import { didYouMean } from './engine/config/did-you-mean';
 
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from '../cli/parse-cli-args';
+import { parseCliArgs } from '../parse-cli-args';
 import { serveFlags } from '../cli/serve-command';
 import { headlessServeArgs, parseLaunchFlags } from './launch-flags';
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rendererCsp } from '../../shared/csp';
-import { parseCliArgs } from '../cli/parse-cli-args';
+import { parseCliArgs } from '../parse-cli-args';
 import { serveFlags } from '../cli/serve-command';
 import { parseLaunchFlags } from './launch-flags';
 import { mainWindowWebPreferences } from './main-window-preferences';

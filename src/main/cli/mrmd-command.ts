@@ -7,7 +7,7 @@ import type { Manifest } from '../engine/config/manifest-types';
 import type { LogLevel } from '../engine/monitors/monitor-peer';
 import { instanceKey } from '../engine/manifest-key';
 import { defaultStateDir } from '../engine/state-dir';
-import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from './parse-cli-args';
+import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from '../parse-cli-args';
 import { installPackages } from './mrmd-packages';
 import { runDaemon } from './run-daemon';
 

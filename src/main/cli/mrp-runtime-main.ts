@@ -7,7 +7,7 @@ import { RUNTIME_TOKEN_ENV } from '../engine/builtin-services';
 import { isLogLevel, partLog } from '../engine/part-log';
 import type { LogLevel } from '../engine/monitors/monitor-peer';
 import { serveUntilSignal } from './serve-until-signal';
-import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from './parse-cli-args';
+import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../parse-cli-args';
 import { startMrpRuntime, type MrpRuntimeOptions } from '../engine/mrp/mrp-runtime';
 
 const FLAGS: Record<string, FlagSpec> = {

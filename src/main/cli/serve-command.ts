@@ -4,7 +4,7 @@ import { builtinCliArgv } from '../cli-argv';
 import { manifestKey } from '../engine/manifest-key';
 import { defaultStateDir } from '../engine/state-dir';
 import { demoManifestPath } from '../resource-paths';
-import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from './parse-cli-args';
+import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from '../parse-cli-args';
 import { runDaemon } from './run-daemon';
 
 export const serveFlags = {

@@ -6,7 +6,7 @@ import { SYNC_TOKEN_ENV } from '../engine/builtin-services';
 import { isLogLevel, partLog } from '../engine/part-log';
 import type { LogLevel } from '../engine/monitors/monitor-peer';
 import { serveUntilSignal } from './serve-until-signal';
-import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from './parse-cli-args';
+import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../parse-cli-args';
 import { startSyncServer } from '../engine/sync/sync-server';
 
 const FLAGS: Record<string, FlagSpec> = {

@@ -1,7 +1,7 @@
 // A small argument parser for `showrunner`: flags may take several values (`--services a b`,
 // as Gradi's), repeat (`--monitor a --monitor b`) or none (`--testing`). Unknown flags are
 // errors, so a typo never silently changes what runs.
-import { didYouMean } from '../engine/config/did-you-mean';
+import { didYouMean } from './engine/config/did-you-mean';
 
 export interface FlagSpec {
   /** 'boolean': no value; 'string': one value; 'list': one or more values, repeatable. */
