@@ -3,12 +3,12 @@
 // signal.
 import { renderPrometheusMetrics } from '../engine/api/prometheus-metrics';
 import { createOrchestrator, type OrchestratorOptions } from '../engine/orchestrator';
-import { startDaemonServer, type DaemonServer } from '../daemon/daemon-server';
+import { startDaemonServer, type DaemonServer } from './daemon-server';
 import { newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from '../attach/daemon-record';
-import { instanceToken } from '../daemon/instance-token';
+import { instanceToken } from './instance-token';
 import { panelUrl } from '../attach/panel-url';
 import { acquireSupervisorLock } from '../attach/supervisor-lock';
-import { MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
+import { MIN_REMOTE_TOKEN_LENGTH } from './token-auth';
 import { isLoopbackHost } from '../engine/net/loopback-host';
 import { deferred } from '../engine/supervisor/deferred';
 import { installDaemonShutdown } from './daemon-shutdown';
