@@ -51,9 +51,9 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
       await (await import('./cli/mrp-runtime-main')).runMrpRuntimeMain(rest);
       return process.exitCode === undefined ? 'running' : Number(process.exitCode);
     case 'serve':
-      return (await import('./cli/serve-command')).serveCommand(rest);
+      return (await import('./daemon/serve-command')).serveCommand(rest);
     case 'mrmd':
-      return (await import('./cli/mrmd-command')).mrmdCommand(rest);
+      return (await import('./daemon/mrmd-command')).mrmdCommand(rest);
     case 'monitor':
       return (await import('./engine/monitors/run-monitor-main')).runMonitorMain(rest);
     case 'status':

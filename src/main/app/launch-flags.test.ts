@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCliArgs } from '../parse-cli-args';
-import { serveFlags } from '../cli/serve-command';
+import { serveFlags } from '../daemon/serve-command';
 import { headlessServeArgs, parseLaunchFlags } from './launch-flags';
 
 describe('parseLaunchFlags', () => {

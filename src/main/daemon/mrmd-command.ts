@@ -9,7 +9,7 @@ import { instanceKey } from '../engine/manifest-key';
 import { defaultStateDir } from '../engine/state-dir';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from '../parse-cli-args';
 import { installPackages } from './mrmd-packages';
-import { runDaemon } from '../daemon/run-daemon';
+import { runDaemon } from './run-daemon';
 
 const mrmdFlags = {
   docs: { kind: 'string', alias: 'd' },

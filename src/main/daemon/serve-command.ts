@@ -5,7 +5,7 @@ import { manifestKey } from '../engine/manifest-key';
 import { defaultStateDir } from '../engine/state-dir';
 import { demoManifestPath } from '../resource-paths';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from '../parse-cli-args';
-import { runDaemon } from '../daemon/run-daemon';
+import { runDaemon } from './run-daemon';
 
 export const serveFlags = {
   config: { kind: 'string' },
