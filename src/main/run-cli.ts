@@ -4,6 +4,7 @@
 // `check` and the built-in parts included, about a second before its first line of work.
 import { UsageError } from './parse-cli-args';
 import { didYouMean } from './engine/config/did-you-mean';
+import { CLI_COMMANDS } from './command-names';
 
 
 export const usage = `usage: showrunner <command> [options]
@@ -35,7 +36,6 @@ Client commands find daemons through their discovery records, or take --url URL 
 \`showrunner url\` prints it (or with --token T, or SHOWRUNNER_TOKEN).
 `;
 
-const COMMANDS = ['serve', 'status', 'url', 'start', 'stop', 'restart', 'kill', 'check', 'mrmd', 'monitor', 'sync-server', 'mrp-runtime', 'help'];
 
 /** A command nobody typed on purpose: name the close one, not 30 lines of usage. */
 class UnknownCommand extends Error {}
@@ -77,7 +77,7 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
       process.stdout.write(usage);
       return command === undefined ? 2 : 0;
     default:
-      throw new UnknownCommand(`unknown command ${JSON.stringify(command)}${didYouMean(command, COMMANDS)}`);
+      throw new UnknownCommand(`unknown command ${JSON.stringify(command)}${didYouMean(command, CLI_COMMANDS)}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rendererCsp } from '../../shared/csp';
 import { parseCliArgs } from '../parse-cli-args';
-import { serveFlags } from '../daemon/serve-command';
+import { serveFlags } from '../serve-flags';
 import { parseLaunchFlags } from './launch-flags';
 import { mainWindowWebPreferences } from './main-window-preferences';
 import { checkSender, isAppUrl } from './sender-policy';

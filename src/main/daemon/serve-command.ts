@@ -6,21 +6,7 @@ import { defaultStateDir } from '../engine/state-dir';
 import { demoManifestPath } from '../resource-paths';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from '../parse-cli-args';
 import { runDaemon } from './run-daemon';
-
-export const serveFlags = {
-  config: { kind: 'string' },
-  services: { kind: 'list' },
-  testing: { kind: 'boolean' },
-  root: { kind: 'string' },
-  host: { kind: 'string' },
-  port: { kind: 'string' },
-  token: { kind: 'string' },
-  'new-token': { kind: 'boolean' },
-  'log-dir': { kind: 'string' },
-  'state-dir': { kind: 'string' },
-  'device-root': { kind: 'string' },
-  quiet: { kind: 'boolean' },
-} as const;
+import { serveFlags } from '../serve-flags';
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv, serveFlags);

@@ -3,7 +3,7 @@
 // `/node/mrp/v1` (node) and `/python/mrp/v1` (python, when an interpreter is found): GET
 // health, capabilities; POST execute, execute/stream, input, input/cancel, interrupt, reset.
 // Bodies accept `execId` or `exec_id`, with or without `session`. The same gate as the sync server: loopback by default, Origin allow-list, a token
-// beyond loopback (../sync/request-guard.ts).
+// beyond loopback (../net/request-guard.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
