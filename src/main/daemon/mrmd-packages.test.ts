@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliProcess } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
-import { findFreePort } from '../engine/find-free-port';
+import { findFreePort } from '../engine/net/find-free-port';
 import { findOnPath } from '../engine/mrp/python-interpreter';
 import { installPackages } from './mrmd-packages';
 

@@ -21,7 +21,7 @@ import { manifestKey } from './manifest-key';
 import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './builtin-services';
-import { findFreePort } from './find-free-port';
+import { findFreePort } from './net/find-free-port';
 import { MonitorControl } from './monitor-control';
 import { monitorProcessName } from './monitors/monitor-host';
 import type { LogLevel } from './monitors/monitor-peer';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCliProcess, type RunningCli } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
-import { findFreePort } from './find-free-port';
+import { findFreePort } from './net/find-free-port';
 import { EditorPeer } from './monitors/editor-peer.test-kit';
 
 interface Instance {
