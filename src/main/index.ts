@@ -5,7 +5,7 @@
 import { app, dialog } from 'electron';
 import { join, resolve } from 'node:path';
 import { createOrchestrator } from './engine/orchestrator';
-import { defaultStateDir } from './engine/state-dir';
+import { defaultStateDir } from './engine/instance/state-dir';
 import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protocol';
 import { parseDesktopArgs } from './app/desktop-args';
 import { startDesktopShell } from './app/desktop-shell';

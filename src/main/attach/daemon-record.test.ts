@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/helpers/wait-for';
-import { instanceKey, manifestKey } from '../engine/manifest-key';
+import { instanceKey, manifestKey } from '../engine/instance/manifest-key';
 import { daemonRecordPath, daemonRecordsDir, listDaemonRecords, newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from './daemon-record';
 import { processStartTime } from './supervisor-lock';
 

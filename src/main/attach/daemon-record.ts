@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { defaultStateDir } from '../engine/state-dir';
+import { defaultStateDir } from '../engine/instance/state-dir';
 import { isHolderAlive, processStartTime } from './supervisor-lock';
 
 export const DaemonRecord = z.object({

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { manifestKey } from '../engine/manifest-key';
+import { manifestKey } from '../engine/instance/manifest-key';
 
 export const LockInfo = z.object({
   pid: z.number().int(),

@@ -1,8 +1,8 @@
 // `showrunner serve`: the headless daemon on a manifest (ARCHITECTURE.md §8).
 import { resolve } from 'node:path';
 import { builtinCliArgv } from '../cli-argv';
-import { manifestKey } from '../engine/manifest-key';
-import { defaultStateDir } from '../engine/state-dir';
+import { manifestKey } from '../engine/instance/manifest-key';
+import { defaultStateDir } from '../engine/instance/state-dir';
 import { demoManifestPath } from '../resource-paths';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from '../parse-cli-args';
 import { runDaemon } from './run-daemon';
