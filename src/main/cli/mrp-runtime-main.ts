@@ -3,8 +3,8 @@
 // `<url>/node/mrp/v1`, python at `<url>/python/mrp/v1`) once listening, logs requests on stdout, and on SIGTERM or SIGINT
 // kills every running cell and session before exiting.
 import path from 'node:path';
-import { RUNTIME_TOKEN_ENV } from '../engine/builtin-services';
-import { isLogLevel, partLog } from '../engine/part-log';
+import { RUNTIME_TOKEN_ENV } from '../engine/parts/builtin-services';
+import { isLogLevel, partLog } from '../engine/parts/part-log';
 import type { LogLevel } from '../engine/monitors/monitor-peer';
 import { serveUntilSignal } from './serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../parse-cli-args';

@@ -2,8 +2,8 @@
 // `mrmd-sync`). Prints `ready <url>` once listening, logs connections on stdout, and closes
 // cleanly (documents written) on SIGTERM or SIGINT.
 import path from 'node:path';
-import { SYNC_TOKEN_ENV } from '../engine/builtin-services';
-import { isLogLevel, partLog } from '../engine/part-log';
+import { SYNC_TOKEN_ENV } from '../engine/parts/builtin-services';
+import { isLogLevel, partLog } from '../engine/parts/part-log';
 import type { LogLevel } from '../engine/monitors/monitor-peer';
 import { serveUntilSignal } from './serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../parse-cli-args';

@@ -20,7 +20,7 @@ import { LogStore } from './logs/log-store';
 import { manifestKey } from './instance/manifest-key';
 import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './instance/resolve-log-dir';
-import { planBuiltins, type BuiltinPlan } from './builtin-services';
+import { planBuiltins, type BuiltinPlan } from './parts/builtin-services';
 import { findFreePort } from './net/find-free-port';
 import { MonitorControl } from './monitor-control';
 import { monitorProcessName } from './monitors/monitor-host';

@@ -19,7 +19,7 @@ import { PythonKernel } from './python-kernel';
 import { resolvePythonInterpreter } from './python-interpreter';
 import { SseResponse } from './sse-response';
 import { listen } from '../net/listen';
-import type { PartLog } from '../part-log';
+import type { PartLog } from '../parts/part-log';
 
 export interface MrpRuntimeOptions {
   host?: string;

@@ -9,7 +9,7 @@ import { connectHost } from '../net/connect-host';
 import { docFilePath } from './doc-file-path';
 import { ensureDocsDir, MarkdownPersistence, snapshotFileFor } from './markdown-persistence';
 import { RequestGuard } from '../net/request-guard';
-import type { PartLog } from '../part-log';
+import type { PartLog } from '../parts/part-log';
 import { SharedDoc } from './shared-doc';
 import { listen } from '../net/listen';
 

@@ -7,10 +7,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCliProcess, type RunningCli } from '../../../test/helpers/run-cli-process';
-import { waitFor } from '../../../test/helpers/wait-for';
-import { findFreePort } from './net/find-free-port';
-import { EditorPeer } from './monitors/editor-peer.test-kit';
+import { runCliProcess, type RunningCli } from '../../../../test/helpers/run-cli-process';
+import { waitFor } from '../../../../test/helpers/wait-for';
+import { findFreePort } from '../net/find-free-port';
+import { EditorPeer } from '../monitors/editor-peer.test-kit';
 
 interface Instance {
   api: string;

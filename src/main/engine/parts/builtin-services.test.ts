@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Manifest } from './config/manifest-types';
+import type { Manifest } from '../config/manifest-types';
 import { planBuiltins, RUNTIME_SERVICE, RUNTIME_TOKEN_ENV, SYNC_SERVICE, SYNC_TOKEN_ENV } from './builtin-services';
 
 const manifest = (extra: Partial<Manifest>): Manifest => ({ file: '/srv/services.toml', root: '/srv', logDir: '/srv/logs', services: [], ...extra });

@@ -1,7 +1,7 @@
 // The log of a built-in part (sync server, MRP runtime) run as its own process: one line per
 // event on stdout, kept when its level reaches the `--log-level` the part was given, so
 // `showrunner mrmd --log-level warn` quiets every part, not only the monitors.
-import type { LogLevel } from './monitors/monitor-peer';
+import type { LogLevel } from '../monitors/monitor-peer';
 
 export type PartLog = (line: string, level?: LogLevel) => void;
 

@@ -5,9 +5,9 @@
 // Credentials (issue 15): a token reaches a built-in part through its environment, never its
 // argv (argv shows in `ps` and in the service's command on the panel), and reaches our
 // monitors through the plan, so it is never logged or written into a document.
-import type { Manifest, ServiceSpec } from './config/manifest-types';
-import { resolvePythonInterpreter } from './mrp/python-interpreter';
-import { connectHost } from './net/connect-host';
+import type { Manifest, ServiceSpec } from '../config/manifest-types';
+import { resolvePythonInterpreter } from '../mrp/python-interpreter';
+import { connectHost } from '../net/connect-host';
 
 export const SYNC_SERVICE = 'mrmd-sync';
 export const RUNTIME_SERVICE = 'mrmd-runtime';
