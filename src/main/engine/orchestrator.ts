@@ -22,7 +22,7 @@ import { Supervisor } from './supervisor/supervisor';
 import { resolveLogDir } from './instance/resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './parts/builtin-services';
 import { findFreePort } from './net/find-free-port';
-import { MonitorControl } from './monitor-control';
+import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-host';
 import type { LogLevel } from './monitors/monitor-peer';
 

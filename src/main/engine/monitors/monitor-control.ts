@@ -2,12 +2,12 @@
 // change with the manifest, and a change rebuilds the host and restarts the documents that were
 // running, so the operator never has to. Without a sync server, monitor calls say why.
 import { isDeepStrictEqual } from 'node:util';
-import { ContractError } from '../../shared/contract';
-import type { ExecutionSnapshot, MonitorSnapshot } from '../../shared/model';
-import type { LogSink } from './logs/log-sink';
-import { MonitorHost } from './monitors/monitor-host';
-import type { LogLevel } from './monitors/monitor-peer';
-import { MrpRunner } from './monitors/mrp-runner';
+import { ContractError } from '../../../shared/contract';
+import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
+import type { LogSink } from '../logs/log-sink';
+import { MonitorHost } from './monitor-host';
+import type { LogLevel } from './monitor-peer';
+import { MrpRunner } from './mrp-runner';
 
 export interface MonitorConfig {
   syncUrl: string | null;
