@@ -1,7 +1,7 @@
 // Where client commands (`showrunner status`, `url`, `stop NAME`, …) find running daemons: one
 // record per daemon, $XDG_RUNTIME_DIR/showrunner/daemons/<key>.json (else `daemons/` in the
 // default state dir), mode 0600 because it holds the token. The key is the manifest's
-// (engine/manifest-key.ts), so two daemons of two manifests never overwrite each other, and a
+// (engine/instance/manifest-key.ts), so two daemons of two manifests never overwrite each other, and a
 // daemon removes only its own record. A record whose process is gone (pid dead, or reused by
 // another process: start time differs, as for the supervisor lock) is ignored and removed by
 // whoever reads it.

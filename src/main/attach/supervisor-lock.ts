@@ -1,6 +1,6 @@
 // One supervisor per manifest (issue 11): two supervisors of one manifest would start every
 // service twice and fight over ports and devices. The holder writes a lock file in the state
-// dir, `locks/<manifestKey>.json` (engine/manifest-key.ts), with its pid, the process start time,
+// dir, `locks/<manifestKey>.json` (engine/instance/manifest-key.ts), with its pid, the process start time,
 // and the URL and token of its server when it has one (a daemon), so another instance can
 // attach to it instead. A lock whose pid is dead, or whose pid now names a different process
 // (same pid, other start time: reused after a reboot or wrap-around), is stale and taken over.

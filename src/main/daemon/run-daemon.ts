@@ -26,7 +26,7 @@ export interface DaemonRun {
   newToken?: boolean;
   /** False for `mrmd --no-editor`: the API only, no page. */
   servePage: boolean;
-  /** Names this daemon's token file and discovery record (engine/manifest-key.ts). */
+  /** Names this daemon's token file and discovery record (engine/instance/manifest-key.ts). */
   instance: { key: string; label: string; command: 'serve' | 'mrmd' };
   /** `--quiet`: no line per service state change on stderr. */
   quiet?: boolean;

@@ -23,7 +23,7 @@ export interface SupervisorOptions {
   /** Where the state file of running process trees lives (for orphan cleanup after a crash). */
   stateDir: string;
   /**
-   * Whose supervisor this is: the instance key (engine/manifest-key.ts), as for the lock. It names
+   * Whose supervisor this is: the instance key (engine/instance/manifest-key.ts), as for the lock. It names
    * the state file and starts every launch marker, so cleanup after a crash touches only
    * what a previous supervisor of the same manifest left.
    */
