@@ -4,8 +4,8 @@
 // kills every running cell and session before exiting.
 import path from 'node:path';
 import { RUNTIME_TOKEN_ENV } from '../engine/parts/builtin-services';
-import { isLogLevel, partLog } from '../engine/parts/part-log';
-import type { LogLevel } from '../engine/monitors/monitor-peer';
+import { partLog } from '../engine/parts/part-log';
+import { isLogLevel, type LogLevel } from '../engine/parts/log-level';
 import { serveUntilSignal } from './serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../parse-cli-args';
 import { startMrpRuntime, type MrpRuntimeOptions } from '../engine/mrp/mrp-runtime';

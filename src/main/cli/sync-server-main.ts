@@ -3,8 +3,8 @@
 // cleanly (documents written) on SIGTERM or SIGINT.
 import path from 'node:path';
 import { SYNC_TOKEN_ENV } from '../engine/parts/builtin-services';
-import { isLogLevel, partLog } from '../engine/parts/part-log';
-import type { LogLevel } from '../engine/monitors/monitor-peer';
+import { partLog } from '../engine/parts/part-log';
+import { isLogLevel, type LogLevel } from '../engine/parts/log-level';
 import { serveUntilSignal } from './serve-until-signal';
 import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../parse-cli-args';
 import { startSyncServer } from '../engine/sync/sync-server';

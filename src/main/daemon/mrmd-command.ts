@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { builtinCliArgv } from '../cli-argv';
 import type { Manifest } from '../engine/config/manifest-types';
-import type { LogLevel } from '../engine/monitors/monitor-peer';
+import { isLogLevel } from '../engine/parts/log-level';
 import { instanceKey } from '../engine/instance/manifest-key';
 import { defaultStateDir } from '../engine/instance/state-dir';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from '../parse-cli-args';
@@ -33,7 +33,6 @@ const mrmdFlags = {
   quiet: { kind: 'boolean' },
 } as const;
 
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error'];
 
 export function mrmdManifest(argv: string[], cwd = process.cwd()): { manifest: Manifest; flags: ReturnType<typeof parseCliArgs>; docsDir: string } {
   const parsed = parseCliArgs(argv, mrmdFlags);
@@ -71,7 +70,7 @@ export function mrmdInstance(docsDir: string, port: number): { key: string; labe
 export async function mrmdCommand(argv: string[]): Promise<number> {
   const { manifest, flags, docsDir } = mrmdManifest(argv);
   const logLevel = stringFlag(flags, 'log-level')?.toLowerCase() ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!isLogLevel(logLevel)) throw new UsageError('--log-level must be one of debug, info, warn, error');
   const port = portFlag(flags, 'port', 8080);
   const packages = stringFlag(flags, 'packages');
   if (packages !== undefined) await installPackages(packages);
@@ -93,7 +92,7 @@ export async function mrmdCommand(argv: string[]): Promise<number> {
       openRuntime: true,
       runtimePort: portFlag(flags, 'runtime-port', 8000),
       monitorsDisabled: flags.flags['no-monitors'] === true,
-      monitorLogLevel: logLevel as LogLevel,
+      monitorLogLevel: logLevel,
     },
   });
 }

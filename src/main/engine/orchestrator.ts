@@ -24,7 +24,7 @@ import { planBuiltins, type BuiltinPlan } from './parts/builtin-services';
 import { findFreePort } from './net/find-free-port';
 import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-host';
-import type { LogLevel } from './monitors/monitor-peer';
+import type { LogLevel } from './parts/log-level';
 
 export interface OrchestratorOptions {
   manifestPath: string;

@@ -9,7 +9,8 @@ import { claimDelayMs, claimEntry, claimRank, isClaimable, settledAt } from './c
 import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, type ExecutionEntry, type ExecutionError } from './execution-entry';
 import { ExecutionRun, describe } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
-import type { LogLevel, PeerTiming } from './monitor-peer';
+import type { LogLevel } from '../parts/log-level';
+import type { PeerTiming } from './peer-timing';
 import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
 import type { Owner, PeerPresence } from './peer-presence';
 import type { RunQueue } from './run-queue';

@@ -6,7 +6,7 @@ import { ContractError } from '../../../shared/contract';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
 import type { LogSink } from '../logs/log-sink';
 import { MonitorHost } from './monitor-host';
-import type { LogLevel } from './monitor-peer';
+import type { LogLevel } from '../parts/log-level';
 import { MrpRunner } from './mrp-runner';
 
 export interface MonitorConfig {
