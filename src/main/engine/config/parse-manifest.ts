@@ -13,7 +13,8 @@ import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
 import { selectServices } from './select-services';
 import { parseTomlTreeFast } from './fast-toml-tree';
-import { parseTomlTree, type TomlPosition, type TomlTable } from './toml-tree';
+import { parseTomlTree, type TomlTable } from './toml-tree';
+import type { TomlPosition } from './toml-position';
 
 export interface ManifestLoadOptions {
   /** `--services A B`: these and everything they depend on. */

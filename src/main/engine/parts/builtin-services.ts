@@ -8,6 +8,7 @@
 import type { Manifest, ServiceSpec } from '../config/manifest-types';
 import { resolvePythonInterpreter } from '../mrp/python-interpreter';
 import { connectHost } from '../net/connect-host';
+import { shellQuote } from '../supervisor/shell-script';
 
 export const SYNC_SERVICE = 'mrmd-sync';
 export const RUNTIME_SERVICE = 'mrmd-runtime';
@@ -44,13 +45,12 @@ export interface BuiltinOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const quote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 function builtinSpec(name: string, displayName: string, args: string[], workingDir: string, healthUrl: string, env: Record<string, string>): ServiceSpec {
   return {
     name,
     displayName,
-    command: `exec ${args.map(quote).join(' ')}`,
+    command: `exec ${args.map(shellQuote).join(' ')}`,
     workingDir,
     env,
     dependencies: [],

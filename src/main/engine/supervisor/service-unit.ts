@@ -13,7 +13,7 @@ import { deviceLabel } from './device-label';
 import { blockedState, describeBlocker, waitForDependencies, type DependencyStatus, type DependencyView } from './dependency-wait';
 import { deferred, type Deferred } from './deferred';
 import { sleep } from './sleep';
-import { LaunchError, type ExitInfo, type LaunchedProcess, type ProcessLauncher } from './process-launcher';
+import { LaunchError, type ExitInfo, type LaunchedProcess, type ProcessLauncher } from './launch-request';
 import { collectTree, readProcess, readProcTable, walkTree, type ProcRef } from './proc-table';
 import { watchDependencies } from './dependency-watch';
 import { describePortHolder, findPortHolder, localProbePort } from './port-holder';
