@@ -15,7 +15,8 @@ import { reapOrphans } from './orphan-reaper';
 import { defaultLauncher } from './process-launcher';
 import type { ProcessLauncher } from './launch-request';
 import { readProcess, type ProcRef } from './proc-table';
-import { ORCHESTRATOR_LOG, ServiceUnit, type StopRequest, type UnitHost } from './service-unit';
+import { ORCHESTRATOR_LOG, ServiceUnit, type UnitHost } from './service-unit';
+import type { StopRequest } from './launch-once';
 import { StateFile, type TreeRecord } from './state-file';
 import { TreeSampler } from './tree-sampler';
 
