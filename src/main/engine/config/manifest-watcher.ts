@@ -9,7 +9,7 @@
 import { lstatSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
-import { diffManifests, type ManifestDiff } from './diff-manifests';
+import { diffManifests, type ManifestDiff } from './diff-services';
 import type { Manifest } from './manifest-types';
 import { parseManifest, type ManifestLoadOptions } from './parse-manifest';
 import { readManifestText } from './read-manifest-text';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffManifests } from './diff-manifests';
+import { diffManifests } from './diff-services';
 import type { Manifest } from './manifest-types';
 import { parseManifest } from './parse-manifest';
 
