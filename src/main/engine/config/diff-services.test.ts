@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffManifests } from './diff-services';
+import { diffServices } from './diff-services';
 import type { Manifest } from './manifest-types';
 import { parseManifest } from './parse-manifest';
 
@@ -22,16 +22,15 @@ dependencies = ["db"]
 command = "web"
 `;
 
-describe('diffManifests', () => {
+describe('diffServices', () => {
   it('sees nothing changed after a comment and reordered env keys', () => {
     const edited = BASE.replace('env = { A = "1", B = "2" }', '# tuned\nenv = { B = "2", A = "1" }');
-    expect(diffManifests(load(BASE), load(edited))).toEqual({
+    expect(diffServices(load(BASE).services, load(edited).services)).toEqual({
       added: [],
       removed: [],
       changed: [],
+      restart: [],
       unchanged: ['db', 'api', 'web'],
-      syncChanged: false,
-      monitorsChanged: false,
     });
   });
 
@@ -39,7 +38,7 @@ describe('diffManifests', () => {
     const edited = BASE.replace('command = "web"', 'command = "web --port 81"')
       .replace('[services.api]\ncommand = "api"\ndependencies = ["db"]\n', '')
       .concat('\n[services.cache]\ncommand = "cache"\n');
-    expect(diffManifests(load(BASE), load(edited))).toMatchObject({
+    expect(diffServices(load(BASE).services, load(edited).services)).toMatchObject({
       added: ['cache'],
       removed: ['api'],
       changed: ['web'],
@@ -49,19 +48,17 @@ describe('diffManifests', () => {
 
   it('counts a dependent as changed when a probe added to its dependency changes its default condition', () => {
     const edited = BASE.replace('command = "db"', 'command = "db"\nhealth = { type = "tcp", port = 5432 }');
-    expect(diffManifests(load(BASE), load(edited))).toMatchObject({ changed: ['db', 'api'], unchanged: ['web'] });
+    expect(diffServices(load(BASE).services, load(edited).services)).toMatchObject({ changed: ['db', 'api'], unchanged: ['web'] });
   });
 
-  it('reports changes to [sync] and [monitors] apart from services', () => {
-    const withSync = load(`${BASE}\n[sync]\nport = 4444\n[monitors]\ndocuments = ["a"]\n`);
-    const moved = load(`${BASE}\n[sync]\nport = 4445\n[monitors]\ndocuments = ["a"]\n`);
-    expect(diffManifests(load(BASE), withSync)).toMatchObject({ syncChanged: true, monitorsChanged: true });
-    expect(diffManifests(withSync, moved)).toMatchObject({ syncChanged: true, monitorsChanged: false, changed: [] });
+  it('restarts only for what the process is made of; names, policies and dependencies apply in place', () => {
+    const edited = BASE.replace('command = "web"', 'command = "web"\ndisplay_name = "Web"\nrestart = "never"').replace('env = { A = "1", B = "2" }', 'env = { A = "1", B = "3" }');
+    expect(diffServices(load(BASE).services, load(edited).services)).toMatchObject({ changed: ['db', 'web'], restart: ['db'], unchanged: ['api'] });
   });
 
   it('treats an option spelled undefined in code the same as one left out', () => {
     const manifest = load(BASE);
     const spelled = { ...manifest, services: manifest.services.map((s) => ({ ...s, venv: undefined, health: undefined })) };
-    expect(diffManifests(manifest, spelled).changed).toEqual([]);
+    expect(diffServices(manifest.services, spelled.services).changed).toEqual([]);
   });
 });

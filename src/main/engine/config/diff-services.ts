@@ -1,33 +1,35 @@
-// What a reload changes (ARCHITECTURE.md §2, §8): only added, removed and changed services are
-// touched; unchanged ones keep running. A service is changed when any field of its spec
-// differs, however small, because every field reaches the process or its supervision.
-import type { Manifest } from './manifest-types';
+// What a reload changes (ARCHITECTURE.md §2, §8), the one diff Supervisor.apply and the manifest
+// watcher use: only added, removed and changed services are touched; unchanged ones keep
+// running. A service is changed when any field of its spec differs, however small, because every
+// field reaches the process or its supervision; only a change to what the process is made of
+// (PROCESS_FIELDS) restarts it, the rest applies in place.
+import type { ServiceSpec } from './manifest-types';
 
-export interface ManifestDiff {
+/** Fields whose change needs a new process; the rest (names, policies, dependencies) apply in place. */
+const PROCESS_FIELDS = ['command', 'workingDir', 'venv', 'env', 'pty', 'health'] as const;
+
+export interface ServiceDiff {
   added: string[];
   removed: string[];
+  /** Every service whose spec differs in any field. */
   changed: string[];
+  /** The changed services that need a new process; the others are updated in place. */
+  restart: string[];
   unchanged: string[];
-  syncChanged: boolean;
-  monitorsChanged: boolean;
 }
 
-export function diffManifests(prev: Manifest, next: Manifest): ManifestDiff {
-  const before = new Map(prev.services.map((service) => [service.name, service]));
-  const after = new Set(next.services.map((service) => service.name));
-  const diff: ManifestDiff = {
-    added: [],
-    removed: prev.services.filter((service) => !after.has(service.name)).map((service) => service.name),
-    changed: [],
-    unchanged: [],
-    syncChanged: !sameValue(prev.sync, next.sync),
-    monitorsChanged: !sameValue(prev.monitors, next.monitors),
-  };
-  for (const service of next.services) {
-    const old = before.get(service.name);
-    if (!old) diff.added.push(service.name);
-    else if (sameValue(old, service)) diff.unchanged.push(service.name);
-    else diff.changed.push(service.name);
+export function diffServices(before: readonly ServiceSpec[], after: readonly ServiceSpec[]): ServiceDiff {
+  const old = new Map(before.map((spec) => [spec.name, spec]));
+  const kept = new Set(after.map((spec) => spec.name));
+  const diff: ServiceDiff = { added: [], removed: before.filter((spec) => !kept.has(spec.name)).map((spec) => spec.name), changed: [], restart: [], unchanged: [] };
+  for (const spec of after) {
+    const previous = old.get(spec.name);
+    if (!previous) diff.added.push(spec.name);
+    else if (sameValue(previous, spec)) diff.unchanged.push(spec.name);
+    else {
+      diff.changed.push(spec.name);
+      if (PROCESS_FIELDS.some((field) => !sameValue(previous[field], spec[field]))) diff.restart.push(spec.name);
+    }
   }
   return diff;
 }
