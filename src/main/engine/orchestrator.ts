@@ -1,5 +1,6 @@
 // The composition root (STYLE.md §1): builds the engine's parts, wires their events into the
 // contract's, and implements the contract. Read top to bottom; no container.
+import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -83,7 +84,6 @@ export interface Orchestrator {
   hurry(): void;
 }
 
-const ORCHESTRATOR_LOG = 'orchestrator';
 
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const { manifestPath, stateDir } = options;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../config/manifest-types';
-import { planBuiltins, RUNTIME_SERVICE, RUNTIME_TOKEN_ENV, SYNC_SERVICE, SYNC_TOKEN_ENV } from './builtin-services';
+import { RUNTIME_SERVICE, SYNC_SERVICE } from '../../../shared/reserved-names';
+import { planBuiltins, RUNTIME_TOKEN_ENV, SYNC_TOKEN_ENV } from './builtin-services';
 
 const manifest = (extra: Partial<Manifest>): Manifest => ({ file: '/srv/services.toml', root: '/srv', logDir: '/srv/logs', services: [], ...extra });
 const monitors = { runtimes: { python: 'http://10.0.0.5:8000/mrp/v1' }, allowedRuntimeUrls: [], documents: [] };

@@ -5,13 +5,12 @@
 // Credentials (issue 15): a token reaches a built-in part through its environment, never its
 // argv (argv shows in `ps` and in the service's command on the panel), and reaches our
 // monitors through the plan, so it is never logged or written into a document.
+import { RUNTIME_SERVICE, SYNC_SERVICE } from '../../../shared/reserved-names';
 import type { Manifest, ServiceSpec } from '../config/manifest-types';
 import { resolvePythonInterpreter } from '../mrp/python-interpreter';
 import { connectHost } from '../net/connect-host';
 import { shellQuote } from '../supervisor/shell-script';
 
-export const SYNC_SERVICE = 'mrmd-sync';
-export const RUNTIME_SERVICE = 'mrmd-runtime';
 
 export interface BuiltinPlan {
   /** Service specs to supervise beside the manifest's. */

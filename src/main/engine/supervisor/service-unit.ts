@@ -7,6 +7,7 @@
 // The launch itself is launch-once.ts (what looks on while it runs: launch-watch.ts), the
 // restart policy restart-after-exit.ts; this class keeps the state and the run loop.
 import type { Health, ProbeResult, ProcessStats, ServiceSnapshot, ServiceState, Transition } from '../../../shared/model';
+import { ORCHESTRATOR_LOG } from '../../../shared/reserved-names';
 import type { ServiceSpec } from '../config/manifest-types';
 import type { LogSink } from '../logs/log-sink';
 import { deviceLabel } from './device-label';
@@ -34,7 +35,6 @@ export interface UnitHost {
   launchMarker(service: string): string;
 }
 
-export const ORCHESTRATOR_LOG = 'orchestrator';
 const MAX_TRANSITIONS = 20;
 /** States a run only reaches as its last. */
 const RUN_ENDS = new Set<ServiceState['kind']>(['exited', 'completed', 'failed', 'disabled']);

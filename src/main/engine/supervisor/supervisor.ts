@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { ContractError } from '../../../shared/contract';
 import type { ServiceSnapshot, Transition } from '../../../shared/model';
+import { ORCHESTRATOR_LOG } from '../../../shared/reserved-names';
 import { diffServices } from '../config/diff-services';
 import type { ServiceSpec } from '../config/manifest-types';
 import type { LogSink } from '../logs/log-sink';
@@ -14,7 +15,7 @@ import { launchMarker, newSessionId } from './launch-marker';
 import { reapOrphans } from './orphan-reaper';
 import { defaultLauncher } from './process-launcher';
 import { readProcess, type ProcRef } from './proc-table';
-import { ORCHESTRATOR_LOG, ServiceUnit, type UnitHost } from './service-unit';
+import { ServiceUnit, type UnitHost } from './service-unit';
 import { StateFile, type TreeRecord } from './state-file';
 import { StateWriter } from './state-writer';
 import type { SupervisorOptions } from './supervisor-options';
