@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { instanceKey, manifestKey } from '../engine/instance/manifest-key';
 import { daemonRecordPath, daemonRecordsDir, listDaemonRecords, newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from './daemon-record';
-import { processStartTime } from './supervisor-lock';
+import { processStartTime } from '../engine/supervisor/proc-table';
 
 const onLinux = process.platform === 'linux';
 

@@ -10,7 +10,8 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defaultStateDir } from '../engine/instance/state-dir';
-import { isHolderAlive, processStartTime } from './supervisor-lock';
+import { processStartTime } from '../engine/supervisor/proc-table';
+import { isHolderAlive } from './supervisor-lock';
 
 export const DaemonRecord = z.object({
   /** Base URL, no path: `http://127.0.0.1:7420`. */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/helpers/wait-for';
-import { acquireSupervisorLock, isHolderAlive, lockFilePath, processStartTime, readSupervisorLock, type LockInfo } from './supervisor-lock';
+import { acquireSupervisorLock, isHolderAlive, lockFilePath, readSupervisorLock, type LockInfo } from './supervisor-lock';
+import { processStartTime } from '../engine/supervisor/proc-table';
 
 const onLinux = process.platform === 'linux';
 

@@ -5,15 +5,15 @@
 // attach to it instead. A lock whose pid is dead, or whose pid now names a different process
 // (same pid, other start time: reused after a reboot or wrap-around), is stale and taken over.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { manifestKey } from '../engine/instance/manifest-key';
+import { isSignalable, processStartTime } from '../engine/supervisor/proc-table';
 
 export const LockInfo = z.object({
   pid: z.number().int(),
-  /** Process start time as /proc/PID/stat field 22 (clock ticks since boot); null off Linux. */
+  /** The process's start time as proc-table.ts reads it (/proc stat field 22 on Linux, `ps` elsewhere); null on Windows. */
   processStart: z.string().nullable(),
   manifest: z.string(),
   url: z.string().nullable(),
@@ -48,29 +48,9 @@ export async function lockFilePath(manifestPath: string, stateDir: string): Prom
   return join(stateDir, 'locks', `${manifestKey(manifestPath)}.json`);
 }
 
-/** /proc/PID/stat field 22; the command name (field 2) may hold spaces and parentheses. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Live means: the pid exists and, where start times are known, is the same process. */
 export function isHolderAlive(info: Pick<LockInfo, 'pid' | 'processStart'>): boolean {
-  if (!isProcessAlive(info.pid)) return false;
+  if (!isSignalable(info.pid)) return false;
   if (info.processStart === null) return true;
   const now = processStartTime(info.pid);
   return now === null || now === info.processStart;
