@@ -7,22 +7,25 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { manifestKey } from '../engine/instance/manifest-key';
-import { isSignalable, processStartTime } from '../engine/supervisor/proc-table';
+import { isHolderAlive } from '../daemon/process-identity';
+import { processStartTime } from '../engine/supervisor/proc-table';
+import { parseRecordText, type RecordOf } from '../daemon/record-shape';
 
-export const LockInfo = z.object({
-  pid: z.number().int(),
+export { isHolderAlive } from '../daemon/process-identity';
+
+const LockInfoShape = {
+  pid: 'int',
   /** The process's start time as proc-table.ts reads it (/proc stat field 22 on Linux, `ps` elsewhere); null on Windows. */
-  processStart: z.string().nullable(),
-  manifest: z.string(),
-  url: z.string().nullable(),
-  token: z.string().nullable(),
+  processStart: 'string|null',
+  manifest: 'string',
+  url: 'string|null',
+  token: 'string|null',
   /** Who holds it, for messages: "desktop" or "daemon". */
-  holder: z.string(),
-  acquiredAt: z.number(),
-});
-export type LockInfo = z.infer<typeof LockInfo>;
+  holder: 'string',
+  acquiredAt: 'number',
+} as const;
+export type LockInfo = RecordOf<typeof LockInfoShape>;
 
 export interface SupervisorLock {
   readonly file: string;
@@ -46,14 +49,6 @@ export interface AcquireOptions {
 
 export async function lockFilePath(manifestPath: string, stateDir: string): Promise<string> {
   return join(stateDir, 'locks', `${manifestKey(manifestPath)}.json`);
-}
-
-/** Live means: the pid exists and, where start times are known, is the same process. */
-export function isHolderAlive(info: Pick<LockInfo, 'pid' | 'processStart'>): boolean {
-  if (!isSignalable(info.pid)) return false;
-  if (info.processStart === null) return true;
-  const now = processStartTime(info.pid);
-  return now === null || now === info.processStart;
 }
 
 export async function readSupervisorLock(manifestPath: string, stateDir: string): Promise<LockInfo | null> {
@@ -147,9 +142,5 @@ async function readLockFile(file: string): Promise<LockInfo | null> {
 }
 
 function parseLock(raw: string): LockInfo | null {
-  try {
-    return LockInfo.parse(JSON.parse(raw));
-  } catch {
-    return null;
-  }
+  return parseRecordText(raw, LockInfoShape);
 }

@@ -33,6 +33,8 @@ export interface UnitHost {
   treeChanged(): void;
   /** A fresh SHOWRUNNER_LAUNCH value for the next launch of this service (launch-marker.ts). */
   launchMarker(service: string): string;
+  /** Reads device presence now, undebounced; what is missing arrives via setMissingDevices. */
+  checkDevicesNow(): void;
 }
 
 const MAX_TRANSITIONS = 20;
@@ -116,6 +118,8 @@ export class ServiceUnit {
     this.restartSteps = {
       policy: () => this.spec.restart,
       missingDevices: () => this.missing,
+      needsDevices: () => this.spec.requiresDevices.length > 0,
+      checkDevicesNow: () => host.checkDevicesNow(),
       backoff: this.backoff,
       countRestart: () => this.restarts++,
       transition: (next, reason) => this.transition(next, reason),

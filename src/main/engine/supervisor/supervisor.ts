@@ -35,6 +35,8 @@ export class Supervisor extends EventEmitter {
   private readonly units = new Map<string, ServiceUnit>();
   private order: string[] = [];
   private readonly missingDevices = new Map<string, string[]>();
+  /** Re-reads device presence at once (the orchestrator's device registry); see checkDevicesWith. */
+  private deviceCheck: () => void = () => {};
   private readonly waiters = new WaiterIndex();
   private readonly logs: LogSink;
   private readonly stateFile: StateFile;
@@ -81,6 +83,7 @@ export class Supervisor extends EventEmitter {
       emit: (unit, transition) => this.publish(unit, transition),
       treeChanged: () => this.state.schedule(),
       launchMarker: (service) => launchMarker(this.instanceKey, service, this.session, ++this.launches).value,
+      checkDevicesNow: () => this.deviceCheck(),
     };
     const statsIntervalMs = options.statsIntervalMs ?? 5000;
     if (statsIntervalMs > 0) {
@@ -221,6 +224,11 @@ export class Supervisor extends EventEmitter {
   }
 
   /** From the device layer; may come before the service is applied, and is kept for it. */
+  /** How to read device presence now, undebounced; it reports back through setMissingDevices. */
+  checkDevicesWith(check: () => void): void {
+    this.deviceCheck = check;
+  }
+
   setMissingDevices(name: string, missing: string[]): void {
     this.missingDevices.set(name, [...missing]);
     this.units.get(name)?.setMissingDevices(missing);
