@@ -10,8 +10,8 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import { defaultStateDir } from '../engine/instance/state-dir';
 import { processStartTime } from '../engine/supervisor/proc-table';
-import { isHolderAlive } from '../daemon/process-identity';
-import { parseRecordText, type RecordOf } from '../daemon/record-shape';
+import { isHolderAlive } from './process-identity';
+import { parseRecordText, type RecordOf } from './record-shape';
 
 // Checked by hand, not by zod: `status` reads these on every run (record-shape.ts says why).
 const DaemonRecordShape = {

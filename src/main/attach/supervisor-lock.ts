@@ -8,11 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { manifestKey } from '../engine/instance/manifest-key';
-import { isHolderAlive } from '../daemon/process-identity';
+import { isHolderAlive } from './process-identity';
 import { processStartTime } from '../engine/supervisor/proc-table';
-import { parseRecordText, type RecordOf } from '../daemon/record-shape';
+import { parseRecordText, type RecordOf } from './record-shape';
 
-export { isHolderAlive } from '../daemon/process-identity';
+export { isHolderAlive } from './process-identity';
 
 const LockInfoShape = {
   pid: 'int',
