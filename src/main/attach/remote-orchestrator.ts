@@ -13,7 +13,8 @@
 import WebSocket from 'ws';
 import { ContractError, errorReply, isEventName, methodNames, type EventName, type EventPayload, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../shared/contract';
 import type { SystemSnapshot } from '../../shared/model';
-import { CONTRACT_WS_PATH, ServerMessage, type ClientMessage } from '../../shared/wire';
+import { ContractCalls } from '../../shared/contract-calls';
+import { CONTRACT_WS_PATH, ServerMessage } from '../../shared/wire';
 import type { ContractHandlers } from '../engine/api/contract-dispatcher';
 import { EventHub, type ClientSession } from '../engine/api/event-hub';
 
@@ -41,24 +42,18 @@ export interface RemoteOrchestrator {
   close(): Promise<void>;
 }
 
-interface Pending {
-  resolve(reply: Reply<unknown>): void;
-  timer: NodeJS.Timeout;
-}
-
 type RawEvent = { name: string; seq: number; payload: unknown };
 
 export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): RemoteOrchestrator {
   const { url, token, manifestPath, minBackoffMs = 250, maxBackoffMs = 5000, callTimeoutMs = 30_000, log = () => {} } = options;
   const socketUrl = `${url.replace(/^http/, 'ws').replace(/\/+$/, '')}${CONTRACT_WS_PATH}`;
   const hub: EventHub = new EventHub(() => handlers, log);
-  const pending = new Map<number, Pending>();
+  const calls = new ContractCalls(callTimeoutMs);
   const listeners = new Set<(connected: boolean) => void>();
   let socket: WebSocket | null = null;
   let connected = false;
   let everConnected = false;
   let closed = false;
-  let nextId = 1;
   let backoffMs = minBackoffMs;
   let reconnectTimer: NodeJS.Timeout | null = null;
   /** (remote seq, local seq) of recent events; reset per connection (a new daemon counts anew). */
@@ -69,26 +64,17 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
   let connectedOnce!: () => void;
   const firstConnection = new Promise<void>((resolve) => (connectedOnce = resolve));
 
-  function send(message: ClientMessage): boolean {
+  function send(text: string): boolean {
     if (!socket || socket.readyState !== WebSocket.OPEN) return false;
-    socket.send(JSON.stringify(message));
+    socket.send(text);
     return true;
   }
 
   function remoteCall(method: string, args: unknown): Promise<Reply<unknown>> {
     if (closed) return Promise.resolve(errorReply('unavailable', 'detached from the daemon'));
-    const id = nextId++;
-    return new Promise<Reply<unknown>>((resolve) => {
-      const timer = setTimeout(() => {
-        pending.delete(id);
-        resolve(errorReply('unavailable', `the daemon at ${url} did not answer ${method} within ${callTimeoutMs} ms`));
-      }, callTimeoutMs);
-      pending.set(id, { resolve, timer });
-      if (!send({ type: 'call', id, method, args })) {
-        clearTimeout(timer);
-        pending.delete(id);
-        resolve(errorReply('unavailable', `not connected to the daemon at ${url}; reconnecting`));
-      }
+    return calls.call(method, args, send, {
+      timedOut: `the daemon at ${url} did not answer ${method} within ${callTimeoutMs} ms`,
+      notConnected: `not connected to the daemon at ${url}; reconnecting`,
     });
   }
 
@@ -199,11 +185,7 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
         return;
       }
       if (message.type === 'reply') {
-        const call = pending.get(message.id);
-        if (!call) return;
-        pending.delete(message.id);
-        clearTimeout(call.timer);
-        call.resolve(message.reply as Reply<unknown>);
+        calls.settle(message.id, message.reply as Reply<unknown>);
       } else {
         track(message);
         relay(message);
@@ -212,11 +194,7 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
     ws.on('error', (error) => log(`daemon: ${error.message}`));
     ws.on('close', () => {
       if (socket === ws) socket = null;
-      for (const [id, call] of pending) {
-        clearTimeout(call.timer);
-        call.resolve(errorReply('unavailable', `lost the connection to the daemon at ${url}`));
-        pending.delete(id);
-      }
+      calls.failAll(`lost the connection to the daemon at ${url}`);
       held = null;
       const wasConnected = connected;
       setConnected(false);
@@ -263,11 +241,7 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
           ws.close();
         });
       }
-      for (const [id, call] of pending) {
-        clearTimeout(call.timer);
-        call.resolve(errorReply('unavailable', 'detached from the daemon'));
-        pending.delete(id);
-      }
+      calls.failAll('detached from the daemon');
       setConnected(false);
     },
   };
