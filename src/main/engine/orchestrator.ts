@@ -84,7 +84,6 @@ export interface Orchestrator {
   hurry(): void;
 }
 
-
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const { manifestPath, stateDir } = options;
   const loadOptions = { services: options.services, testing: options.testing, root: options.root, logDir: options.logDir };
