@@ -5,10 +5,9 @@
 import path from 'node:path';
 import { RUNTIME_TOKEN_ENV } from '../engine/parts/builtin-services';
 import { partLog } from '../engine/parts/part-log';
-import { isLogLevel, type LogLevel } from '../engine/parts/log-level';
-import { serveUntilSignal } from './serve-until-signal';
-import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../parse-cli-args';
-import { startMrpRuntime, type MrpRuntimeOptions } from '../engine/mrp/mrp-runtime';
+import { logLevelFlag, runPartMain, takeEnvToken } from './run-part-main';
+import { listFlag, millisecondsFlag, portFlag, stringFlag, type FlagSpec } from '../parse-cli-args';
+import { startMrpRuntime } from '../engine/mrp/mrp-runtime';
 
 const FLAGS: Record<string, FlagSpec> = {
   host: { kind: 'string' },
@@ -32,47 +31,29 @@ Python cells run in python3 from PATH (or the active VIRTUAL_ENV) unless --pytho
 [--log-level debug|info|warn|error] keeps lines of that level and above (default info).
 A token may also come from the SHOWRUNNER_MRP_TOKEN environment variable.`;
 
-/** Read once, then removed, so nothing this process starts (a cell, a shell) inherits it. */
-function takeEnvToken(): string | undefined {
-  const token = process.env[RUNTIME_TOKEN_ENV] || undefined;
-  delete process.env[RUNTIME_TOKEN_ENV];
-  return token;
-}
-
-export async function runMrpRuntimeMain(argv: string[]): Promise<void> {
-  let options: MrpRuntimeOptions;
-  try {
-    const parsed = parseCliArgs(argv, FLAGS);
-    if (parsed.positionals.length) throw new FlagError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
-    if (parsed.flags.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    }
-    const grace = millisecondsFlag(parsed, 'interrupt-grace-ms');
-    options = {
-      host: stringFlag(parsed, 'host') ?? '127.0.0.1',
-      port: portFlag(parsed, 'port', 8000),
-      token: stringFlag(parsed, 'token') ?? takeEnvToken(),
-      allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
-      cwd: path.resolve(stringFlag(parsed, 'cwd') ?? '.'),
-      nodePath: stringFlag(parsed, 'node-path'),
-      bashPath: stringFlag(parsed, 'bash-path'),
-      pythonPath: parsed.flags['no-python'] ? null : stringFlag(parsed, 'python-path'),
-      interruptGraceMs: grace,
-      log: partLog(logLevelFlag(stringFlag(parsed, 'log-level'))),
-    };
-  } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
-    process.stderr.write(`mrp-runtime: ${error.message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-
-  await serveUntilSignal('mrp-runtime', () => startMrpRuntime(options));
-}
-
-function logLevelFlag(value: string | undefined): LogLevel {
-  if (value === undefined) return 'info';
-  if (!isLogLevel(value)) throw new FlagError(`--log-level must be debug, info, warn or error, not "${value}"`);
-  return value;
+export function runMrpRuntimeMain(argv: string[]): Promise<void> {
+  return runPartMain(
+    {
+      name: 'mrp-runtime',
+      usage: USAGE,
+      flags: FLAGS,
+      options: (parsed) => {
+        const grace = millisecondsFlag(parsed, 'interrupt-grace-ms');
+        return {
+          host: stringFlag(parsed, 'host') ?? '127.0.0.1',
+          port: portFlag(parsed, 'port', 8000),
+          token: stringFlag(parsed, 'token') ?? takeEnvToken(RUNTIME_TOKEN_ENV),
+          allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
+          cwd: path.resolve(stringFlag(parsed, 'cwd') ?? '.'),
+          nodePath: stringFlag(parsed, 'node-path'),
+          bashPath: stringFlag(parsed, 'bash-path'),
+          pythonPath: parsed.flags['no-python'] ? null : stringFlag(parsed, 'python-path'),
+          interruptGraceMs: grace,
+          log: partLog(logLevelFlag(stringFlag(parsed, 'log-level'))),
+        };
+      },
+      start: startMrpRuntime,
+    },
+    argv,
+  );
 }

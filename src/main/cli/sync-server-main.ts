@@ -4,9 +4,8 @@
 import path from 'node:path';
 import { SYNC_TOKEN_ENV } from '../engine/parts/builtin-services';
 import { partLog } from '../engine/parts/part-log';
-import { isLogLevel, type LogLevel } from '../engine/parts/log-level';
-import { serveUntilSignal } from './serve-until-signal';
-import { listFlag, millisecondsFlag, parseCliArgs, portFlag, stringFlag, UsageError as FlagError, type FlagSpec } from '../parse-cli-args';
+import { logLevelFlag, runPartMain, takeEnvToken } from './run-part-main';
+import { listFlag, millisecondsFlag, portFlag, stringFlag, type FlagSpec } from '../parse-cli-args';
 import { startSyncServer } from '../engine/sync/sync-server';
 
 const FLAGS: Record<string, FlagSpec> = {
@@ -25,44 +24,26 @@ const USAGE = `usage: sync-server [--host 127.0.0.1] [--port 4444] [--docs ./doc
 [--log-level debug|info|warn|error] keeps lines of that level and above (default info).
 A token may also come from the SHOWRUNNER_SYNC_TOKEN environment variable.`;
 
-/** Read once, then removed, so nothing this process starts (a cell, a shell) inherits it. */
-function takeEnvToken(): string | undefined {
-  const token = process.env[SYNC_TOKEN_ENV] || undefined;
-  delete process.env[SYNC_TOKEN_ENV];
-  return token;
-}
-
-export async function runSyncServerMain(argv: string[]): Promise<void> {
-  let options: Parameters<typeof startSyncServer>[0];
-  try {
-    const parsed = parseCliArgs(argv, FLAGS);
-    if (parsed.positionals.length) throw new FlagError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`);
-    if (parsed.flags.help) {
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    }
-    const debounce = millisecondsFlag(parsed, 'save-debounce-ms');
-    options = {
-      host: stringFlag(parsed, 'host') ?? '127.0.0.1',
-      port: portFlag(parsed, 'port', 4444),
-      docsDir: path.resolve(stringFlag(parsed, 'docs') ?? 'docs'),
-      token: stringFlag(parsed, 'token') ?? takeEnvToken(),
-      allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
-      saveDebounceMs: debounce,
-      log: partLog(logLevelFlag(stringFlag(parsed, 'log-level'))),
-    };
-  } catch (error) {
-    if (!(error instanceof FlagError)) throw error;
-    process.stderr.write(`sync-server: ${error.message}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-
-  await serveUntilSignal('sync-server', () => startSyncServer(options));
-}
-
-function logLevelFlag(value: string | undefined): LogLevel {
-  if (value === undefined) return 'info';
-  if (!isLogLevel(value)) throw new FlagError(`--log-level must be debug, info, warn or error, not "${value}"`);
-  return value;
+export function runSyncServerMain(argv: string[]): Promise<void> {
+  return runPartMain(
+    {
+      name: 'sync-server',
+      usage: USAGE,
+      flags: FLAGS,
+      options: (parsed) => {
+        const debounce = millisecondsFlag(parsed, 'save-debounce-ms');
+        return {
+          host: stringFlag(parsed, 'host') ?? '127.0.0.1',
+          port: portFlag(parsed, 'port', 4444),
+          docsDir: path.resolve(stringFlag(parsed, 'docs') ?? 'docs'),
+          token: stringFlag(parsed, 'token') ?? takeEnvToken(SYNC_TOKEN_ENV),
+          allowedOrigins: listFlag(parsed, 'allow-origin') ?? [],
+          saveDebounceMs: debounce,
+          log: partLog(logLevelFlag(stringFlag(parsed, 'log-level'))),
+        };
+      },
+      start: startSyncServer,
+    },
+    argv,
+  );
 }
