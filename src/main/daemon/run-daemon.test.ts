@@ -51,7 +51,7 @@ describe('runDaemon after a crash', () => {
         // already gone
       }
     }
-    await rm(dir, { recursive: true, force: true });
+    await rm(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('answers /health and the API while it cleans up its predecessor\'s tree, and starts services after', async () => {
@@ -97,6 +97,9 @@ describe('runDaemon after a crash', () => {
       { what: 'stubborn running after the cleanup', timeoutMs: 30_000 },
     );
     await waitFor(notices, (list) => list.some((notice) => /^cleaned up \d+ processes left by a previous run$/.test(notice.message)), { what: 'cleanup done notice' });
+    // The new tree writes its own three pids; afterEach kills only those it can read, and a
+    // grandchild still writing its line would race the removal of the folder.
+    await waitFor(() => pidLines(pidfile), (lines) => lines.length === 6, { what: 'three pids of the new tree', timeoutMs: 30_000 });
     second.child.kill('SIGKILL');
     await second.exited;
   }, 120_000);
