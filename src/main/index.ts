@@ -5,7 +5,7 @@
 import { app, dialog } from 'electron';
 import { join, resolve } from 'node:path';
 import { createOrchestrator } from './engine/orchestrator';
-import { defaultStateDir } from './engine/state-dir';
+import { defaultStateDir } from './engine/instance/state-dir';
 import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protocol';
 import { parseDesktopArgs } from './app/desktop-args';
 import { startDesktopShell } from './app/desktop-shell';
@@ -16,8 +16,8 @@ import { createMainWindow } from './app/main-window';
 import { openEngine } from './app/open-engine';
 import { denyAllPermissions, hardenWebContents } from './app/security';
 import { builtinCliArgv } from './cli-argv';
-import { runCli } from './cli/run-cli';
-import { attachToDaemon } from './daemon/remote-orchestrator';
+import { runCli } from './run-cli';
+import { attachToDaemon } from './attach/remote-orchestrator';
 import { demoManifestPath, rendererDir, resourcesDir } from './resource-paths';
 
 const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;

@@ -9,7 +9,8 @@ import { handleRestRequest, type ContractCaller } from '../engine/api/rest-route
 import { ZodError } from 'zod';
 import { ClientMessage, CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, type ServerErrorMessage, type ServerMessage } from '../../shared/wire';
 import { serveStaticFile } from './static-files';
-import { isLoopbackHost, tokenFromRequest, tokensMatch } from './token-auth';
+import { tokenFromRequest, tokensMatch } from './token-auth';
+import { isLoopbackHost } from '../engine/net/loopback-host';
 import { listen } from '../engine/net/listen';
 import { openApiDocument } from '../engine/api/openapi-document';
 import { API_DOCS_CSP, apiDocsPage } from './api-docs-page';
