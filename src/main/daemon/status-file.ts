@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SystemSnapshot } from '../../shared/model';
 import type { EventHub } from '../engine/api/event-hub';
-import { writeFileDurable } from '../engine/config/write-file-durable';
+import { writeFileDurable } from '../engine/fs/write-file-durable';
 
 export interface StatusFileOptions {
   hub: EventHub;

@@ -13,7 +13,7 @@ import { readManifestSources } from '../config/load-manifest';
 import type { Manifest } from '../config/manifest-types';
 import { overlayPath } from '../config/overlay-path';
 import { parseManifest, type ManifestLoadOptions } from '../config/parse-manifest';
-import { writeFileDurable } from '../config/write-file-durable';
+import { writeFileDurable } from '../fs/write-file-durable';
 
 type Table = Record<string, unknown>;
 

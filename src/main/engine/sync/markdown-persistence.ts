@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as Y from 'yjs';
-import { writeFileAtomic } from './write-file-atomic';
+import { writeFileDurable } from '../fs/write-file-durable';
 
 export const SNAPSHOT_DIR = '.showrunner-sync';
 const LOAD_ORIGIN = Symbol('markdown-load');
@@ -96,11 +96,11 @@ export class MarkdownPersistence {
       const { file, snapshotFile, log } = this.options;
       try {
         if (markdown !== this.lastMarkdown) {
-          await writeFileAtomic(file, markdown);
+          await writeFileDurable(file, markdown);
           this.lastMarkdown = markdown;
           log(`saved ${file} (${Buffer.byteLength(markdown)} bytes)`);
         }
-        await writeFileAtomic(snapshotFile, snapshot);
+        await writeFileDurable(snapshotFile, snapshot);
       } catch (error) {
         // Kept dirty: the next edit or the flush on close tries again.
         this.dirty = true;

@@ -1,17 +1,19 @@
-// A file an operator may read or `check` at any moment, and that a crash must never leave half
-// written: a temporary file beside it, written and fsynced, renamed over it, then the folder
-// fsynced so the rename itself survives a power cut.
+// A file an operator or an editor may read at any moment (the API's overlay manifest, the status
+// file, a notebook's markdown), and that a crash must never leave half written or empty: a
+// temporary file beside it, written and fsynced, renamed over it, then the folder fsynced so the
+// rename itself survives a power cut. The one atomic writer of the project.
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** `sync: false`: still atomic (temp file, rename), without the fsyncs, for a file rewritten often. */
-export async function writeFileDurable(file: string, text: string, { mode = 0o644, sync = true }: { mode?: number; sync?: boolean } = {}): Promise<void> {
+export async function writeFileDurable(file: string, data: string | Uint8Array, { mode = 0o644, sync = true }: { mode?: number; sync?: boolean } = {}): Promise<void> {
+  await mkdir(dirname(file), { recursive: true });
   const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx', mode);
     try {
-      await handle.writeFile(text);
+      await handle.writeFile(data);
       if (sync) await handle.sync();
     } finally {
       await handle.close();
