@@ -15,6 +15,9 @@ export type KernelMessage =
 
 export type KernelReply = { type: 'input'; text: string } | { type: 'input-cancel' };
 
+/** What the runtime tells a kernel: a cell to run, an interrupt (node only), an input answer. */
+export type KernelCommand = { type: 'run'; id: string; code: string; count: number } | { type: 'interrupt'; id: string } | KernelReply;
+
 /**
  * Relays an `out`, `display` or `stdin` message to the execution; `reply` sends the answer
  * back, and `isRunning` says whether that execution is still the kernel's (a cancelled input

@@ -14,8 +14,8 @@ import { connectHost } from '../net/connect-host';
 import { BashCellRunner } from './bash-cell-runner';
 import { Execution } from './execution';
 import { DEFAULT_SESSION, MrpLanguage } from './mrp-language';
-import { NodeKernel } from './node-kernel';
-import { PythonKernel } from './python-kernel';
+import { createNodeKernel } from './node-kernel';
+import { createPythonKernel } from './python-kernel';
 import { resolvePythonInterpreter } from './python-interpreter';
 import { SseResponse } from './sse-response';
 import { listen } from '../net/listen';
@@ -129,7 +129,7 @@ export async function startMrpRuntime({
         input: 'await input("Prompt: ")',
         display: 'display(value, mimeType = "text/plain")',
       },
-      (session) => new NodeKernel({ nodePath, cwd, env, session, interruptGraceMs, log }),
+      (session) => createNodeKernel({ nodePath, cwd, env, session, interruptGraceMs, log }),
     ),
   };
   if (python !== null) {
@@ -147,7 +147,7 @@ export async function startMrpRuntime({
         input: 'input("Prompt: "), getpass.getpass()',
         display: 'display(value) or display(text, mime_type="text/html"); matplotlib figures are shown as image/png',
       },
-      (session) => new PythonKernel({ pythonPath: python, cwd, env, session, interruptGraceMs, log }),
+      (session) => createPythonKernel({ pythonPath: python, cwd, env, session, interruptGraceMs, log }),
     );
   }
 
