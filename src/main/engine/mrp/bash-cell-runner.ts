@@ -17,6 +17,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { CellRunner } from './cell-runner';
 import { INTERRUPTED, InputCancelledError, type Execution } from './execution';
 import { signalGroup } from './signal-group';
+import { readRecords } from './read-records';
 
 const PRELUDE = [
   'mrmd_input() {',
@@ -80,23 +81,16 @@ export class BashCellRunner implements CellRunner {
       stderr.setEncoding('utf8').on('data', (text: string) => execution.write('stderr', text));
       codeIn.end(execution.code);
 
-      let pendingPrompt = '';
-      requests.setEncoding('utf8').on('data', (text: string) => {
-        pendingPrompt += text;
-        let end: number;
-        while ((end = pendingPrompt.indexOf('\0')) !== -1) {
-          const request = pendingPrompt.slice(0, end);
-          pendingPrompt = pendingPrompt.slice(end + 1);
-          execution.requestInput(request.slice(1), request.startsWith('S')).then(
-            (reply) => replies.write(`${reply.replace(/\r?\n$/, '').replaceAll('\0', '')}\0`),
-            (error: unknown) => {
-              if (!(error instanceof InputCancelledError) || execution.state === 'finished') return;
-              // A cancelled prompt ends the cell, as Python's input() raising would.
-              inputCancelled = true;
-              signalGroup(child.pid, 'SIGTERM');
-            },
-          );
-        }
+      readRecords(requests, '\0', (request) => {
+        execution.requestInput(request.slice(1), request.startsWith('S')).then(
+          (reply) => replies.write(`${reply.replace(/\r?\n$/, '').replaceAll('\0', '')}\0`),
+          (error: unknown) => {
+            if (!(error instanceof InputCancelledError) || execution.state === 'finished') return;
+            // A cancelled prompt ends the cell, as Python's input() raising would.
+            inputCancelled = true;
+            signalGroup(child.pid, 'SIGTERM');
+          },
+        );
       });
 
       let outputEnded = 0;

@@ -14,6 +14,7 @@ import { INTERRUPTED } from './execution';
 import type { KernelMessage } from './kernel-message';
 import { KernelProcess } from './kernel-process';
 import { PYTHON_KERNEL_SOURCE } from './python-kernel-source';
+import { readRecords } from './read-records';
 
 export interface PythonKernelOptions {
   pythonPath: string;
@@ -53,21 +54,14 @@ export function createPythonKernel(options: PythonKernelOptions): CellRunner {
 }
 
 function readJsonLines(stream: Readable, onMessage: (message: KernelMessage) => void, onUnreadable: (line: string) => void): void {
-  let buffered = '';
-  stream.setEncoding('utf8').on('data', (text: string) => {
-    buffered += text;
-    let end: number;
-    while ((end = buffered.indexOf('\n')) !== -1) {
-      const line = buffered.slice(0, end);
-      buffered = buffered.slice(end + 1);
-      let message: KernelMessage;
-      try {
-        message = JSON.parse(line) as KernelMessage;
-      } catch {
-        onUnreadable(line);
-        continue;
-      }
-      onMessage(message);
+  readRecords(stream, '\n', (line) => {
+    let message: KernelMessage;
+    try {
+      message = JSON.parse(line) as KernelMessage;
+    } catch {
+      onUnreadable(line);
+      return;
     }
+    onMessage(message);
   });
 }
