@@ -11,7 +11,7 @@ import { acquireSupervisorLock } from '../daemon/supervisor-lock';
 import { isLoopbackHost, MIN_REMOTE_TOKEN_LENGTH } from '../daemon/token-auth';
 import { deferred } from '../engine/supervisor/deferred';
 import { installDaemonShutdown } from './daemon-shutdown';
-import { rendererDir } from '../resource-paths';
+import { mrmdEditorDir, rendererDir } from '../resource-paths';
 import type { ServiceSnapshot, Transition } from '../../shared/model';
 import { transitionLine } from './transition-line';
 
@@ -68,13 +68,17 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   // supervisor state (orphan cleanup) is keyed as its lock and record: one per instance.
   const listening = deferred<void>();
   const onTransition = quiet ? undefined : (service: ServiceSnapshot, transition: Transition) => log(transitionLine(service, transition));
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log, onTransition, startServicesAfter: listening.promise });
+  let server: DaemonServer;
+  // mrmd's editor page (issue 24) opens documents on the sync server and asks the runtime for
+  // capabilities from the daemon's own origin; they accept that one and no other.
+  const editor = servePage && instance.command === 'mrmd';
+  const pageOrigins = editor ? () => server.origins : undefined;
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log, onTransition, startServicesAfter: listening.promise, pageOrigins });
   // Closing stops what runs (whole trees) and keeps what has not started from starting; it also
   // cuts short the cleanup of a predecessor's orphans, which already had their stop signal.
   shutdown.track(() => orchestrator.close());
   shutdown.onHurry(() => orchestrator.hurry());
   if (shutdown.requested) return shutdown.finish();
-  let server: DaemonServer;
   try {
     server = await startDaemonServer({
       hub: orchestrator.hub,
@@ -88,6 +92,7 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
       host,
       port,
       rendererDir: servePage ? rendererDir() : null,
+      editorDir: editor ? mrmdEditorDir() : null,
       log,
     });
   } catch (error) {
