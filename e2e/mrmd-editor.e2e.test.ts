@@ -94,6 +94,22 @@ describe.skipIf(!chromiumAvailable())('the mrmd editor page under showrunner mrm
     await page.close();
   }, 180_000);
 
+  it('links each monitored document from the panel’s Monitors view to its editor page', async () => {
+    const panel = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await panel.goto(daemon.url);
+    await panel.getByRole('button', { name: 'Monitors' }).click();
+    const open = panel.getByRole('link', { name: 'Open typed in editor' });
+    await open.waitFor({ timeout: 30_000 });
+    const [tab] = await Promise.all([panel.waitForEvent('popup'), open.click()]);
+    await tab.locator('body[data-editor-ready="true"]').waitFor({ timeout: 60_000 });
+    expect(await tab.locator('#editor-doc').textContent()).toBe('typed');
+    expect(tab.url()).not.toContain(daemon.token);
+    await waitFor(() => tab.evaluate(() => window.showrunnerEditor.editor.getContent()), (text) => text.includes('typed-42'), { what: 'the typed document', timeoutMs: 30_000 });
+    await panel.screenshot({ path: join(screenshotDir, 'mrmd-editor-panel-link.png') });
+    await tab.close();
+    await panel.close();
+  }, 120_000);
+
   it('answers a bash read through the editor’s stdin block', async () => {
     const page = await openEditor('asks');
     await page.evaluate(() => {
