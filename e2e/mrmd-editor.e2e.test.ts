@@ -74,6 +74,11 @@ describe.skipIf(!chromiumAvailable())('the mrmd editor page under showrunner mrm
   const saved = (doc: string) => readFile(join(docs, `${doc}.md`), 'utf8').catch(() => '');
 
   it('runs a bash cell a person types and runs with Ctrl+Enter: its output appears once and is saved', async () => {
+    // The runtime and the sync server take the page's own origin and no other.
+    const capabilities = (origin: string) => fetch(`http://127.0.0.1:${runtimePort}/mrp/v1/capabilities`, { headers: { Origin: origin } });
+    expect((await capabilities(daemon.origin)).headers.get('access-control-allow-origin')).toBe(daemon.origin);
+    expect((await capabilities('http://127.0.0.1:1')).status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${syncPort}/health`, { headers: { Origin: 'http://example.com' } })).status).toBe(403);
     const page = await openEditor('typed');
     // The page asked for a monitor (POST /api/runtimes) and reads it from awareness.
     await expect.poll(() => page.locator('#editor-monitor').getAttribute('data-monitors'), { timeout: 30_000 }).toBe('1');
