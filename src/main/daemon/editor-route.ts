@@ -24,6 +24,11 @@ export interface EditorRouteOptions {
 const BUNDLE_FILE = 'mrmd.iife.js';
 const VENDOR_FILE = /^(mrmd\.iife\.js|LICENSE|assets\/fonts\/[\w.-]+\.(woff2|ttf))$/;
 
+/** A path under /editor/ (decoded, without the prefix) that names one of the bundle's files. */
+export function isEditorFile(rest: string): boolean {
+  return VENDOR_FILE.test(rest);
+}
+
 export const FETCH_HINT = 'node scripts/fetch-mrmd-editor.mjs';
 
 /** Answers `/editor…` and mrmd's `/examples/minimal.html`; false for any other path. */

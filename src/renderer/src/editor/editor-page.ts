@@ -61,8 +61,13 @@ async function waitForRuntimes(editor: MrmdEditor, attachment: RuntimeAttachment
 }
 
 async function main(): Promise<void> {
-  const token = takePageToken();
-  const doc = new URLSearchParams(location.search).get('doc');
+  const params = new URLSearchParams(location.search);
+  // The desktop app's editor window names the parts itself (it has no HTTP API to ask).
+  const inApp = location.protocol === 'app:';
+  const token = inApp ? null : takePageToken();
+  const doc = params.get('doc');
+  // In the app, the panel is the main window, not a page this window could show.
+  if (inApp) element('editor-panel').hidden = true;
   element('editor-doc').textContent = doc ?? '(none)';
   document.title = doc ? `${doc} · mrmd editor` : 'mrmd editor · Showrunner';
   const bundle = window.mrmd;
@@ -70,7 +75,7 @@ async function main(): Promise<void> {
     showMessage('<p>The mrmd editor bundle did not load. In the Showrunner checkout run <code>node scripts/fetch-mrmd-editor.mjs</code> and reload.</p>');
     return;
   }
-  if (!token) {
+  if (!token && !inApp) {
     showMessage('<p>This page needs the daemon\'s token. Run <code>showrunner url</code> on the machine where it runs, open that URL, then <b>Open in editor</b> from the Monitors view.</p>');
     return;
   }
@@ -78,15 +83,8 @@ async function main(): Promise<void> {
     showMessage('<p>Name a document in the address: <code>/editor/?doc=NAME</code> opens <code>NAME.md</code> in the documents folder.</p>');
     return;
   }
-  // The bundle's own calls (mrmd.runtime(), its orchestrator client) use plain fetch.
-  installTokenFetch(token);
-  const response = await fetch('/api/runtimes', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ doc }) });
-  const answer = (await response.json().catch(() => ({}))) as RuntimeAttachment & { detail?: string };
-  if (!response.ok) {
-    if (response.status === 401) sessionStorage.removeItem('showrunner.token');
-    showMessage(`<p>The daemon refused to open this document: ${escapeHtml(answer.detail ?? `HTTP ${response.status}`)}</p>`);
-    return;
-  }
+  const answer = inApp ? attachmentFromQuery(doc, params) : await askDaemon(doc, token!);
+  if (!answer) return;
   const drive = bundle.drive(answer.sync);
   const editor = await drive.open(doc, '#editor', {});
   const clients = new Map<string, { getCapabilities(): Promise<unknown> }>();
@@ -98,6 +96,33 @@ async function main(): Promise<void> {
   window.showrunnerEditor = { editor, drive, attachment: answer, ready };
   await ready;
   document.body.dataset.editorReady = 'true';
+}
+
+/** POST /api/runtimes: the document's monitor (started if it has none) and where to sync and run. */
+async function askDaemon(doc: string, token: string): Promise<RuntimeAttachment | null> {
+  // The bundle's own calls (mrmd.runtime(), its orchestrator client) use plain fetch.
+  installTokenFetch(token);
+  const response = await fetch('/api/runtimes', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ doc }) });
+  const answer = (await response.json().catch(() => ({}))) as RuntimeAttachment & { detail?: string };
+  if (response.ok) return answer;
+  if (response.status === 401) sessionStorage.removeItem('showrunner.token');
+  showMessage(`<p>The daemon refused to open this document: ${escapeHtml(answer.detail ?? `HTTP ${response.status}`)}</p>`);
+  return null;
+}
+
+/** `?sync=URL&runtime=LANG=URL…`, as the desktop app's editor window (editor-window-url.ts) writes it. */
+function attachmentFromQuery(doc: string, params: URLSearchParams): RuntimeAttachment | null {
+  const sync = params.get('sync');
+  if (!sync) {
+    showMessage('<p>This window was opened without a sync server.</p>');
+    return null;
+  }
+  const runtimes: RuntimeAttachment['runtimes'] = {};
+  for (const entry of params.getAll('runtime')) {
+    const at = entry.indexOf('=');
+    if (at > 0) runtimes[entry.slice(0, at)] = { url: entry.slice(at + 1), language: entry.slice(0, at), port: null };
+  }
+  return { doc, sync, runtimes, monitor: { doc, running: true, message: 'started by the app' } };
 }
 
 function escapeHtml(text: string): string {

@@ -1,14 +1,14 @@
-// Links from the panel to mrmd's editor page (issue 24), shown only where the daemon serves it:
-// `showrunner mrmd` answers HEAD /editor/ with 200; `serve`, `mrmd --no-editor`, a missing
-// bundle and the desktop app's own page (app://) do not, and get no link. The link carries the
-// token in its fragment (never sent to a server), which the editor page moves to its tab.
+// Links from the panel to mrmd's editor page (issue 24), shown only where it is served:
+// `showrunner mrmd` answers HEAD /editor/ with 200, and so does the desktop app (app://) when
+// its engine runs a sync server; `serve`, `mrmd --no-editor` and a missing bundle do not, and
+// get no link. In a browser the link carries the token in its fragment (never sent to a
+// server), which the editor page moves to its tab; in the app it opens the editor window.
 import { useEffect, useState } from 'react';
 import { currentPageToken } from '../../transport/page-token';
 
 let probe: Promise<boolean> | null = null;
 
 function editorServed(): Promise<boolean> {
-  if (!location.protocol.startsWith('http')) return Promise.resolve(false);
   probe ??= fetch('/editor/', { method: 'HEAD', cache: 'no-store' }).then(
     (response) => response.ok,
     () => false,
