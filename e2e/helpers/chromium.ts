@@ -25,4 +25,5 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-export const screenshotDir = join(import.meta.dirname, '..', 'screenshots');
+/** Git-ignored; SHOWRUNNER_SCREENSHOT_DIR puts them elsewhere (/tmp/shots) to look at. */
+export const screenshotDir = process.env.SHOWRUNNER_SCREENSHOT_DIR ?? join(import.meta.dirname, '..', 'screenshots');

@@ -9,6 +9,7 @@ import { listDaemonRecords, type DaemonRecord } from '../daemon/daemon-record';
 import { panelUrl, parsePanelUrl } from '../daemon/panel-url';
 import { manifestKey } from '../engine/manifest-key';
 import { parseCliArgs, stringFlag, UsageError, type ParsedArgs } from './parse-cli-args';
+import { postJson, type JsonResponse } from './post-json';
 
 const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
 
@@ -71,18 +72,14 @@ async function chooseDaemons(parsed: ParsedArgs, command: string, { many }: { ma
 }
 
 export async function callDaemon<M extends MethodName>(daemon: Pick<DaemonAddress, 'url' | 'token'>, method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>> {
-  let response: Response;
+  let response: JsonResponse;
   try {
-    response = await fetch(`${daemon.url}/api/call/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${daemon.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(args),
-    });
+    response = await postJson(`${daemon.url}/api/call/${method}`, { Authorization: `Bearer ${daemon.token}` }, args);
   } catch (error) {
     return { ok: false, error: { code: 'unavailable', message: `cannot reach the daemon at ${daemon.url}: ${(error as Error).message}` } };
   }
-  const body = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-  if (response.ok) return { ok: true, value: body as MethodResult<M> };
+  const body = response.body as { error?: { code: string; message: string } } | null;
+  if (response.status >= 200 && response.status < 300) return { ok: true, value: body as MethodResult<M> };
   return { ok: false, error: (body?.error as never) ?? { code: 'internal', message: `HTTP ${response.status}` } };
 }
 

@@ -8,25 +8,26 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { defaultStateDir } from '../engine/state-dir';
-import { isHolderAlive, processStartTime } from './supervisor-lock';
+import { isHolderAlive, processStartTime } from './process-identity';
+import { parseRecordText, type RecordOf } from './record-shape';
 
-export const DaemonRecord = z.object({
+// Checked by hand, not by zod: `status` reads these on every run (record-shape.ts says why).
+const DaemonRecordShape = {
   /** Base URL, no path: `http://127.0.0.1:7420`. */
-  url: z.string(),
-  token: z.string(),
-  pid: z.number().int(),
+  url: 'string',
+  token: 'string',
+  pid: 'int',
   /** /proc/PID/stat start time; null off Linux. */
-  processStart: z.string().nullable(),
+  processStart: 'string|null',
   /** The manifest's path, or for `showrunner mrmd` a description of the instance. */
-  manifest: z.string(),
-  key: z.string().regex(/^[0-9a-f]+$/),
+  manifest: 'string',
+  key: 'hex',
   /** `serve` or `mrmd`. */
-  command: z.string(),
-  startedAt: z.number(),
-});
-export type DaemonRecord = z.infer<typeof DaemonRecord>;
+  command: 'string',
+  startedAt: 'number',
+} as const;
+export type DaemonRecord = RecordOf<typeof DaemonRecordShape>;
 
 export function daemonRecordsDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'showrunner', 'daemons') : join(defaultStateDir(env), 'daemons');
@@ -84,9 +85,5 @@ async function readRecord(file: string): Promise<DaemonRecord | null | 'missing'
   } catch {
     return 'missing';
   }
-  try {
-    return DaemonRecord.parse(JSON.parse(raw));
-  } catch {
-    return null;
-  }
+  return parseRecordText(raw, DaemonRecordShape);
 }

@@ -5,24 +5,26 @@
 // attach to it instead. A lock whose pid is dead, or whose pid now names a different process
 // (same pid, other start time: reused after a reboot or wrap-around), is stale and taken over.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { z } from 'zod';
 import { manifestKey } from '../engine/manifest-key';
+import { isHolderAlive, processStartTime } from './process-identity';
+import { parseRecordText, type RecordOf } from './record-shape';
 
-export const LockInfo = z.object({
-  pid: z.number().int(),
+export { isHolderAlive, isProcessAlive, processStartTime } from './process-identity';
+
+const LockInfoShape = {
+  pid: 'int',
   /** Process start time as /proc/PID/stat field 22 (clock ticks since boot); null off Linux. */
-  processStart: z.string().nullable(),
-  manifest: z.string(),
-  url: z.string().nullable(),
-  token: z.string().nullable(),
+  processStart: 'string|null',
+  manifest: 'string',
+  url: 'string|null',
+  token: 'string|null',
   /** Who holds it, for messages: "desktop" or "daemon". */
-  holder: z.string(),
-  acquiredAt: z.number(),
-});
-export type LockInfo = z.infer<typeof LockInfo>;
+  holder: 'string',
+  acquiredAt: 'number',
+} as const;
+export type LockInfo = RecordOf<typeof LockInfoShape>;
 
 export interface SupervisorLock {
   readonly file: string;
@@ -46,34 +48,6 @@ export interface AcquireOptions {
 
 export async function lockFilePath(manifestPath: string, stateDir: string): Promise<string> {
   return join(stateDir, 'locks', `${manifestKey(manifestPath)}.json`);
-}
-
-/** /proc/PID/stat field 22; the command name (field 2) may hold spaces and parentheses. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
-}
-
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Live means: the pid exists and, where start times are known, is the same process. */
-export function isHolderAlive(info: Pick<LockInfo, 'pid' | 'processStart'>): boolean {
-  if (!isProcessAlive(info.pid)) return false;
-  if (info.processStart === null) return true;
-  const now = processStartTime(info.pid);
-  return now === null || now === info.processStart;
 }
 
 export async function readSupervisorLock(manifestPath: string, stateDir: string): Promise<LockInfo | null> {
@@ -167,9 +141,5 @@ async function readLockFile(file: string): Promise<LockInfo | null> {
 }
 
 function parseLock(raw: string): LockInfo | null {
-  try {
-    return LockInfo.parse(JSON.parse(raw));
-  } catch {
-    return null;
-  }
+  return parseRecordText(raw, LockInfoShape);
 }

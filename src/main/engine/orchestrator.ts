@@ -140,6 +140,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     for (const [name, missing] of missingByService) supervisor.setMissingDevices(name, missing);
     hub.publish('devices.changed', { devices: list });
   });
+  supervisor.checkDevicesWith(() => devices.settleNow());
   devices.on('notice', (notice: { id: string; level: Notice['level']; message: string }) => notify(notice.id, notice.level, notice.message));
 
   const monitors = new MonitorControl({

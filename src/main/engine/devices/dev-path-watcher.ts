@@ -67,6 +67,10 @@ export class DevPathWatcher implements DeviceSource {
     return this.present.map((path) => ({ kind: 'path', path }));
   }
 
+  rescan(): void {
+    this.refresh();
+  }
+
   status(): SourceStatus {
     if (!this.started) return { state: 'starting' };
     return this.unwatchable.size > 0 ? { state: 'ready', polling: [...this.unwatchable].sort() } : { state: 'ready' };

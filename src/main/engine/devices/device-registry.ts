@@ -94,6 +94,19 @@ export class DeviceRegistry extends EventEmitter<{ changed: [DevicesChange]; not
     return new Map([...this.emitted.missingByService].map(([name, missing]) => [name, [...missing]]));
   }
 
+  /**
+   * Reads every source now and reports at once, skipping the debounce: a service that needs a
+   * device has just exited, and whether that device is still there decides if the exit was a
+   * crash or an unplug (issue 16). Emits `changed` synchronously when presence differs from the
+   * last report; a device back within the debounce is reported again after it, as usual.
+   */
+  settleNow(): void {
+    if (this.closed) return;
+    for (const source of this.sources) source.rescan?.();
+    this.cancelTimer();
+    this.settle();
+  }
+
   status(): DeviceRegistryStatus {
     return {
       sources: this.sources.map((source) => ({ kind: source.kind, status: source.status() })),

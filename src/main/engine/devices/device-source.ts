@@ -40,6 +40,9 @@ export interface DeviceSource {
   setRequirements(requirements: DeviceRequirement[]): void;
   /** What is present now, undebounced. */
   devices(): PresentDevice[];
+  /** Reads presence again at once instead of waiting for the next event (a service that needs
+   *  the device just exited: was it unplugged?). Sources kept current by events may omit it. */
+  rescan?(): void;
   status(): SourceStatus;
   /** Called after presence or status may have changed; returns the unsubscribe function. */
   onChange(listener: () => void): () => void;

@@ -33,6 +33,8 @@ export interface UnitHost {
   treeChanged(): void;
   /** A fresh SHOWRUNNER_LAUNCH value for the next launch of this service (launch-marker.ts). */
   launchMarker(service: string): string;
+  /** Reads device presence now, undebounced; what is missing arrives via setMissingDevices. */
+  checkDevicesNow(): void;
 }
 
 export interface StopRequest {
@@ -75,6 +77,9 @@ const MAX_TRANSITIONS = 20;
 const RUN_ENDS = new Set<ServiceState['kind']>(['exited', 'completed', 'failed', 'disabled']);
 /** After SIGKILL the exit event follows within milliseconds; this only guards a lost event. */
 const EXIT_AFTER_KILL_MS = 5000;
+/** A process reading a device fails as the driver lets go, a moment before udev removes the
+ *  node: a service that needs devices is judged once at its exit and once this much later. */
+export const DEVICE_EXIT_GRACE_MS = 300;
 
 export class ServiceUnit {
   enabled: boolean;
@@ -368,7 +373,12 @@ export class ServiceUnit {
     }
     // Died while a required device was gone: the unplug's doing, not a crash. No restart is
     // counted and no backoff runs; the next launch waits for the device (issue 16).
-    if (this.missing.length > 0) return `${cause} while device ${this.missing.join(', ')} was missing; starts when it is back`;
+    const gone = await this.devicesGoneAtExit(run);
+    if (gone === 'aborted') {
+      this.finishStop(run);
+      return null;
+    }
+    if (gone) return `${cause} while device ${this.missing.join(', ')} was missing; starts when it is back`;
     const decision = this.backoff.next(uptimeMs);
     if (decision.kind === 'give-up') {
       const reason = `crash loop: ${cause} after ${plural(decision.restarts, 'restart')}, none stayed up ${Math.round(decision.windowMs / 1000)} s`;
@@ -383,6 +393,21 @@ export class ServiceUnit {
       return null;
     }
     return `restart ${decision.attempt} after ${cause}`;
+  }
+
+  /**
+   * Whether a required device is gone, asked at the exit itself rather than from the watcher's
+   * debounced report, which an unplugged service usually outruns: at once, and again after a
+   * short grace for a node removed just after the process died.
+   */
+  private async devicesGoneAtExit(run: Run): Promise<boolean | 'aborted'> {
+    if (this.missing.length > 0) return true;
+    if (this.spec.requiresDevices.length === 0) return false;
+    this.host.checkDevicesNow();
+    if (this.missing.length > 0) return true;
+    if (!(await sleep(DEVICE_EXIT_GRACE_MS, run.controller.signal))) return 'aborted';
+    this.host.checkDevicesNow();
+    return this.missing.length > 0;
   }
 
   private startProbe(launch: Launch, port: number | null): ProbeRunner | null {

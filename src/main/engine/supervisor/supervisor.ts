@@ -49,6 +49,8 @@ export class Supervisor extends EventEmitter {
   private readonly units = new Map<string, ServiceUnit>();
   private order: string[] = [];
   private readonly missingDevices = new Map<string, string[]>();
+  /** Re-reads device presence at once (the orchestrator's device registry); see checkDevicesWith. */
+  private deviceCheck: () => void = () => {};
   /** Dependency waiters, by the name of a service they wait on. */
   private readonly changeListeners = new Map<string, Set<() => void>>();
   private readonly logs: LogSink;
@@ -109,6 +111,7 @@ export class Supervisor extends EventEmitter {
       emit: (unit, transition) => this.publish(unit, transition),
       treeChanged: () => this.writeState(),
       launchMarker: (service) => launchMarker(this.instanceKey, service, this.session, ++this.launches).value,
+      checkDevicesNow: () => this.deviceCheck(),
     };
     const statsIntervalMs = options.statsIntervalMs ?? 5000;
     if (statsIntervalMs > 0) {
@@ -249,6 +252,11 @@ export class Supervisor extends EventEmitter {
   }
 
   /** From the device layer; may come before the service is applied, and is kept for it. */
+  /** How to read device presence now, undebounced; it reports back through setMissingDevices. */
+  checkDevicesWith(check: () => void): void {
+    this.deviceCheck = check;
+  }
+
   setMissingDevices(name: string, missing: string[]): void {
     this.missingDevices.set(name, [...missing]);
     this.units.get(name)?.setMissingDevices(missing);

@@ -1,9 +1,10 @@
 import { Background, Controls, ReactFlow, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSystem } from '../../store/store-context';
 import { DeviceNode } from './DeviceNode';
 import { MonitorNode } from './MonitorNode';
+import { createNodeRevealer, visibleCanvas } from './reveal-node';
 import { layoutGraph, serviceNodeId, type TopologyDevice, type TopologyService } from './graph-layout';
 import { selectDownEdgesKey, selectTopologyKey } from './graph-selectors';
 import { ServiceNode } from './ServiceNode';
@@ -28,17 +29,37 @@ export function ServiceGraph() {
   const select = useSystem((state) => state.select);
   const container = useRef<HTMLDivElement>(null);
   const flow = useRef<ReactFlowInstance | null>(null);
+  const [revealNode] = useState(createNodeRevealer);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+
+  /** Pans to the selected service when it is off-screen (picked by arrow keys or Tab + Enter). */
+  const revealSelected = useCallback(() => {
+    const name = selectedRef.current;
+    const element = container.current;
+    if (!name || !element || !flow.current) return;
+    revealNode(flow.current, serviceNodeId(name), visibleCanvas(element, document.querySelector('.side-panel')));
+  }, [revealNode]);
 
   // The side panel opening or the window resizing changes the canvas: fit again, so no
-  // node hides behind the panel.
+  // node hides behind the panel, then bring the selected one back into view.
   useEffect(() => {
     const element = container.current;
     if (!element) return;
     // On the next frame: React Flow measures the new size with its own observer first.
-    const observer = new ResizeObserver(() => requestAnimationFrame(() => void flow.current?.fitView({ ...fitOptions, duration: 150 })));
+    const observer = new ResizeObserver(() =>
+      requestAnimationFrame(() => void flow.current?.fitView({ ...fitOptions, duration: 150 }).then(revealSelected)),
+    );
     observer.observe(element);
     return () => observer.disconnect();
-  }, []);
+  }, [revealSelected]);
+
+  // A new selection: on the next frame, once the side panel (if it opened) has taken its room.
+  useEffect(() => {
+    if (!selected) return;
+    const frame = requestAnimationFrame(revealSelected);
+    return () => cancelAnimationFrame(frame);
+  }, [selected, revealSelected]);
 
   const layout = useMemo(() => {
     const [services, devices, monitors] = JSON.parse(key) as [[string, [string, TopologyService['dependencies'][number]['condition']][]][], [string, string[]][], string[]];

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useSystem } from '../../store/store-context';
 import { LogPane } from './LogPane';
-import { DOCK_KEEP_ABOVE, useDockHeight } from './use-dock-height';
+import { DOCK_MAX_CSS, useDockHeight } from './use-dock-height';
 
 /** Tabs of process logs, with an optional second pane side by side. */
 export function LogDock() {
@@ -18,7 +18,7 @@ export function LogDock() {
   const active = selected && processes.includes(selected) ? selected : (processes.find((name) => name !== 'orchestrator') ?? processes[0]);
   if (!active) return null;
   return (
-    <section className="log-dock" aria-label="Logs" style={height === null ? undefined : { height: `min(${height}px, calc(100vh - ${DOCK_KEEP_ABOVE}px))` }}>
+    <section className="log-dock" aria-label="Logs" style={height === null ? undefined : { height: `min(${height}px, ${DOCK_MAX_CSS})` }}>
       <div
         className="dock-resizer"
         role="separator"

@@ -4,11 +4,18 @@ import { useCallback, useState } from 'react';
 
 const STORAGE_KEY = 'showrunner.logDockHeight';
 const MIN = 120;
-/** Room the top bar and a strip of graph keep above the dock, also when the window shrinks later. */
+/**
+ * Room the top bar and the graph keep above the dock, also when the window shrinks later: at
+ * least 240 px and 45 % of the window. A height dragged on a 900 px screen otherwise left an
+ * 800×600 window ~110 px of graph under a two-row top bar and a notice.
+ */
 export const DOCK_KEEP_ABOVE = 240;
+export const DOCK_KEEP_ABOVE_SHARE = 0.45;
+/** The same limit for the stylesheet, so a window made smaller later obeys it too. */
+export const DOCK_MAX_CSS = `calc(100vh - max(${DOCK_KEEP_ABOVE}px, ${DOCK_KEEP_ABOVE_SHARE * 100}vh))`;
 
 export function clampDockHeight(height: number, viewport: number): number {
-  return Math.round(Math.max(MIN, Math.min(height, viewport - DOCK_KEEP_ABOVE)));
+  return Math.round(Math.max(MIN, Math.min(height, viewport - Math.max(DOCK_KEEP_ABOVE, viewport * DOCK_KEEP_ABOVE_SHARE))));
 }
 
 function stored(): number | null {

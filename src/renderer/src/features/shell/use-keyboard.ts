@@ -1,5 +1,5 @@
 // Keys for an operator across the room with a keyboard only (mprocs-like): arrows pick a
-// service, Enter opens it, `r` restarts, `s` starts or stops (both ask first: one brushed key
+// service (the graph pans to it), Enter opens it (or the graph node Tab reached), `r` restarts, `s` starts or stops (both ask first: one brushed key
 // must not stop a show), `/` searches the open log, Escape closes the panel. Ignored while
 // typing in a field or while a dialog asks; Escape in the log search gives the keys back.
 import { useEffect } from 'react';
@@ -35,9 +35,13 @@ export function useKeyboard(): void {
         case 'ArrowLeft':
           if (order.length) state.select(order[(index - 1 + order.length) % order.length]);
           break;
-        case 'Enter':
-          if (!name && order.length) state.select(order[0]);
+        case 'Enter': {
+          // On a graph node reached with Tab: pick that one (React Flow has already panned to it).
+          const focused = target.closest('.react-flow__node')?.querySelector<HTMLElement>('[data-service]')?.dataset.service;
+          if (focused && state.services[focused]) state.select(focused);
+          else if (!name && order.length) state.select(order[0]);
           break;
+        }
         case 'Escape':
           state.select(null);
           break;
