@@ -185,6 +185,8 @@ describe.skipIf(!chromiumAvailable())('the mrmd editor page under showrunner mrm
       const { view } = window.rt;
       view.dispatch({ changes: { from: view.state.doc.length, insert: '```python\nprint("py", 6 * 7)\n```\n' } });
     });
+    const urls = (await fetch(`${daemon.origin}/api/urls`, { headers: { Authorization: `Bearer ${daemon.token}` } }).then((response) => response.json())) as { editor: string };
+    expect(urls.editor).toBe(`${daemon.origin}/editor/`);
     const monitors = async () => (await fetch(`${daemon.origin}/api/monitors`, { headers: { Authorization: `Bearer ${daemon.token}` } }).then((response) => response.json())) as { monitors: { doc: string; running: boolean }[] };
     expect((await monitors()).monitors.find((monitor) => monitor.doc === 'rt')?.running).toBe(true);
     // Python's capabilities arrive asynchronously; until then the editor would run the cell locally.

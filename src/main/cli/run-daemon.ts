@@ -85,7 +85,7 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
       call: (method, args) => orchestrator.call(method as never, args as never),
       urls: () => {
         const { sync, runtimes } = orchestrator.urls();
-        return { api: server.url, panel: servePage ? `${server.url}/` : null, sync, runtimes, runtime: runtimes.bash ?? null };
+        return { api: server.url, panel: servePage ? `${server.url}/` : null, editor: editor ? `${server.url}/editor/` : null, sync, runtimes, runtime: runtimes.bash ?? null };
       },
       metrics: () => renderPrometheusMetrics(orchestrator.snapshot()),
       token,
