@@ -41,7 +41,7 @@ function watchMonitors(editor: MrmdEditor): void {
   update();
 }
 
-async function waitForRuntimes(editor: MrmdEditor, attachment: RuntimeAttachment, clients: Map<string, { getCapabilities(): Promise<unknown> }>): Promise<void> {
+async function waitForRuntimes(editor: MrmdEditor, clients: Map<string, { getCapabilities(): Promise<unknown> }>): Promise<void> {
   const label = element('editor-runtimes');
   // A cell run before a runtime's capabilities arrive would fall back to in-browser execution
   // and fail, so the page says "ready" only once each language routes to its runtime URL.
@@ -57,7 +57,6 @@ async function waitForRuntimes(editor: MrmdEditor, attachment: RuntimeAttachment
   );
   label.textContent = `runtimes: ${results.join(', ') || 'none'}`;
   label.dataset.ready = String(results.every((entry) => !entry.includes('unreachable')));
-  void attachment;
 }
 
 async function main(): Promise<void> {
@@ -92,7 +91,7 @@ async function main(): Promise<void> {
   const monitorRuntime = answer.runtimes.python?.url ?? Object.values(answer.runtimes)[0]?.url ?? null;
   editor.execution.enableMonitorMode({ ydoc: editor.ydoc, runtimeUrl: monitorRuntime, awareness: editor.awareness });
   watchMonitors(editor);
-  const ready = waitForRuntimes(editor, answer, clients);
+  const ready = waitForRuntimes(editor, clients);
   window.showrunnerEditor = { editor, drive, attachment: answer, ready };
   await ready;
   document.body.dataset.editorReady = 'true';
