@@ -64,6 +64,12 @@ ws.on('message', (raw) => {
 `;
 
 let home = '';
+/** CPU (all our threads) of the last runEngine/runRead, in ms: less disturbed by load than wall time. */
+let lastCpu = { user: 0, system: 0 };
+function cpuSince(start: NodeJS.CpuUsage): { user: number; system: number } {
+  const used = process.cpuUsage(start);
+  return { user: used.user / 1000, system: used.system / 1000 };
+}
 
 async function main(): Promise<void> {
   if (typeof global.gc !== 'function') {
@@ -82,6 +88,10 @@ async function main(): Promise<void> {
     const ringTimes: number[] = [];
     const readerTimes: number[] = [];
     const streamTimes: number[] = [];
+    const engineCpu: { user: number; system: number }[] = [];
+    const ringCpu: typeof engineCpu = [];
+    const readerCpu: typeof engineCpu = [];
+    const cpu = (runs: typeof engineCpu): string => `${median(runs.map((run) => run.user + run.system)).toFixed(0)} ms (user ${median(runs.map((run) => run.user)).toFixed(0)}, system ${median(runs.map((run) => run.system)).toFixed(0)})`;
 
     // Phase 1, what the daemon does: one store for its lifetime, a burst per launch, baseline
     // and engine alternating. RSS is taken before the first burst (nothing of the log path
@@ -96,6 +106,7 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       pipeTimes.push(await runPipe());
       engineTimes.push(await runEngine(store));
+      engineCpu.push(lastCpu);
       if (verbose) console.log(`  round ${round}: pipe ${pipeTimes.at(-1)?.toFixed(0)} ms, engine ${engineTimes.at(-1)?.toFixed(0)} ms, ratio ${(pipeTimes.at(-1)! / engineTimes.at(-1)!).toFixed(2)}`);
       if (round === 0) {
         // After the first burst everything the log path keeps is allocated and compiled; what
@@ -123,8 +134,10 @@ async function main(): Promise<void> {
       breakdownPipe.push(await runPipe());
       const memoryOnly = new LogStore({ logDir: null });
       ringTimes.push(await runEngine(memoryOnly));
+      ringCpu.push(lastCpu);
       await memoryOnly.close();
       readerTimes.push(await runRead('reader'));
+      readerCpu.push(lastCpu);
       streamTimes.push(await runRead('stream'));
     }
     const pipe = median(pipeTimes);
@@ -145,6 +158,7 @@ async function main(): Promise<void> {
     console.log(`    (to the daemon's send: ${show(latency.daemon)}; the rest is the OS and the client)`);
     console.log(`    (the flood ran at ${(latency.pipeMs / latency.floodMs).toFixed(2)}× the pipe meanwhile)`);
     console.log(`  breakdown, ratio to the pipe (${pipe2.toFixed(0)} ms): ring only ${(pipe2 / median(ringTimes)).toFixed(2)}×; reading alone: OutputReader ${(pipe2 / median(readerTimes)).toFixed(2)}×, Node stream ${(pipe2 / median(streamTimes)).toFixed(2)}×`);
+    console.log(`  CPU of this process per burst (all threads; less disturbed by load than wall time): engine ${cpu(engineCpu)}, ring only ${cpu(ringCpu)}, reading alone ${cpu(readerCpu)}`);
     console.log(`  files kept for one process: ${(onDisk / MiB).toFixed(1)} MiB (20 × 10 MiB retention); lines not written (disk behind): ${notWritten}`);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -174,6 +188,7 @@ function runPipe(): Promise<number> {
 /** What any in-process consumer pays before doing anything: reading the child's output. */
 async function runRead(how: 'reader' | 'stream'): Promise<number> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   if (how === 'stream') {
     const child = spawn(process.execPath, ['-e', generator], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.on('data', () => {});
@@ -181,6 +196,7 @@ async function runRead(how: 'reader' | 'stream'): Promise<number> {
       child.on('error', reject);
       child.on('close', resolve);
     });
+    lastCpu = cpuSince(cpu);
     return performance.now() - started;
   }
   const reader = await OutputReader.open(() => {});
@@ -188,6 +204,7 @@ async function runRead(how: 'reader' | 'stream'): Promise<number> {
   spawn(process.execPath, ['-e', generator], { stdio: ['ignore', reader.childEnd, 'inherit'] });
   reader.releaseChildEnd();
   await reader.closed;
+  lastCpu = cpuSince(cpu);
   return performance.now() - started;
 }
 
@@ -198,6 +215,7 @@ function request(name: string, script: string): LaunchRequest {
 /** One burst through the launcher into `store`, timed until every byte is in it and in its file. */
 async function runEngine(store: LogStore): Promise<number> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
   store.beginLaunch('chatty');
   const base = store.stats('chatty')?.totalBytes ?? 0;
   let allIn!: () => void;
@@ -211,10 +229,10 @@ async function runEngine(store: LogStore): Promise<number> {
   const stats = store.stats('chatty');
   if (stats?.totalBytes !== base + totalBytes) throw new Error(`store saw ${(stats?.totalBytes ?? 0) - base} bytes, want ${totalBytes}`);
   while (store.stats('chatty')!.fileBytesQueued > 0) await new Promise((resolve) => setTimeout(resolve, 1));
+  lastCpu = cpuSince(cpu);
   return performance.now() - started;
 }
 
-/** A flood and a quiet service in one store, as the orchestrator wires it to the daemon's WebSocket. */
 interface Percentiles {
   p50: number;
   p99: number;
@@ -228,16 +246,17 @@ function percentiles(values: number[]): Percentiles {
   return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, count: sorted.length };
 }
 
+/** A flood and a quiet service in one store, as the orchestrator wires it to the daemon's WebSocket. */
 async function runQuietLine(dir: string): Promise<{ client: Percentiles; daemon: Percentiles; floodMs: number; pipeMs: number }> {
   const store = new LogStore({ logDir: join(dir, 'latency') });
-  const handlers = { 'logs.follow': ({ processes }, context) => ({ processes: context.follow(processes) }) } as Partial<ContractHandlers> as ContractHandlers;
-  const hub = new EventHub(() => handlers);
+  const handlers = { 'logs.follow': ({ processes, from }, context) => ({ processes: context.follow(processes, from) }) } as Partial<ContractHandlers> as ContractHandlers;
+  // As the orchestrator wires it: each client follows on the store's fan-out (LogFollow).
+  const hub = new EventHub(() => handlers, () => {}, store);
   // Also timed where the daemon hands the line to the socket, to tell its own delay from the OS's.
   const published: number[] = [];
   let flooding = false;
-  store.subscribe('*', (chunk) => {
-    if (hub.clientCount > 0) hub.publish('log.chunk', chunk);
-    if (!flooding || chunk.process !== 'quiet') return;
+  store.subscribe('quiet', (chunk) => {
+    if (!flooding) return;
     const now = performance.timeOrigin + performance.now();
     for (const line of chunk.data.split('\n')) if (line.startsWith('quiet ')) published.push(now - Number(line.slice(6)));
   });

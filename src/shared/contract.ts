@@ -70,7 +70,9 @@ export const methods = {
   },
   /** Which processes this client wants `log.chunk` events for (replaces the previous set). */
   'logs.follow': {
-    args: z.object({ processes: z.array(ProcessName).max(1000) }).strict(),
+    // `from`: where a newly followed process continues (an offset from a chunk or tail), so a
+    // reconnecting client misses nothing the ring still holds.
+    args: z.object({ processes: z.array(ProcessName).max(1000), from: z.record(ProcessName, z.number().int().nonnegative()).optional() }).strict(),
     result: z.object({ processes: z.array(z.string()) }),
   },
 

@@ -44,10 +44,13 @@ export interface DaemonServer {
 
 const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
 /**
- * A client this far behind gets no more log chunks until it catches up (its pane counts the gap).
- * Small, because every event queued ahead of a quiet service's line on this socket delays it.
+ * A client this far behind gets no more log chunks until it is back under LOG_RESUME_BYTES:
+ * its follow pauses on the log fan-out and resumes from its cursors, so nothing is buffered
+ * for it and the next chunk says what the ring evicted meanwhile (`dropped`). Small, because
+ * every byte queued ahead of a quiet service's line on this socket delays it.
  */
-const LOG_BACKLOG_BYTES = 1024 * 1024;
+const LOG_BACKLOG_BYTES = 512 * 1024;
+const LOG_RESUME_BYTES = 64 * 1024;
 /** A client this far behind is cut off; it reconnects and starts from a fresh snapshot. */
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
@@ -132,19 +135,29 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
   });
 
   function attachClient(ws: WebSocket): void {
+    let logsPaused = false;
+    // Each send's callback runs once its frame reached the OS: the last one finds the backlog
+    // gone, so a paused follow always resumes once the client reads again.
+    const sent = (): void => {
+      if (!logsPaused || ws.readyState !== ws.OPEN || ws.bufferedAmount > LOG_RESUME_BYTES) return;
+      logsPaused = false;
+      session.resumeLogs();
+    };
     const send = (message: ServerMessage | ServerErrorMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message), sent);
     };
     const session: ClientSession = hub.open((name, seq, payload) => {
-      // A slow browser must not grow the daemon's memory: log chunks wait for it to catch up
-      // (the offsets tell its pane what it missed), and one that stops reading is dropped.
+      // A slow browser must not grow the daemon's memory: its log follow pauses (see
+      // LOG_BACKLOG_BYTES), and one that stops reading altogether is dropped.
       if (ws.bufferedAmount > MAX_BACKLOG_BYTES) {
         log('websocket: a client fell too far behind; closing it so it resyncs');
         ws.terminate();
-        return;
+        return false;
       }
-      if (name === 'log.chunk' && ws.bufferedAmount > LOG_BACKLOG_BYTES) return;
       send({ type: 'event', name, seq, payload });
+      if (name !== 'log.chunk' || ws.bufferedAmount <= LOG_BACKLOG_BYTES) return true;
+      logsPaused = true;
+      return false;
     });
     ws.on('message', (raw, isBinary) => {
       if (isBinary) {

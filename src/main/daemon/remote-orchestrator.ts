@@ -103,10 +103,10 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
     const value = (await forward('system.subscribe', {})) as { snapshot: SystemSnapshot; seq: number };
     return { snapshot: value.snapshot, seq: localSeqFor(value.seq) };
   };
-  handlers['logs.follow'] = async ({ processes }, context) => {
+  handlers['logs.follow'] = async ({ processes, from }, context) => {
     const mine = context.follow(processes);
     // The daemon sends chunks for the union of what our local clients follow; the hub filters.
-    await forward('logs.follow', { processes: [...hub.followedProcesses()] });
+    await forward('logs.follow', { processes: [...hub.followedProcesses()], from });
     return { processes: mine };
   };
 

@@ -95,11 +95,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const first: LoadResult = options.staticManifest ? { ok: true, manifest: options.staticManifest } : await loadManifest(manifestPath, loadOptions);
   const logDir = await resolveLogDir(first.ok ? first.manifest.logDir : (options.logDir ?? join(dirname(manifestPath), 'logs')), stateDir);
   const notices: Notice[] = [];
-  const hub: EventHub = new EventHub(() => handlers, (line) => say(line));
   const logs = new LogStore({ logDir, onProblem: (message) => notify('logs', 'warning', message) });
-  logs.subscribe('*', (chunk) => {
-    if (hub.clientCount > 0) hub.publish('log.chunk', chunk);
-  });
+  // Each client follows its processes on the log store's fan-out itself (EventHub, LogFollow).
+  const hub: EventHub = new EventHub(() => handlers, (line) => say(line), logs);
 
   function say(line: string): void {
     logs.write(ORCHESTRATOR_LOG, 'system', line + '\n');
@@ -262,7 +260,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'manifest.reload': () => reload(),
     'logs.tail': ({ process, maxBytes }) => logs.tail(process, maxBytes),
     'logs.lines': ({ process, lines }) => ({ process, lines: logs.lines(process, lines ?? 50) }),
-    'logs.follow': ({ processes }, context) => ({ processes: context.follow(processes) }),
+    'logs.follow': ({ processes, from }, context) => ({ processes: context.follow(processes, from) }),
     'logs.filePath': ({ process }) => ({ path: logs.filePath(process) }),
     'logs.openFile': ({ process }) => {
       // Opening a file is the desktop shell's job (app/ipc.ts); a daemon's files are on its host.

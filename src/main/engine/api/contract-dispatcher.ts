@@ -14,7 +14,8 @@ import type { z } from 'zod';
 
 /** Per-client state a handler may need (which logs this client follows). */
 export interface CallContext {
-  follow(processes: string[]): string[];
+  /** Follows exactly these processes; a newly followed one starts at `from[name]` when given. */
+  follow(processes: string[], from?: Record<string, number>): string[];
 }
 
 export type ContractHandlers = {

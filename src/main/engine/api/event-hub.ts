@@ -1,24 +1,41 @@
 // Fans engine events out to connected clients (Electron windows, WebSocket sockets, tests).
 // Every event gets the next sequence number; `system.subscribe` answers with a snapshot and
 // the sequence it was taken at, in the same tick, so a client drops events at or below it
-// (STYLE.md §6). Log chunks go only to clients that follow that process.
+// (STYLE.md §6). Log chunks go only to clients that follow that process: with a log source
+// (the engine's LogStore) each client follows on the fan-out itself, with its own cursors and
+// flow control (LogFollow); without one (a hub relaying a daemon's events) published chunks
+// are filtered by what each client follows.
 import type { EventName, EventPayload, MethodName, Reply } from '../../../shared/contract';
 import { dispatchCall, type CallLogger, type ContractHandlers } from './contract-dispatcher';
+import { LogFollow, type LogFollowSource } from './log-follow';
 
-export type EventSink = (name: EventName, seq: number, payload: unknown) => void;
+/**
+ * Delivers one event to a client. Returning `false` for a `log.chunk` says the client's
+ * transport is behind: its log follow pauses until `ClientSession.resumeLogs()`.
+ */
+export type EventSink = (name: EventName, seq: number, payload: unknown) => unknown;
 
 export interface ClientSession {
   call(method: MethodName | string, args: unknown): Promise<Reply<unknown>>;
+  /** The client's transport caught up after its sink returned `false`: log chunks flow again. */
+  resumeLogs(): void;
   close(): void;
+}
+
+interface Client {
+  followed: Set<string>;
+  /** Only with a log source. */
+  follow: LogFollow | null;
 }
 
 export class EventHub {
   private seq = 0;
-  private readonly sinks = new Map<EventSink, Set<string>>();
+  private readonly sinks = new Map<EventSink, Client>();
 
   constructor(
     private readonly handlers: () => ContractHandlers,
     private readonly log: CallLogger = () => {},
+    private readonly logs: LogFollowSource | null = null,
   ) {}
 
   get currentSeq(): number {
@@ -31,39 +48,49 @@ export class EventHub {
 
   publish<E extends EventName>(name: E, payload: EventPayload<E>): void {
     const seq = ++this.seq;
-    for (const [sink, followed] of this.sinks) {
-      if (name === 'log.chunk' && !followed.has((payload as EventPayload<'log.chunk'>).process)) continue;
-      try {
-        sink(name, seq, payload);
-      } catch (error) {
-        // One broken client (a closed socket mid-send) must not stop the others.
-        this.log(`event ${name} to a client failed: ${String(error)}`);
-      }
+    for (const [sink, client] of this.sinks) {
+      if (name === 'log.chunk' && !client.followed.has((payload as EventPayload<'log.chunk'>).process)) continue;
+      this.send(sink, name, seq, payload);
     }
   }
 
-  /** Processes some client follows, so the log store can skip batching for nobody. */
+  /** Processes some client follows (a relaying hub asks its daemon for their union). */
   followedProcesses(): Set<string> {
     const all = new Set<string>();
-    for (const followed of this.sinks.values()) for (const name of followed) all.add(name);
+    for (const client of this.sinks.values()) for (const name of client.followed) all.add(name);
     return all;
   }
 
   open(sink: EventSink): ClientSession {
-    const followed = new Set<string>();
-    this.sinks.set(sink, followed);
+    const client: Client = {
+      followed: new Set(),
+      follow: this.logs ? new LogFollow(this.logs, (chunk) => this.send(sink, 'log.chunk', ++this.seq, chunk)) : null,
+    };
+    this.sinks.set(sink, client);
     const context = {
-      follow: (processes: string[]) => {
-        followed.clear();
-        for (const name of processes) followed.add(name);
-        return [...followed];
+      follow: (processes: string[], from?: Record<string, number>) => {
+        client.followed = new Set(processes);
+        client.follow?.set(client.followed, from);
+        return [...client.followed];
       },
     };
     return {
       call: (method, args) => dispatchCall(this.handlers(), method, args, context, this.log),
+      resumeLogs: () => client.follow?.resume(),
       close: () => {
         this.sinks.delete(sink);
+        client.follow?.close();
       },
     };
+  }
+
+  private send(sink: EventSink, name: EventName, seq: number, payload: unknown): boolean {
+    try {
+      return sink(name, seq, payload) !== false;
+    } catch (error) {
+      // One broken client (a closed socket mid-send) must not stop the others.
+      this.log(`event ${name} to a client failed: ${String(error)}`);
+      return true;
+    }
   }
 }

@@ -1,18 +1,27 @@
 // A file opened for append that takes many small writes and hands them to the OS in few large
-// ones. Bytes are copied into pooled buffers; while one writev is in flight the next batch
-// gathers, so a chatty process costs one system call per event-loop turn, not one per line, and
-// no allocation once the pool is warm. Memory is bounded: callers ask `hasRoom` first and count
+// ones. Bytes are copied into pooled buffers; a batch leaves once it holds FLUSH_BYTES or has
+// waited FLUSH_DELAY_MS, and while one writev is in flight the next batch gathers, so a chatty
+// process costs one system call per megabyte, not one per read or line, and no allocation once
+// the pool is warm. Memory is bounded: callers ask `hasRoom` first and count
 // what they leave out.
 //
-// `writeLines` puts a prefix before every line without a JS string or object per line: the
-// lines are staged in the second half of the current buffer (one copy) and moved into the
-// first with `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
+// `writeLines` puts a prefix before every line without a JS string or object per line, and
+// without searching again (the caller's newline scan says where lines end): the lines are
+// staged in the second half of the current buffer (one copy) and moved into the first with
+// `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
+import { BufferPool } from './buffer-pool';
+import { sharedNewlineScan, type NewlineScan } from './newline-scan';
 
 const BUFFER_BYTES = 64 * 1024;
-const POOL_MAX = 28;
-const NEWLINE = 10;
-const pool: Buffer[] = [];
+/** A batch this big is written at once; a smaller one waits FLUSH_DELAY_MS for more. */
+const FLUSH_BYTES = 1024 * 1024;
+const FLUSH_DELAY_MS = 4;
+/**
+ * Enough for a flooding file's queue and the batch in flight (LogStore's high-water mark is
+ * 1.5 MiB), so a flood allocates nothing; shared by every file, trimmed when idle.
+ */
+const pool = new BufferPool({ bufferBytes: 2 * BUFFER_BYTES, maxBuffers: 64, idleBuffers: 4, idleMs: 500 });
 
 /** Each buffer is twice its capacity: data goes in the first half, `writeLines` stages in the second. */
 function capacityOf(buffer: Buffer): number {
@@ -26,10 +35,10 @@ function capacityOf(buffer: Buffer): number {
 const FIRST_BUFFER_BYTES = 4 * 1024;
 
 function take(first = false): Buffer {
-  return pool.pop() ?? Buffer.allocUnsafeSlow(2 * (first ? FIRST_BUFFER_BYTES : BUFFER_BYTES));
+  return first && pool.size === 0 ? Buffer.allocUnsafeSlow(2 * FIRST_BUFFER_BYTES) : pool.take();
 }
 function release(buffers: Buffer[]): void {
-  for (const buffer of buffers) if (pool.length < POOL_MAX && buffer.length === 2 * BUFFER_BYTES) pool.push(buffer);
+  pool.release(buffers);
 }
 
 export class BatchedAppendFile {
@@ -47,6 +56,7 @@ export class BatchedAppendFile {
   private inFlight = 0;
   private writing = false;
   private flushScheduled = false;
+  private flushTimer: NodeJS.Timeout | null = null;
   private failed = false;
   private closing = false;
   private finished = false;
@@ -101,10 +111,14 @@ export class BatchedAppendFile {
 
   /**
    * `src[from, to)`, whole lines each ending in a newline, each preceded by `prefix` (which
-   * fits in a buffer). Returns how many lines were written.
+   * fits in a buffer). `newlines` holds the newline positions in `src` (the caller's scan,
+   * from index `firstNewline`); without it `src[from, to)` is scanned here. Returns how many
+   * lines were written.
    */
-  writeLines(prefix: Uint8Array, src: Uint8Array, from: number, to: number): number {
+  writeLines(prefix: Uint8Array, src: Uint8Array, from: number, to: number, newlines: NewlineScan = sharedNewlineScan.scan(src, from, to), firstNewline = 0): number {
     const width = prefix.length;
+    const { positions, count } = newlines;
+    let k = firstNewline;
     let lines = 0;
     let start = from;
     while (start < to) {
@@ -114,33 +128,34 @@ export class BatchedAppendFile {
       const staged = Math.min(to - start, capacity);
       const base = capacity - start; // staged position of src index i: base + i
       buffer.set(start === 0 && staged === src.length ? src : src.subarray(start, start + staged), capacity);
+      const stagedTo = start + staged; // src bytes past it were not staged
       let write = this.used;
       let line = start;
-      const stagedEnd = capacity + staged; // bytes past it are stale
       let full = false;
-      for (;;) {
-        const newline = buffer.indexOf(NEWLINE, base + line);
-        if (newline === -1 || newline >= stagedEnd) break; // the rest was not staged: stage again
-        const at = base + line;
-        if (write + width + newline + 1 - at > capacity) {
+      for (; k < count; k++) {
+        const newline = positions[k];
+        if (newline >= stagedTo) break; // the rest was not staged: stage again
+        const bytes = newline + 1 - line;
+        if (write + width + bytes > capacity) {
           full = true;
           break;
         }
         buffer.set(prefix, write);
         write += width;
-        buffer.copyWithin(write, at, newline + 1);
-        write += newline + 1 - at;
-        line = newline - base + 1;
+        buffer.copyWithin(write, base + line, base + newline + 1);
+        write += bytes;
+        line = newline + 1;
         lines++;
       }
       this.queued += write - this.used;
       this.used = write;
       if (line === start && this.used === 0) {
         // A line longer than a whole buffer: written in pieces.
-        const newline = src.indexOf(NEWLINE, start);
-        const end = newline === -1 || newline >= to ? to : newline + 1;
+        const ends = k < count && positions[k] < to;
+        const end = ends ? positions[k] + 1 : to;
         this.writeBytes(prefix);
         this.writeBytes(src.subarray(start, end));
+        if (ends) k++;
         line = end;
         lines++;
       } else if (full || line === start) {
@@ -174,16 +189,24 @@ export class BatchedAppendFile {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled || this.writing) return;
-    // Everything written in this tick leaves in one writev.
-    this.flushScheduled = true;
-    process.nextTick(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
+    if (this.writing || this.flushScheduled) return; // a write in flight flushes what gathers when it ends
+    if (this.queued >= FLUSH_BYTES) {
+      // Everything written in this tick leaves in one writev.
+      this.flushScheduled = true;
+      process.nextTick(() => {
+        this.flushScheduled = false;
+        this.flush();
+      });
+    } else if (!this.flushTimer) {
+      // A little output waits a moment for more: a flood read in small pieces then leaves in
+      // few large writes (each costs a thread-pool round trip), not one per read.
+      this.flushTimer = setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    }
   }
 
   private flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
     if (this.writing || this.fd === null || this.failed || this.finished) return;
     if (this.queued === 0) {
       if (this.closing) this.finish();
@@ -203,7 +226,8 @@ export class BatchedAppendFile {
       this.inFlight = 0;
       this.writing = false;
       this.onWritten();
-      this.flush();
+      if (this.closing || this.queued >= FLUSH_BYTES) this.flush();
+      else if (this.queued > 0) this.scheduleFlush();
     });
   }
 

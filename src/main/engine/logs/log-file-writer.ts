@@ -22,10 +22,10 @@ import type { LogStream } from '../../../shared/model';
 import { BatchedAppendFile } from './batched-append-file';
 import { incompleteUtf8TailOf } from './incomplete-utf8-tail';
 import { LogRetention } from './log-retention';
+import { sharedNewlineScan, type NewlineScan } from './newline-scan';
 
 const STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
 const STREAM_CODE: Record<LogStream, number> = { stdout: 0, stderr: 1, system: 2 };
-const NEWLINE = 10;
 
 export interface LogFileWriterOptions {
   /** The process's folder, `<logDir>/<name>`. */
@@ -123,15 +123,17 @@ export class LogFileWriter {
     this.retention.setLimits(limits);
   }
 
-  write(stream: LogStream, data: Uint8Array, at: number): void {
+  /** `newlines`: the chunk's newlines when the caller has scanned it already (LogStore shares one scan). */
+  write(stream: LogStream, data: Uint8Array, at: number, newlines?: NewlineScan): void {
     if (this.failed || this.closed || data.length === 0) return;
     if (!this.file) this.open(fileStamp(at), 0);
     if (this.failed) return;
     const code = STREAM_CODE[stream];
     const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.length);
-    const first = buffer.indexOf(NEWLINE);
-    if (first === -1) return this.hold(code, buffer, 0, at);
-    const last = buffer.lastIndexOf(NEWLINE);
+    const scan = newlines ?? sharedNewlineScan.scan(buffer);
+    if (scan.count === 0) return this.hold(code, buffer, 0, at);
+    const first = scan.positions[0];
+    const last = scan.positions[scan.count - 1];
     let start = 0;
     const partial = this.partials[code];
     if (partial) {
@@ -147,11 +149,12 @@ export class LogFileWriter {
     }
     if (start <= last) {
       const prefix = this.prefixFor(at, code);
-      // Admitted on its size with one prefix (counting lines first would mean a second pass):
-      // the queue may overshoot its limit by one chunk's prefixes, a bounded amount.
+      // The scan already counted the lines, so admission knows the exact size with prefixes.
       const payload = last + 1 - start;
-      if (this.admit(payload + prefix.length, () => countNewlines(buffer, start, last + 1), at)) {
-        const lines = this.file!.writeLines(prefix, buffer, start, last + 1);
+      const firstLine = start === 0 ? 0 : 1; // the newline ending the partial line is written
+      const lines = scan.count - firstLine;
+      if (this.admit(payload + lines * prefix.length, lines, at)) {
+        this.file!.writeLines(prefix, buffer, start, last + 1, scan, firstLine);
         this.wrote(payload + lines * prefix.length, at);
       }
     }
@@ -214,7 +217,7 @@ export class LogFileWriter {
   }
 
   /** Whether `bytes` fit in the queue; if not, the lines are counted as left out. */
-  private admit(bytes: number, lines: number | (() => number), at: number): boolean {
+  private admit(bytes: number, lines: number, at: number): boolean {
     const file = this.file;
     if (!file) return false;
     if (this.skippedLines > 0 && file.hasRoom(bytes + 200)) {
@@ -225,9 +228,8 @@ export class LogFileWriter {
       this.fileBytes += note.length;
     }
     if (file.hasRoom(bytes)) return true;
-    const count = typeof lines === 'number' ? lines : lines();
-    this.skippedLines += count;
-    this.skippedTotal += count;
+    this.skippedLines += lines;
+    this.skippedTotal += lines;
     return false;
   }
 
@@ -298,10 +300,4 @@ export class LogFileWriter {
 export function fileStamp(at: number): string {
   const iso = new Date(at).toISOString();
   return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
-}
-
-function countNewlines(buffer: Buffer, from: number, to: number): number {
-  let count = 0;
-  for (let p = buffer.indexOf(NEWLINE, from); p !== -1 && p < to; p = buffer.indexOf(NEWLINE, p + 1)) count++;
-  return count;
 }

@@ -6,10 +6,10 @@
 // boundaries, so a character split between two writes is never shown as U+FFFD.
 import type { LogLine, LogStream } from '../../../shared/model';
 import { incompleteUtf8Tail } from './incomplete-utf8-tail';
+import { sharedNewlineScan, type NewlineScan } from './newline-scan';
 
 const STREAMS: readonly LogStream[] = ['stdout', 'stderr', 'system'];
 const STREAM_CODE: Record<LogStream, number> = { stdout: 0, stderr: 1, system: 2 };
-const NEWLINE = 10;
 /**
  * A ring starts this small and grows to its block size as output comes: most services say a
  * few lines, and a thousand idle services must not cost a full block and index each.
@@ -97,18 +97,32 @@ export class LogRing {
     return this.count;
   }
 
-  write(stream: LogStream, data: Uint8Array, at = Date.now()): void {
+  /** `newlines`: the chunk's newlines when the caller has scanned it already (LogStore shares one scan). */
+  write(stream: LogStream, data: Uint8Array, at = Date.now(), newlines: NewlineScan = sharedNewlineScan.scan(data)): void {
     if (data.length === 0) return;
     const code = STREAM_CODE[stream];
     // Interleaved stdout and stderr: a line one stream left open ends where the other begins.
     if (!this.atLineStart && code !== this.lineStream) this.atLineStart = true;
+    const { positions, count } = newlines;
+    let k = 0;
     for (let src = 0; src < data.length; ) {
       if (this.blocks.length === 0 || this.fill === this.blockBytes) this.startBlock();
       const n = Math.min(this.blockBytes - this.fill, data.length - src);
       let block = this.blocks[this.blocks.length - 1];
       if (block.length < this.fill + n) block = this.growFirstBlock(this.fill + n);
       block.set(src === 0 && n === data.length ? data : data.subarray(src, src + n), this.fill);
-      this.indexLines(block, this.fill, this.fill + n, code, at);
+      // Line starts in this piece; one that begins right after the chunk's last byte is left
+      // to the next write, which knows its time and stream.
+      const base = this.total - src; // offset of data[0]
+      if (this.atLineStart) {
+        this.pushLine(this.total, code, at);
+        this.atLineStart = false;
+      }
+      for (const end = src + n; k < count && positions[k] < end; k++) {
+        const next = positions[k] + 1;
+        if (next === data.length) this.atLineStart = true;
+        else this.pushLine(base + next, code, at);
+      }
       this.fill += n;
       this.total += n;
       src += n;
@@ -177,25 +191,6 @@ export class LogRing {
 
   private readStart(): number {
     return this.count > 0 ? this.starts[this.head] : this.total;
-  }
-
-  private indexLines(block: Buffer, from: number, to: number, code: number, at: number): void {
-    const base = this.total - from;
-    if (this.atLineStart) {
-      this.pushLine(base + from, code, at);
-      this.atLineStart = false;
-    }
-    // Bytes past `to` are stale (blocks are recycled), so a hit there ends the search.
-    for (let p = from; ; ) {
-      const newline = block.indexOf(NEWLINE, p);
-      if (newline === -1 || newline >= to) return;
-      p = newline + 1;
-      if (p === to) {
-        this.atLineStart = true;
-        return;
-      }
-      this.pushLine(base + p, code, at);
-    }
   }
 
   private pushLine(offset: number, code: number, at: number): void {

@@ -13,6 +13,7 @@ import { logDirName } from './log-dir-name';
 import { LogFileWriter } from './log-file-writer';
 import { LogFanout, type LogListener, type LogSubscribeOptions, type LogSubscription } from './log-fanout';
 import { LogRing } from './log-ring';
+import { sharedNewlineScan } from './newline-scan';
 import { DEFAULT_LOG_RETENTION, type LogRetentionSpec } from '../config/read-logs';
 import type { LogSink } from './log-sink';
 
@@ -122,11 +123,13 @@ export class LogStore implements LogSink {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (bytes.length === 0) return true;
     const log = this.open(process);
-    log.ring.write(stream, bytes, at);
+    // One search for newlines, shared by the ring's line index and the file's line prefixes.
+    const newlines = sharedNewlineScan.scan(bytes);
+    log.ring.write(stream, bytes, at, newlines);
     if (this.closed) return true;
     this.fanout.wrote(process);
     if (!log.writer) return true;
-    log.writer.write(stream, bytes, at);
+    log.writer.write(stream, bytes, at, newlines);
     if (log.writer.hasPartial) this.notePartial(log);
     return log.writer.queuedBytes <= this.highWaterBytes;
   }

@@ -42,11 +42,26 @@ export class LogFollower {
     for (const feed of this.feeds.get(chunk.process) ?? []) feed.acceptChunk(chunk);
   }
 
+  /**
+   * Where each process's panes stand (the least of them), for processes with history shown: a
+   * follow after a reconnect continues there, so output made meanwhile is not a gap. The
+   * engine uses it only for processes it does not follow yet for this client.
+   */
+  private shownOffsets(): Record<string, number> {
+    const from: Record<string, number> = {};
+    for (const [process, feeds] of this.feeds) {
+      let least = Infinity;
+      for (const feed of feeds) least = Math.min(least, feed.offset);
+      if (least >= 0 && least !== Infinity) from[process] = least;
+    }
+    return from;
+  }
+
   private scheduleFollow(): void {
     if (this.pendingFollow) return;
     this.pendingFollow = setTimeout(() => {
       this.pendingFollow = null;
-      void this.transport.invoke('logs.follow', { processes: [...this.feeds.keys()] });
+      void this.transport.invoke('logs.follow', { processes: [...this.feeds.keys()], from: this.shownOffsets() });
     }, 0);
   }
 }
