@@ -6,8 +6,9 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The Electron entry and the plain-Node CLI (`showrunner serve`, …) share the engine.
-        input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli.ts') },
+        // The Electron entry, the plain-Node CLI (`showrunner serve`, …) and the library
+        // (`import { createOrchestrator } from 'showrunner'`) share the engine.
+        input: { index: resolve('src/main/index.ts'), cli: resolve('src/main/cli.ts'), library: resolve('src/main/library.ts') },
       },
     },
   },

@@ -15,6 +15,7 @@ import {
   Transition,
 } from './model';
 import { docNameProblem } from './doc-name';
+import { ServiceChanges, ServiceDefinition } from './service-definition';
 import { isEventName, isMethodName, ipcChannel, METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './contract-names';
 
 export { isEventName, isMethodName, ipcChannel, type EventName, type MethodName };
@@ -50,6 +51,16 @@ export const methods = {
   'services.startAll': { args: NoArgs, result: z.array(ServiceSnapshot) },
   'services.stopAll': { args: NoArgs, result: z.array(ServiceSnapshot) },
   'services.restartAll': { args: NoArgs, result: z.array(ServiceSnapshot) },
+  /**
+   * Management API (issue 17): services added at run time, kept in the overlay file beside the
+   * manifest. Values are checked by the manifest's readers (`invalid-args`, details.problems
+   * naming each field); an existing name is a `conflict`.
+   */
+  'services.add': { args: ServiceDefinition, result: ServiceSnapshot },
+  /** Changes an added service; manifest services are changed in the manifest (`conflict`). */
+  'services.update': { args: z.object({ name: z.string().min(1).max(128), changes: ServiceChanges }).strict(), result: ServiceSnapshot },
+  /** Removes an added service (stopped first); manifest services cannot be removed here (`conflict`). */
+  'services.remove': { args: ServiceArgs, result: z.object({ name: z.string(), removed: z.boolean() }) },
 
   'manifest.problems': { args: NoArgs, result: z.array(ManifestProblem) },
   /** Re-read the manifest now; an invalid one applies nothing and returns its problems. */

@@ -77,8 +77,11 @@ export const Transition = z.object({
 });
 export type Transition = z.infer<typeof Transition>;
 
-/** Where a service came from: the manifest, or a built-in part of the mrmd stack. */
-export const ServiceOrigin = z.enum(['manifest', 'builtin']);
+/**
+ * Where a service came from: the manifest, a built-in part of the mrmd stack, or the
+ * management API (`api`: the overlay file beside the manifest; issue 17).
+ */
+export const ServiceOrigin = z.enum(['manifest', 'builtin', 'api']);
 
 export const ServiceSnapshot = z.object({
   name: z.string(),

@@ -8,9 +8,11 @@ import { didYouMean } from '../engine/config/did-you-mean';
 
 export const usage = `usage: showrunner <command> [options]
 
-  serve [--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [--port N]
+  serve [-c|--config FILE] [--services A B ...] [--testing] [--root DIR] [--host H] [-p|--port N]
         [--token T | --new-token] [--log-dir DIR] [--state-dir DIR] [--device-root DIR] [--quiet]
-                           run the headless daemon (default: the built-in demo manifest);
+        [--log-format text|json]
+                           run the headless daemon (default: the built-in demo manifest;
+                           port: --port, else $PORT, else 7420);
                            its token lasts across restarts (SHOWRUNNER_TOKEN also sets it);
                            one line per service state change on stderr unless --quiet
   status [--config FILE] [--json]

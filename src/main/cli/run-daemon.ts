@@ -14,6 +14,8 @@ import { installDaemonShutdown } from './daemon-shutdown';
 import { mrmdEditorDir, rendererDir } from '../resource-paths';
 import type { ServiceSnapshot, Transition } from '../../shared/model';
 import { transitionLine } from './transition-line';
+import { StatusFile } from '../daemon/status-file';
+import { jsonLogLine } from './json-log-line';
 
 export interface DaemonRun {
   orchestrator: Omit<OrchestratorOptions, 'log'>;
@@ -29,10 +31,13 @@ export interface DaemonRun {
   instance: { key: string; label: string; command: 'serve' | 'mrmd' };
   /** `--quiet`: no line per service state change on stderr. */
   quiet?: boolean;
+  /** `--log-format json`: stderr lines as JSON objects, one per line. */
+  logFormat?: 'text' | 'json';
 }
 
-export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, servePage, instance, quiet = false }: DaemonRun): Promise<number> {
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, servePage, instance, quiet = false, logFormat = 'text' }: DaemonRun): Promise<number> {
+  const json = logFormat === 'json';
+  const log = (line: string) => process.stderr.write(json ? jsonLogLine({ msg: line }) : `${line}\n`);
   // Read once and drop it, so the supervised services do not inherit the daemon's secret.
   const fromEnv = process.env.SHOWRUNNER_TOKEN;
   delete process.env.SHOWRUNNER_TOKEN;
@@ -67,7 +72,12 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   // only once the server answers, so /health and the panel never wait for them. Its
   // supervisor state (orphan cleanup) is keyed as its lock and record: one per instance.
   const listening = deferred<void>();
-  const onTransition = quiet ? undefined : (service: ServiceSnapshot, transition: Transition) => log(transitionLine(service, transition));
+  const onTransition = quiet
+    ? undefined
+    : (service: ServiceSnapshot, transition: Transition) =>
+        json
+          ? process.stderr.write(jsonLogLine({ msg: transitionLine(service, transition), service: service.name, from: transition.from, to: transition.to, reason: transition.reason }))
+          : log(transitionLine(service, transition));
   let server: DaemonServer;
   // mrmd's editor page (issue 24) opens documents on the sync server and asks the runtime for
   // capabilities from the daemon's own origin; they accept that one and no other.
@@ -101,6 +111,15 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     return 1;
   }
   shutdown.track(() => server.close());
+  if (shutdown.requested) return shutdown.finish();
+  // For external watchdogs (issue 17): one file per instance, rewritten on every change.
+  const status = new StatusFile({ hub: orchestrator.hub, stateDir: orchestratorOptions.stateDir, instanceKey: instance.key, manifest: instance.label, snapshot: () => orchestrator.snapshot(), url: () => server.url, log });
+  await status.write();
+  // Its last write (`running: false`) comes after every service has stopped (close is idempotent).
+  shutdown.track(async () => {
+    await orchestrator.close();
+    await status.close();
+  });
   if (shutdown.requested) return shutdown.finish();
   if (lock?.ok) await lock.lock.update({ url: server.url, token });
   // Registered before the write: a stop during it still removes the record (only ours: by pid).

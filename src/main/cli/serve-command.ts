@@ -8,19 +8,31 @@ import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from './pars
 import { runDaemon } from './run-daemon';
 
 export const serveFlags = {
-  config: { kind: 'string' },
+  config: { kind: 'string', alias: 'c' },
   services: { kind: 'list' },
   testing: { kind: 'boolean' },
   root: { kind: 'string' },
   host: { kind: 'string' },
-  port: { kind: 'string' },
+  port: { kind: 'string', alias: 'p' },
   token: { kind: 'string' },
   'new-token': { kind: 'boolean' },
   'log-dir': { kind: 'string' },
   'state-dir': { kind: 'string' },
   'device-root': { kind: 'string' },
   quiet: { kind: 'boolean' },
+  'log-format': { kind: 'string' },
 } as const;
+
+/** `$PORT` (rule-loom, and most platforms that run a web process) when `--port` is not given. */
+function environmentPort(): number {
+  const raw = process.env.PORT;
+  // The daemon's port, not the services': they would otherwise all inherit it and collide.
+  delete process.env.PORT;
+  if (raw === undefined || raw === '') return 7420;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`$PORT must be a port number from 0 to 65535, not ${JSON.stringify(raw)}`);
+  return port;
+}
 
 export async function serveCommand(argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv, serveFlags);
@@ -28,9 +40,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const config = stringFlag(parsed, 'config');
   const logDir = stringFlag(parsed, 'log-dir');
   const manifestPath = config ? resolve(config) : demoManifestPath();
+  const logFormat = stringFlag(parsed, 'log-format') ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') throw new UsageError(`--log-format is text or json, not ${JSON.stringify(logFormat)}`);
   return runDaemon({
     host: stringFlag(parsed, 'host') ?? '127.0.0.1',
-    port: portFlag(parsed, 'port', 7420),
+    port: portFlag(parsed, 'port', environmentPort()),
+    logFormat,
     token: stringFlag(parsed, 'token'),
     newToken: parsed.flags['new-token'] === true,
     servePage: true,

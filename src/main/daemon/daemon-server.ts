@@ -12,6 +12,9 @@ import { serveStaticFile } from './static-files';
 import { partOrigins, serveEditorRoute } from './editor-route';
 import { isLoopbackHost, tokenFromRequest, tokensMatch } from './token-auth';
 import { listen } from '../engine/net/listen';
+import { openApiDocument } from '../engine/api/openapi-document';
+import { API_DOCS_CSP, apiDocsPage } from './api-docs-page';
+import { EventStream } from './event-stream';
 
 export interface DaemonServerOptions {
   hub: EventHub;
@@ -63,6 +66,7 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     handleProtocols: (offered) => (offered.has(CONTRACT_WS_PROTOCOL) ? CONTRACT_WS_PROTOCOL : false),
   });
   const extraOrigins = new Set(options.allowedOrigins ?? []);
+  const eventStream = new EventStream(hub);
   let hosts = new Set<string>();
   let anyHost = false;
 
@@ -82,6 +86,14 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     if (!originAllowed(request)) {
       return sendJson(response, 403, { error: { code: 'unauthorized', message: 'origin not allowed' } });
     }
+    // The API's description holds no secret: tools and the docs page read it without a token.
+    if (url.pathname === '/api/openapi.json' || url.pathname === '/api/docs') {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
+      if (url.pathname === '/api/openapi.json') return sendJson(response, 200, openApiDocument());
+      response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': API_DOCS_CSP, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      response.end(apiDocsPage(openApiDocument()));
+      return;
+    }
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname === '/metrics';
     if (isApi) {
       if (!tokensMatch(token, tokenFromRequest(request))) {
@@ -92,6 +104,10 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
         response.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' });
         response.end(options.metrics());
         return;
+      }
+      if (url.pathname === '/api/events') {
+        if (request.method !== 'GET') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
+        return eventStream.serve(request, response, url);
       }
       return handleApi(request, response, url);
     }
@@ -213,6 +229,7 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
+        eventStream.close();
         sockets.close();
         server.closeAllConnections();
         server.close(() => resolve());

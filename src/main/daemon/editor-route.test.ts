@@ -169,6 +169,7 @@ describe('the editor page and the runtime attachments of showrunner mrmd', () =>
     await api('/api/runtimes', { method: 'POST', body: { doc: 'gone' } });
     const deleted = await api('/api/runtimes/gone', { method: 'DELETE' });
     expect(deleted).toMatchObject({ status: 200, body: { doc: 'gone', running: false } });
-    expect((await api('/api/sessions/never', { method: 'DELETE' })).status).toBe(404);
+    expect(await api('/api/sessions/never', { method: 'DELETE' })).toMatchObject({ status: 200, body: { doc: 'never', running: false } });
+    expect((await api('/api/runtimes/never')).status).toBe(404);
   });
 });

@@ -25,6 +25,7 @@ import { findFreePort } from './find-free-port';
 import { MonitorControl } from './monitor-control';
 import { monitorProcessName } from './monitors/monitor-host';
 import type { LogLevel } from './monitors/monitor-peer';
+import { ServiceEditor } from './api/service-editor';
 
 export interface OrchestratorOptions {
   manifestPath: string;
@@ -164,7 +165,8 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
     builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken, logLevel: options.monitorLogLevel, pageOrigins: options.pageOrigins?.() });
-    const origins = new Map(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
+    const origins = new Map<string, ServiceSnapshot['origin']>(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
+    for (const name of next.overlay?.services ?? []) origins.set(name, 'api');
     await supervisor.apply([...builtins.specs, ...next.services], origins);
     if (closing) return;
     await monitors.configure({
@@ -245,6 +247,18 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     };
   }
 
+  const editor = new ServiceEditor({
+    manifestPath: options.staticManifest ? null : manifestPath,
+    loadOptions,
+    serviceNames: () => supervisor.snapshot().map((service) => service.name),
+    reload,
+  });
+  function serviceNamed(name: string): ServiceSnapshot {
+    const found = supervisor.snapshot().find((service) => service.name === name);
+    if (!found) throw new ContractError('internal', `${name} was written but is not supervised; see the orchestrator log`);
+    return found;
+  }
+
   const handlers: ContractHandlers = {
     'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
     'services.list': () => supervisor.snapshot(),
@@ -256,6 +270,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'services.startAll': () => supervisor.startAll(),
     'services.stopAll': () => supervisor.stopAll(),
     'services.restartAll': () => supervisor.restartAll(),
+    'services.add': async (definition) => (await editor.add(definition), serviceNamed(definition.name)),
+    'services.update': async ({ name, changes }) => (await editor.update(name, changes), serviceNamed(name)),
+    'services.remove': async ({ name }) => (await editor.remove(name), { name, removed: true }),
     'manifest.problems': () => problems,
     'manifest.reload': () => reload(),
     'logs.tail': ({ process, maxBytes }) => logs.tail(process, maxBytes),

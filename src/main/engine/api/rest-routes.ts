@@ -4,6 +4,7 @@
 // view can never disagree with the UI.
 import type { MethodArgs, MethodName, MethodResult, Reply } from '../../../shared/contract';
 import { handleRuntimeRoute } from './runtime-routes';
+import { REST_ROUTE_KEYS } from './rest-route-table';
 
 export type ContractCaller = <M extends MethodName>(method: M | string, args: MethodArgs<M> | unknown) => Promise<Reply<MethodResult<M>>>;
 
@@ -31,7 +32,9 @@ const statusForCode: Record<string, number> = {
   'unknown-method': 404,
   'manifest-invalid': 422,
   conflict: 409,
-  unavailable: 503,
+  // Not offered by this configuration (no sync server, no manifest file in mrmd mode, a
+  // desktop-only method): a lasting state of the daemon, not a fault, so never a 5xx.
+  unavailable: 409,
   unauthorized: 401,
   'sender-rejected': 403,
   internal: 500,
@@ -51,6 +54,8 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
   const action = freeForm ? undefined : segments[2];
   const route = `${method} ${resource ?? ''}${name === undefined ? '' : '/:name'}${action === undefined ? '' : '/' + action}`;
   const { call } = context;
+  // Only routes with schemas in the table exist (rest-route-table.ts; the OpenAPI document).
+  if (!REST_ROUTE_KEYS.has(route)) return noRoute(method, segments);
   // mrmd's runtime attachments, for the editor bundle (runtime-routes.ts).
   if (resource === 'runtimes' || resource === 'sessions') return handleRuntimeRoute(method, name, body, context);
 
@@ -83,6 +88,14 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
       const found = reply.value.find((service) => service.name === name);
       return found ? { status: 200, body: found } : { status: 404, body: { error: { code: 'not-found', message: `no service ${name}` } } };
     }
+    case 'POST services': {
+      const reply = await call('services.add', body);
+      return reply.ok ? { status: 201, body: reply.value } : fromReply(reply);
+    }
+    case 'PATCH services/:name':
+      return fromReply(await call('services.update', { name, changes: body }));
+    case 'DELETE services/:name':
+      return fromReply(await call('services.remove', { name }));
     case 'POST services/:name/start':
     case 'POST services/:name/stop':
     case 'POST services/:name/restart':
@@ -117,6 +130,11 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
     case 'GET devices':
       return fromReply(await call('devices.list', {}), (devices) => ({ devices }));
     default:
-      return { status: 404, body: { error: { code: 'not-found', message: `no route ${method} /api/${segments.join('/')}` } } };
+      return noRoute(method, segments);
   }
+}
+
+function noRoute(method: string, segments: string[]): RestResponse {
+  const path = `/api/${segments.join('/')}`.slice(0, 200);
+  return { status: 404, body: { error: { code: 'not-found', message: `no route ${method.slice(0, 16)} ${path}` } } };
 }

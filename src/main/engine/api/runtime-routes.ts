@@ -4,7 +4,7 @@
 // `{ doc, id, sync, runtimes: { bash: { url }, node: { url }, python: { url } }, monitor }`.
 // The bundle reads `sync`, `runtimes.python.url` (`.port`, `.venv`) and `id`; its errors read
 // `detail`. We have one shared runtime: `python: "dedicated"` gets the shared one and says so.
-// `DELETE /api/runtimes/{doc}` stops that document's monitor.
+// `DELETE /api/runtimes/{doc}` stops that document's monitor (done already when it has none).
 import type { MonitorSnapshot } from '../../../shared/model';
 import type { RestContext, RestResponse } from './rest-routes';
 
@@ -43,7 +43,7 @@ const monitorOf = (snapshot: MonitorSnapshot, message: string): Attachment['moni
 
 export async function handleRuntimeRoute(method: string, doc: string | undefined, body: unknown, context: RestContext): Promise<RestResponse> {
   const { call } = context;
-  const noSync = failure(503, 'unavailable', 'this daemon has no sync server (mrmd --no-sync without --sync-url)');
+  const noSync = failure(409, 'unavailable', 'this daemon has no sync server (mrmd --no-sync without --sync-url)');
   if (method === 'POST' && doc === undefined) {
     const given = (body as { doc?: unknown } | null)?.doc;
     if (typeof given !== 'string') return failure(400, 'invalid-args', 'body must be {"doc": NAME}');
@@ -70,7 +70,8 @@ export async function handleRuntimeRoute(method: string, doc: string | undefined
     return { status: 200, body: attachment(doc, context.urls(), monitorOf(snapshot, `monitor for ${doc}: ${snapshot.connection}`)) ?? noSync.body };
   }
   if (method === 'DELETE' && doc !== undefined) {
-    if (!snapshot) return failure(404, 'not-found', `no runtime attachment for ${doc}`);
+    // Idempotent: the monitor may be gone already (stopped by DELETE /api/monitors/{doc}).
+    if (!snapshot) return { status: 200, body: { doc, status: 'stopped', running: false, message: `No monitor for ${doc}` } };
     const stopped = await call('monitors.stop', { doc });
     if (!stopped.ok) return failure(500, stopped.error.code, stopped.error.message);
     return { status: 200, body: { doc, status: 'stopped', running: stopped.value.running, message: `Monitor stopped for ${doc}` } };

@@ -90,6 +90,8 @@ export interface Manifest {
   services: ServiceSpec[];
   sync?: SyncSpec;
   monitors?: MonitorsSpec;
+  /** The services the management API added, from the overlay file beside the manifest. */
+  overlay?: { file: string; services: string[] };
 }
 
 export type LoadResult = { ok: true; manifest: Manifest } | { ok: false; problems: ManifestProblem[] };

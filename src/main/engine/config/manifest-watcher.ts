@@ -11,8 +11,9 @@ import { basename, dirname, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
 import { diffManifests, type ManifestDiff } from './diff-manifests';
 import type { Manifest } from './manifest-types';
-import { parseManifest, type ManifestLoadOptions } from './parse-manifest';
-import { readManifestText } from './read-manifest-text';
+import { parseManifestSources, readManifestSources } from './load-manifest';
+import { overlayPath } from './overlay-path';
+import type { ManifestLoadOptions } from './parse-manifest';
 
 export type ManifestChange =
   | { ok: true; manifest: Manifest; diff: ManifestDiff }
@@ -68,15 +69,20 @@ export class ManifestWatcher {
     clearTimeout(this.timer);
     this.watcher?.close();
     this.watcher = undefined;
-    if (this.polling) unwatchFile(this.file, this.onPoll);
+    if (this.polling) {
+      unwatchFile(this.file, this.onPoll);
+      unwatchFile(overlayPath(this.file), this.onPoll);
+    }
     this.polling = false;
   }
 
   private startWatching(): void {
     const name = basename(this.file);
+    // The API's overlay is part of the manifest (issue 17): an operator's edit to it applies too.
+    const overlayName = basename(overlayPath(this.file));
     try {
       this.watcher = watch(dirname(this.file), { persistent: false }, (_event, filename) => {
-        if (!filename || filename === name) this.schedule();
+        if (!filename || filename === name || filename === overlayName) this.schedule();
       });
       this.watcher.on('error', () => {
         this.watcher?.close();
@@ -92,6 +98,7 @@ export class ManifestWatcher {
     if (this.polling) return;
     this.polling = true;
     watchFile(this.file, { persistent: false, interval: this.options.pollIntervalMs ?? 500 }, this.onPoll);
+    watchFile(overlayPath(this.file), { persistent: false, interval: this.options.pollIntervalMs ?? 500 }, this.onPoll);
   }
 
   private readonly onPoll = (now: Stats, before: Stats): void => {
@@ -112,14 +119,13 @@ export class ManifestWatcher {
 
   private async load(force: boolean): Promise<ManifestChange | null> {
     if (this.closed) return null;
-    const read = await readManifestText(this.options.file);
+    const read = await readManifestSources(this.options.file);
     if (this.closed) return null;
     // A touch, or a second write event of the same save: nothing to tell.
-    if (!force && read.ok && read.text === this.lastText) return null;
-    this.lastText = read.ok ? read.text : undefined;
-    const result = read.ok
-      ? parseManifest(read.text, this.options.file, this.options.load)
-      : { ok: false as const, problems: [read.problem] };
+    const text = read.ok ? `${read.text}\u0000${read.overlay?.text ?? ''}` : undefined;
+    if (!force && text !== undefined && text === this.lastText) return null;
+    this.lastText = text;
+    const result = parseManifestSources(read, this.options.file, this.options.load);
     const change = result.ok ? this.accept(result.manifest) : { ok: false as const, problems: result.problems };
     this.report(change);
     return change;

@@ -2,7 +2,7 @@
 // position (ARCHITECTURE.md §3, §8). Never throws: an operator's half-typed file, bad bytes or
 // a value out of range all end as problems, so a reload can never take the engine down.
 import { readLogs } from './read-logs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
 import { FieldReader, fieldPath } from './field-reader';
 import type { LoadResult, Manifest } from './manifest-types';
@@ -41,9 +41,15 @@ const RESERVED_NAMES = ['orchestrator'];
 const SYNC_SERVICE_NAME = 'mrmd-sync';
 const RUNTIME_SERVICE_NAME = 'mrmd-runtime';
 
-export function parseManifest(text: string, file: string, options: ManifestLoadOptions = {}): LoadResult {
+/** The services the management API added (services.api.toml beside the manifest; issue 17). */
+export interface OverlaySource {
+  file: string;
+  text: string;
+}
+
+export function parseManifest(text: string, file: string, options: ManifestLoadOptions = {}, overlay?: OverlaySource): LoadResult {
   try {
-    return parse(text, file, options);
+    return parse(text, file, options, overlay);
   } catch (error) {
     // A bug of ours, or a stack overflow on absurdly nested input: still an answer, not a crash.
     const message = `could not read the manifest: ${error instanceof Error ? error.message : String(error)}`;
@@ -51,23 +57,40 @@ export function parseManifest(text: string, file: string, options: ManifestLoadO
   }
 }
 
-function parse(rawText: string, file: string, options: ManifestLoadOptions): LoadResult {
+function parse(rawText: string, file: string, options: ManifestLoadOptions, overlay?: OverlaySource): LoadResult {
   // Editors show no BOM, so columns on line 1 count from after it.
-  const text = rawText.startsWith('\uFEFF') ? rawText.slice(1) : rawText;
+  const text = withoutBom(rawText);
+  const overlayText = overlay ? withoutBom(overlay.text) : undefined;
   // A valid manifest needs no positions (fast-toml-tree.ts); any problem is found again, and
   // reported, from the positioned tree.
   const quick = parseTomlTreeFast(text);
-  if (quick) {
-    const result = readManifestTree(quick, file, options);
+  const quickOverlay = overlayText === undefined ? undefined : parseTomlTreeFast(overlayText);
+  if (quick && quickOverlay !== null) {
+    const result = readManifestTree(quick, file, options, overlay && quickOverlay ? { file: overlay.file, top: quickOverlay } : undefined);
     if (result.ok) return result;
   }
   const tree = parseTomlTree(text);
   if (!tree.ok) return { ok: false, problems: [syntaxProblem(text, file, tree.pos, tree.message)] };
-  return readManifestTree(tree.root, file, options);
+  if (!overlay || overlayText === undefined) return readManifestTree(tree.root, file, options);
+  const overlayTree = parseTomlTree(overlayText);
+  if (!overlayTree.ok) return { ok: false, problems: [syntaxProblem(overlayText, overlay.file, overlayTree.pos, overlayTree.message)] };
+  return readManifestTree(tree.root, file, options, { file: overlay.file, top: overlayTree.root });
 }
 
-/** A parsed TOML tree → a Manifest or its problems (positions as the tree has them). */
-export function readManifestTree(top: TomlTable, file: string, options: ManifestLoadOptions = {}): LoadResult {
+function withoutBom(text: string): string {
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
+}
+
+/**
+ * A parsed TOML tree → a Manifest or its problems (positions as the tree has them). `overlay`
+ * holds only `[services.*]`, read with the manifest's root and defaults; its problems name its file.
+ */
+export function readManifestTree(
+  top: TomlTable,
+  file: string,
+  options: ManifestLoadOptions = {},
+  overlay?: { file: string; top: TomlTable },
+): LoadResult {
   const reader = new FieldReader(file);
   reader.checkKeys(top, '', TOP_LEVEL_KEYS);
   const manifestDir = dirname(resolve(file));
@@ -86,6 +109,19 @@ export function readManifestTree(top: TomlTable, file: string, options: Manifest
   for (const [name, entry] of servicesTable?.entries ?? []) {
     drafts.push(readService(reader, name, entry, { root, defaults, testing: options.testing === true }));
   }
+  const overlayReader = overlay ? new FieldReader(overlay.file) : undefined;
+  const overlayNames: string[] = [];
+  if (overlay && overlayReader) {
+    overlayReader.checkKeys(overlay.top, '', ['services']);
+    for (const [name, entry] of overlayReader.table(overlay.top, '', 'services')?.entries ?? []) {
+      if (servicesTable?.entries.has(name)) {
+        overlayReader.report(entry.keyPos, fieldPath('services', name), `"${name}" is already a service of ${basename(file)}`);
+        continue;
+      }
+      overlayNames.push(name);
+      drafts.push(readService(overlayReader, name, entry, { root, defaults, testing: options.testing === true }));
+    }
+  }
   const syncTable = reader.table(top, '', 'sync');
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
@@ -95,12 +131,26 @@ export function readManifestTree(top: TomlTable, file: string, options: Manifest
   checkNames(reader, drafts, { sync: sync?.enabled === true, runtime: monitors !== undefined });
 
   const specs = drafts.map((draft) => draft.spec);
-  const services = selectServices(reader, specs, options.services);
-  if (reader.problems.length > 0) return { ok: false, problems: sortProblems(reader.problems) };
+  // What the API added runs whatever `--services` picked: the operator asked for it by name.
+  const chosen = options.services && options.services.length > 0 ? [...options.services, ...overlayNames] : options.services;
+  const services = selectServices(reader, specs, chosen);
+  if (overlay && overlayReader) moveOverlayProblems(reader, overlayReader, overlayNames);
+  const problems = [...sortProblems(reader.problems), ...sortProblems(overlayReader?.problems ?? [])];
+  if (problems.length > 0) return { ok: false, problems };
   const manifest: Manifest = { file: resolve(file), root, logDir, logs, services };
+  if (overlay) manifest.overlay = { file: resolve(overlay.file), services: overlayNames };
   if (sync) manifest.sync = sync;
   if (monitors) manifest.monitors = monitors;
   return { ok: true, manifest };
+}
+
+/** Problems the cross-service checks found at an overlay service belong to the overlay's file. */
+function moveOverlayProblems(reader: FieldReader, overlayReader: FieldReader, names: readonly string[]): void {
+  const prefixes = names.map((name) => fieldPath('services', name));
+  const isOverlays = (field: string) => prefixes.some((prefix) => field === prefix || field.startsWith(prefix + '.') || field.startsWith(prefix + '['));
+  const kept = reader.problems.filter((problem) => !isOverlays(problem.field));
+  for (const problem of reader.problems) if (isOverlays(problem.field)) overlayReader.problems.push({ ...problem, file: overlayReader.file });
+  reader.problems.splice(0, reader.problems.length, ...kept);
 }
 
 function readDefaults(reader: FieldReader, top: TomlTable): ServiceDefaults {

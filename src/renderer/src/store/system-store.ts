@@ -2,7 +2,7 @@
 // asks for a snapshot and applies only events newer than it (STYLE.md §6); events that arrive
 // before the snapshot wait in a queue.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { eventNames, type EventName, type EventPayload, type MethodArgs, type MethodName, type MethodResult } from '../../../shared/contract';
+import { eventNames, type EventName, type EventPayload, type MethodArgs, type MethodName, type MethodResult, type Reply } from '../../../shared/contract';
 import type { ConnectionState, Transport } from '../transport/transport';
 import { applyEvent, viewFromSnapshot } from './apply-event';
 import { emptyView, type SystemView } from './system-view';
@@ -28,6 +28,8 @@ export interface SystemState extends SystemView {
   select(name: string | null): void;
   /** Calls a contract method; a failure becomes a toast and resolves to null. */
   call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M> | null>;
+  /** The whole reply, for a form that shows a failure's details beside its fields. */
+  request<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>>;
   dismissToast(id: number): void;
 }
 
@@ -54,6 +56,9 @@ export function createSystemStore(transport: Transport): SystemStore {
       if (reply.ok) return reply.value;
       toast(reply.error.message);
       return null;
+    },
+    request(method, args) {
+      return transport.invoke(method, args);
     },
     dismissToast(id) {
       set({ toasts: get().toasts.filter((toast) => toast.id !== id) });

@@ -1,21 +1,36 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { describeState, formatBytes } from '../../../../shared/describe-state';
 import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
 import { plural } from '../../../../shared/plural';
 import { useLive, useStatusClock } from '../shell/use-live';
+import { AddServiceDialog } from './AddServiceDialog';
+import { askFirst } from '../shell/confirm-store';
 
 export function ServiceList() {
   const order = useSystem(useShallow((state) => state.serviceOrder));
   const synced = useSystem((state) => state.synced);
+  const [adding, setAdding] = useState(false);
   if (!synced && order.length === 0) return <p className="empty">Connecting to the engine…</p>;
-  if (order.length === 0) return <p className="empty">The manifest defines no services.</p>;
   return (
-    <ul className="service-list" aria-label="Services">
-      {order.map((name) => (
-        <ServiceRow key={name} name={name} />
-      ))}
-    </ul>
+    <>
+      <div className="list-actions">
+        <button type="button" onClick={() => setAdding(true)}>
+          Add service
+        </button>
+      </div>
+      {order.length === 0 ? (
+        <p className="empty">The manifest defines no services.</p>
+      ) : (
+        <ul className="service-list" aria-label="Services">
+          {order.map((name) => (
+            <ServiceRow key={name} name={name} />
+          ))}
+        </ul>
+      )}
+      <AddServiceDialog open={adding} onClose={() => setAdding(false)} />
+    </>
   );
 }
 
@@ -27,6 +42,9 @@ function ServiceRow({ name }: { name: string }) {
   const ticking = service?.state.kind === 'running' || service?.state.kind === 'backoff';
   const live = useLive();
   const now = useStatusClock(ticking);
+  function removeAdded(target: string, shown: string): void {
+    askFirst({ title: `Remove ${shown}?`, message: 'It is stopped and removed from the overlay file.', confirmLabel: 'Remove', run: () => void call('services.remove', { name: target }) });
+  }
   if (!service) return null;
   const { label, detail, tone } = describeState(service.state, now);
   const active = ['starting', 'running', 'stopping', 'backoff', 'blocked'].includes(service.state.kind);
@@ -45,6 +63,7 @@ function ServiceRow({ name }: { name: string }) {
           <span className="service-name">{service.displayName}</span>
           {service.displayName !== name && <span className="service-id">{name}</span>}
           {service.origin === 'builtin' && <span className="badge">built-in</span>}
+          {service.origin === 'api' && <span className="badge" title="added over the API; kept in the overlay file beside the manifest">added</span>}
         </div>
         <div className="service-state">
           <span className="state-label">{label}</span>
@@ -79,6 +98,11 @@ function ServiceRow({ name }: { name: string }) {
         <button type="button" onClick={() => call('services.restart', { name })} aria-label={`Restart ${service.displayName}`}>
           Restart
         </button>
+        {service.origin === 'api' && (
+          <button type="button" onClick={() => removeAdded(name, service.displayName)} aria-label={`Remove ${service.displayName}`}>
+            Remove
+          </button>
+        )}
       </fieldset>
     </li>
   );
