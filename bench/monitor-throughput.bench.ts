@@ -3,13 +3,15 @@
 // cells and 3 monitor processes × 200 cells, by our standalone monitor (`showrunner monitor`)
 // and, as the in-run baseline, by the legacy mrmd-monitor 0.1.3 on the same sync server,
 // runtime and editor. Printed: executions per second and completion latency (requested →
-// completed as the editor sees it) p50, each as a ratio ours / legacy; double runs (counted
+// completed as the editor sees it) p50 (and where it goes: p50 of each phase), each as a ratio ours / legacy; double runs (counted
 // by the cells themselves: each appends its number to a file), errors and hung cells.
 // Goal: throughput ≥ 1.0× legacy, p50 ≤ 1.5× legacy, 0 double runs, 0 errors.
 //
 // The legacy monitor is never committed: it is read from $LEGACY_MRMD_MONITOR or the
 // git-ignored bench/vendor/mrmd-monitor (github:MaximeRivest/mrmd-monitor at eef65f0); without
 // it those rows are skipped with a message and our figures are printed alone.
+// In each run the two monitors take turns of ten cells (both connected throughout, each on its
+// own document), so load that changes during a run weighs on both alike.
 // MONITOR_THROUGHPUT_RUNS (default 3) repeats every row; min/median/max are printed.
 // MONITOR_THROUGHPUT_CELLS=N caps the cells per row, MONITOR_THROUGHPUT_MONITORS=N keeps the
 // rows with N monitors (quick checks). Also printed: the monitor processes' CPU time per cell.
@@ -55,7 +57,12 @@ interface RowResult {
   hung: number;
   /** CPU time of the monitor processes per timed cell (warm-up excluded), when /proc has it. */
   cpuMsPerCell: number | null;
+  /** Median ms per phase as the editor sees it: requested → claimed and ready → running → completed. */
+  phases: Record<string, number>;
 }
+
+// The editor writes `ready` inside its observer of the claim, so it sees `claimed` as `ready`.
+const PHASES = ['ready', 'running', 'completed'] as const;
 
 const children = new Set<ChildProcess>();
 
@@ -118,11 +125,26 @@ function until(map: Y.Map<unknown>, test: () => boolean, ms: number): Promise<bo
 
 const TERMINAL = new Set(['completed', 'error', 'cancelled']);
 
-async function runRow(kind: Kind, monitors: number, cells: number, run: number, parts: { dir: string; syncUrl: string; bashUrl: string }): Promise<RowResult> {
+/** Cells run per turn when the rows of one run alternate (see `runInterleaved`). */
+const TURN_CELLS = 10;
+
+interface OpenRow {
+  /** Runs cells `from` to `to` (exclusive), one after another. */
+  runCells(from: number, to: number): Promise<void>;
+  result(): Promise<RowResult>;
+  close(): Promise<void>;
+}
+
+/** One kind's monitors, editor and document for one run, warmed up and ready for cells. */
+async function openRow(kind: Kind, monitors: number, cells: number, run: number, parts: { dir: string; syncUrl: string; bashUrl: string }): Promise<OpenRow> {
   const doc = `${kind}-${monitors}x${cells}-run${run}`;
   const runsFile = join(parts.dir, `${doc}.runs`);
   const procs = await Promise.all(Array.from({ length: monitors }, () => start(monitorArgv(kind, parts.syncUrl, doc, parts.bashUrl))));
   const editor = await EditorPeer.connect(parts.syncUrl, doc);
+  const close = async (): Promise<void> => {
+    editor.close();
+    await Promise.all(procs.map(({ child }) => stop(child)));
+  };
   try {
     const awareness = editor.provider.awareness;
     const monitorCount = (): number => [...awareness.getStates().values()].filter((state) => state.user?.type === 'monitor').length;
@@ -136,43 +158,96 @@ async function runRow(kind: Kind, monitors: number, cells: number, run: number, 
       check();
     });
     const executions = editor.executions as unknown as Y.Map<unknown>;
+    // When the editor first saw each status of the current cell (the phase trace).
+    let seenAt = new Map<string, number>();
+    let currentId = '';
+    const watch = (): void => {
+      const status = String(editor.entry(currentId)?.status);
+      if (!seenAt.has(status)) seenAt.set(status, performance.now());
+    };
+    executions.observe(watch);
+    let phaseTimes: Record<string, number[]> = {};
     const runCell = async (code: string): Promise<{ ms: number; status: string }> => {
       editor.addCell('bash', code);
       const begin = performance.now();
-      const id = editor.request(code, 'bash', { runtimeUrl: parts.bashUrl });
+      currentId = editor.request(code, 'bash', { runtimeUrl: parts.bashUrl });
+      seenAt = new Map();
+      const id = currentId;
       const over = await until(executions, () => TERMINAL.has(String(editor.entry(id)?.status)), HUNG_MS);
+      let previous = begin;
+      for (const phase of PHASES) {
+        const at = seenAt.get(phase);
+        if (at === undefined) continue;
+        (phaseTimes[phase] ??= []).push(at - previous);
+        previous = at;
+      }
       return { ms: performance.now() - begin, status: over ? String(editor.entry(id)?.status) : 'hung' };
     };
     // Warm-up: every monitor synced and past its join window, the runtime's shell started.
     for (let cell = 0; cell < WARM_UP_CELLS; cell++) await runCell(`echo warm-up ${cell}`);
+    phaseTimes = {};
 
     const latencies: number[] = [];
     const statuses: string[] = [];
-    const cpuBefore = cpuMs(procs.map(({ child }) => child));
-    const begin = performance.now();
-    for (let cell = 0; cell < cells; cell++) {
-      const { ms, status } = await runCell(`echo ${cell} >> ${runsFile}`);
-      latencies.push(ms);
-      statuses.push(status);
-    }
-    const seconds = (performance.now() - begin) / 1000;
-    const cpuAfter = cpuMs(procs.map(({ child }) => child));
-    const counts = new Array<number>(cells).fill(0);
-    const text = existsSync(runsFile) ? await readFile(runsFile, 'utf8') : '';
-    for (const line of text.split('\n').filter(Boolean)) counts[Number(line)]++;
+    let busyMs = 0;
+    let cpu: number | null = 0;
     return {
-      perSecond: cells / seconds,
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      doubles: counts.filter((count) => count > 1).length,
-      missing: counts.filter((count) => count === 0).length,
-      errors: statuses.filter((status) => status === 'error' || status === 'cancelled').length,
-      hung: statuses.filter((status) => status === 'hung').length,
-      cpuMsPerCell: cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / cells,
+      async runCells(from, to) {
+        const cpuBefore = cpuMs(procs.map(({ child }) => child));
+        const begin = performance.now();
+        for (let cell = from; cell < to; cell++) {
+          const { ms, status } = await runCell(`echo ${cell} >> ${runsFile}`);
+          latencies.push(ms);
+          statuses.push(status);
+        }
+        busyMs += performance.now() - begin;
+        const cpuAfter = cpuMs(procs.map(({ child }) => child));
+        cpu = cpu === null || cpuBefore === null || cpuAfter === null ? null : cpu + cpuAfter - cpuBefore;
+      },
+      async result() {
+        const counts = new Array<number>(cells).fill(0);
+        const text = existsSync(runsFile) ? await readFile(runsFile, 'utf8') : '';
+        for (const line of text.split('\n').filter(Boolean)) counts[Number(line)]++;
+        return {
+          perSecond: (cells * 1000) / busyMs,
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          doubles: counts.filter((count) => count > 1).length,
+          missing: counts.filter((count) => count === 0).length,
+          errors: statuses.filter((status) => status === 'error' || status === 'cancelled').length,
+          hung: statuses.filter((status) => status === 'hung').length,
+          cpuMsPerCell: cpu === null ? null : cpu / cells,
+          phases: Object.fromEntries(Object.entries(phaseTimes).map(([phase, times]) => [phase, percentile(times, 50)])),
+        };
+      },
+      close,
     };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * One run of every kind on the same cells. The kinds take turns of `TURN_CELLS` cells (each
+ * kind's monitors on their own document, all connected for the whole run), so a change in
+ * the machine's load during the run weighs on both alike; each kind's time is the sum of its
+ * turns.
+ */
+async function runInterleaved(kinds: readonly Kind[], monitors: number, cells: number, run: number, parts: { dir: string; syncUrl: string; bashUrl: string }): Promise<Map<Kind, RowResult>> {
+  const rows = new Map<Kind, OpenRow>();
+  try {
+    for (const kind of kinds) rows.set(kind, await openRow(kind, monitors, cells, run, parts));
+    for (let from = 0; from < cells; from += TURN_CELLS) {
+      // Alternate which kind goes first, so neither always follows the other's turn.
+      const order = (from / TURN_CELLS) % 2 === 0 ? kinds : [...kinds].reverse();
+      for (const kind of order) await rows.get(kind)!.runCells(from, Math.min(cells, from + TURN_CELLS));
+    }
+    const results = new Map<Kind, RowResult>();
+    for (const [kind, row] of rows) results.set(kind, await row.result());
+    return results;
   } finally {
-    editor.close();
-    await Promise.all(procs.map(({ child }) => stop(child)));
+    for (const row of rows.values()) await row.close();
   }
 }
 
@@ -203,7 +278,9 @@ function spread(values: number[], digits = 2): string {
 }
 
 function describeRow(kind: Kind, row: RowResult): string {
-  return `${kind.padEnd(6)} ${row.perSecond.toFixed(1).padStart(6)} cells/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, double runs ${row.doubles}, not run ${row.missing}, errors ${row.errors}, hung ${row.hung}, monitor CPU ${row.cpuMsPerCell === null ? '?' : row.cpuMsPerCell.toFixed(1)} ms/cell`;
+  return `${kind.padEnd(6)} ${row.perSecond.toFixed(1).padStart(6)} cells/s, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, double runs ${row.doubles}, not run ${row.missing}, errors ${row.errors}, hung ${row.hung}, monitor CPU ${row.cpuMsPerCell === null ? '?' : row.cpuMsPerCell.toFixed(1)} ms/cell; p50 ms to ${Object.entries(row.phases)
+    .map(([phase, ms]) => `${phase} ${ms.toFixed(1)}`)
+    .join(', ')}`;
 }
 
 async function main(): Promise<void> {
@@ -222,8 +299,8 @@ async function main(): Promise<void> {
       console.log(`\n  ${monitors} monitor(s) × ${cells} cells`);
       const results: Record<Kind, RowResult[]> = { legacy: [], ours: [] };
       for (let run = 0; run < RUNS; run++) {
-        for (const kind of legacy ? (['legacy', 'ours'] as const) : (['ours'] as const)) {
-          const row = await runRow(kind, monitors, cells, run, parts);
+        const rows = await runInterleaved(legacy ? (['legacy', 'ours'] as const) : (['ours'] as const), monitors, cells, run, parts);
+        for (const [kind, row] of rows) {
           results[kind].push(row);
           console.log(`    run ${run + 1} ${describeRow(kind, row)}`);
         }

@@ -1,4 +1,6 @@
 // Gate, don't sleep (STYLE.md §9): poll a condition and, on timeout, fail with the last value seen.
+// The default deadline is generous: a loaded machine (two CPU hogs beside the suite) is 3x slower,
+// and a wait that is met returns at once, so only a failure pays it.
 export interface WaitForOptions {
   timeoutMs?: number;
   intervalMs?: number;
@@ -9,7 +11,7 @@ export interface WaitForOptions {
 export async function waitFor<T>(
   read: () => T | Promise<T>,
   accept: (value: T) => boolean,
-  { timeoutMs = 5000, intervalMs = 10, what = 'condition' }: WaitForOptions = {},
+  { timeoutMs = 15_000, intervalMs = 10, what = 'condition' }: WaitForOptions = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;

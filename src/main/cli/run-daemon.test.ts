@@ -96,7 +96,7 @@ describe('runDaemon after a crash', () => {
       (body) => body.services?.[0]?.state.kind === 'running',
       { what: 'stubborn running after the cleanup', timeoutMs: 30_000 },
     );
-    await waitFor(notices, (list) => list.some((notice) => /^cleaned up \d+ processes left by a previous run$/.test(notice.message)), { what: 'cleanup done notice' });
+    await waitFor(notices, (list) => list.some((notice) => /^cleaned up \d+ processes left by a previous run$/.test(notice.message)), { what: 'cleanup done notice', timeoutMs: 30_000 });
     second.child.kill('SIGKILL');
     await second.exited;
   }, 120_000);

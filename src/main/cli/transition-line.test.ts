@@ -54,7 +54,8 @@ describe('showrunner serve on stderr', () => {
       (service) => service?.state.kind === 'backoff',
       { what: 'kiosk in backoff', timeoutMs: 60_000 },
     );
-    expect(kiosk?.transitions.map((t) => t.to)).toEqual(['starting', 'running', 'backoff']);
+    // A slow poll may catch a later round of the loop: its first round is what must be there.
+    expect(kiosk?.transitions.map((t) => t.to).slice(0, 3)).toEqual(['starting', 'running', 'backoff']);
     expect(daemon.stderr()).not.toContain('→');
     expect(daemon.stdout()).toMatch(/^Showrunner listening on http:\/\/127\.0\.0\.1:\d+\/\?token=\S+\n$/);
   }, 120_000);

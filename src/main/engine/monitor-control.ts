@@ -5,9 +5,23 @@ import { isDeepStrictEqual } from 'node:util';
 import { ContractError } from '../../shared/contract';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../shared/model';
 import type { LogSink } from './logs/log-sink';
-import { MonitorHost } from './monitors/monitor-host';
+import type { MonitorHost } from './monitors/monitor-host';
 import type { LogLevel } from './monitors/monitor-peer';
-import { MrpRunner } from './monitors/mrp-runner';
+
+/**
+ * The monitor stack (Yjs, y-websocket: a few hundred ms of module loading on a busy machine)
+ * is loaded when the first monitor starts, not with the daemon: a daemon without monitors
+ * never loads it, and one with monitors listens before it does (issue 23).
+ */
+type MonitorStack = { MonitorHost: typeof import('./monitors/monitor-host').MonitorHost; MrpRunner: typeof import('./monitors/mrp-runner').MrpRunner };
+let monitorStack: Promise<MonitorStack> | null = null;
+function loadMonitorStack(): Promise<MonitorStack> {
+  monitorStack ??= Promise.all([import('./monitors/monitor-host'), import('./monitors/mrp-runner')]).then(([host, runner]) => ({
+    MonitorHost: host.MonitorHost,
+    MrpRunner: runner.MrpRunner,
+  }));
+  return monitorStack;
+}
 
 export interface MonitorConfig {
   syncUrl: string | null;
@@ -41,6 +55,7 @@ const COUNTS_REFRESH_MS = 250;
 export class MonitorControl {
   private host: MonitorHost | null = null;
   private config: MonitorConfig | null = null;
+  private stack: MonitorStack | null = null;
   private readonly countsDue = new Set<string>();
   private countsTimer: NodeJS.Timeout | null = null;
 
@@ -57,14 +72,15 @@ export class MonitorControl {
       await this.closeHost();
     }
     if (this.options.disabled || !config.syncUrl) return;
-    for (const doc of new Set([...running, ...config.documents.filter((doc) => !previous?.documents.includes(doc))])) this.start(doc);
+    for (const doc of new Set([...running, ...config.documents.filter((doc) => !previous?.documents.includes(doc))])) await this.start(doc);
   }
 
   list(): MonitorSnapshot[] {
     return this.host?.list() ?? [];
   }
 
-  start(doc: string): MonitorSnapshot {
+  async start(doc: string): Promise<MonitorSnapshot> {
+    if (!this.stack && !this.options.disabled && this.config?.syncUrl) this.stack = await loadMonitorStack();
     return this.requireHost().start(doc);
   }
 
@@ -99,6 +115,9 @@ export class MonitorControl {
       throw new ContractError('unavailable', 'no sync server: add a [sync] table (built-in server) or [monitors] sync_url to the manifest');
     }
     if (!this.host) {
+      // start() loaded it: a config with a sync server is there, so nothing else is missing.
+      if (!this.stack) throw new ContractError('unavailable', 'the monitor stack is not loaded');
+      const { MonitorHost, MrpRunner } = this.stack;
       const host = new MonitorHost({
         syncUrl: config.syncUrl,
         syncToken: config.syncToken,

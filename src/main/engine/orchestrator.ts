@@ -23,7 +23,7 @@ import { resolveLogDir } from './resolve-log-dir';
 import { planBuiltins, type BuiltinPlan } from './builtin-services';
 import { findFreePort } from './find-free-port';
 import { MonitorControl } from './monitor-control';
-import { monitorProcessName } from './monitors/monitor-host';
+import { monitorProcessName } from './monitors/monitor-process-name';
 import type { LogLevel } from './monitors/monitor-peer';
 import { ServiceEditor } from './api/service-editor';
 
@@ -120,6 +120,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   // Keyed as the supervisor lock is: orphan cleanup only ever touches this manifest's leftovers.
   const instanceKey = options.instanceKey ?? manifestKey(manifestPath);
   const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
+  hub.onClientCount = (count) => supervisor.setWatched(count > 0);
   supervisor.on('service', (service, transition) => {
     hub.publish('service.changed', { service, transition });
     if (transition) options.onTransition?.(service, transition);
@@ -292,7 +293,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'executions.reply': ({ doc, id, text }) => monitors.reply(doc, id, text),
   };
 
-  const internal: ClientSession = hub.open(() => {});
+  const internal: ClientSession = hub.caller();
   let closed: Promise<void> | null = null;
 
   return {

@@ -32,6 +32,9 @@ export class EventHub {
   private seq = 0;
   private readonly sinks = new Map<EventSink, Client>();
 
+  /** Told the number of connected clients whenever it changes (the stats clock follows it). */
+  onClientCount: (count: number) => void = () => {};
+
   constructor(
     private readonly handlers: () => ContractHandlers,
     private readonly log: CallLogger = () => {},
@@ -61,12 +64,23 @@ export class EventHub {
     return all;
   }
 
+  /** Calls without events (the engine's own `call`): not a client, so not counted as one. */
+  caller(): ClientSession {
+    const context = { follow: (processes: string[]) => [...new Set(processes)] };
+    return {
+      call: (method, args) => dispatchCall(this.handlers(), method, args, context, this.log),
+      resumeLogs: () => {},
+      close: () => {},
+    };
+  }
+
   open(sink: EventSink): ClientSession {
     const client: Client = {
       followed: new Set(),
       follow: this.logs ? new LogFollow(this.logs, (chunk) => this.send(sink, 'log.chunk', ++this.seq, chunk)) : null,
     };
     this.sinks.set(sink, client);
+    this.onClientCount(this.sinks.size);
     const context = {
       follow: (processes: string[], from?: Record<string, number>) => {
         client.followed = new Set(processes);
@@ -78,7 +92,7 @@ export class EventHub {
       call: (method, args) => dispatchCall(this.handlers(), method, args, context, this.log),
       resumeLogs: () => client.follow?.resume(),
       close: () => {
-        this.sinks.delete(sink);
+        if (this.sinks.delete(sink)) this.onClientCount(this.sinks.size);
         client.follow?.close();
       },
     };

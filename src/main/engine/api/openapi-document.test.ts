@@ -61,6 +61,14 @@ describe('the OpenAPI document', () => {
     );
     expect(reply).toMatchObject({ status: 404, body: { error: { message: 'no route PUT /api/services/x' } } });
   });
+
+  it('answers a path longer than any route with 404, not as the route it starts with', async () => {
+    const reply = await handleRestRequest(
+      { method: 'POST', segments: ['services', 'x', 'start', 'extra'], query: new URLSearchParams(), body: {} },
+      { call: async () => ({ ok: true, value: [] }) as never, urls: () => ({}) },
+    );
+    expect(reply).toMatchObject({ status: 404, body: { error: { message: 'no route POST /api/services/x/start/extra' } } });
+  });
 });
 
 describe('the OpenAPI document against a real daemon', () => {

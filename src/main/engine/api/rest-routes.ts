@@ -55,7 +55,9 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
   const route = `${method} ${resource ?? ''}${name === undefined ? '' : '/:name'}${action === undefined ? '' : '/' + action}`;
   const { call } = context;
   // Only routes with schemas in the table exist (rest-route-table.ts; the OpenAPI document).
-  if (!REST_ROUTE_KEYS.has(route)) return noRoute(method, segments);
+  // `/api/services/x/start/extra` is no route, not `start`.
+  const extra = !freeForm && segments.length > 3;
+  if (extra || !REST_ROUTE_KEYS.has(route)) return noRoute(method, segments);
   // mrmd's runtime attachments, for the editor bundle (runtime-routes.ts).
   if (resource === 'runtimes' || resource === 'sessions') return handleRuntimeRoute(method, name, body, context);
 

@@ -10,7 +10,9 @@
 // - a stream silent for `stuckTimeoutMs` (MRP pings every 60 s) is aborted as `error` (Stuck);
 // - `cancelled` written by the editor interrupts the runtime (MRP `/interrupt`), then drops
 //   the stream after a grace period; the terminal status stays `cancelled`;
-// - exactly one terminal write per run, through the guarded `updateEntry`.
+// - exactly one terminal write per run, through the guarded `updateEntry`, made as soon as the
+//   runtime sends `result` or `error` (with the last output, in one transaction); the run keeps
+//   its place in the queue until the stream closes.
 import type * as Y from 'yjs';
 import { beginRun } from './claim';
 import { STATUS, isOwnedBy, readEntry, updateEntry, type DisplayData, type ExecutionEntry, type ExecutionError } from './execution-entry';
@@ -176,8 +178,18 @@ export class ExecutionRun {
       }
     }
     if (this.disposed) return;
-    this.flush();
-    this.finish();
+    this.conclude();
+  }
+
+  /**
+   * The last output and the terminal status in one transaction, so peers get one update (one
+   * message on the socket instead of two); a second call only flushes output that came late.
+   */
+  private conclude(): void {
+    this.context.ydoc.transact(() => {
+      this.flush();
+      if (this.finalPatch === null) this.finish();
+    }, this.context.origin);
   }
 
   private handle(event: RunEvent): void {
@@ -195,11 +207,15 @@ export class ExecutionRun {
         this.displayData.push(event.display);
         this.writeOwned({ displayData: [...this.displayData] });
         break;
+      // The outcome is written as soon as it is known (as mrmd-monitor does): the editor's next
+      // request need not wait for the stream to close; the queue still waits for it.
       case 'result':
         this.outcome ??= { kind: 'result', result: event.result };
+        this.conclude();
         break;
       case 'error':
         this.outcome ??= { kind: 'error', error: event.error };
+        this.conclude();
         break;
       default:
         break;

@@ -9,6 +9,7 @@ import { ContractError } from '../../../shared/contract';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
 import type { LogSink } from '../logs/log-sink';
 import type { ExecutionRunner } from './execution-runner';
+import { monitorProcessName } from './monitor-process-name';
 import { MonitorPeer, type LogLevel, type PeerTiming } from './monitor-peer';
 import { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
@@ -33,9 +34,8 @@ export interface MonitorHostOptions {
   timing?: Partial<PeerTiming>;
 }
 
-export function monitorProcessName(doc: string): string {
-  return `monitor:${doc}`;
-}
+
+export { monitorProcessName };
 
 export class MonitorHost extends EventEmitter<{
   monitor: [MonitorSnapshot];

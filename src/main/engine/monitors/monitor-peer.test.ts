@@ -6,7 +6,7 @@ import { waitFor } from '../../../../test/helpers/wait-for';
 import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
 import { startSyncServer, type SyncServer } from '../sync/sync-server';
 import { EditorPeer } from './editor-peer.test-kit';
-import type { ExecutionRunner } from './execution-runner';
+import type { ExecutionRunner, RunEvent, RunRequest } from './execution-runner';
 import { MonitorPeer, type PeerTiming } from './monitor-peer';
 import { MrpRunner } from './mrp-runner';
 import { SpawnRunner } from './spawn-runner.test-kit';
@@ -335,5 +335,36 @@ describe('MonitorPeer', () => {
     await peer.stop();
     await waitFor(statusOf(client, id), (s) => s === 'error');
     expect(client.entry(id)?.error).toMatchObject({ type: 'MonitorStopped' });
+  });
+  it('writes the outcome as soon as the runtime sends it, while the next cell of the session waits for the stream to close', async () => {
+    // The real client; the stream is held open after its `result` until the test lets go.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const closed: string[] = [];
+    const runner = new (class extends MrpRunner {
+      override async *run(request: RunRequest, signal: AbortSignal): AsyncIterable<RunEvent> {
+        for await (const event of super.run(request, signal)) {
+          yield event;
+          if (event.kind === 'result' && closed.length === 0) await held;
+        }
+        closed.push(request.execId);
+      }
+    })();
+    const peer = monitor(runner);
+    await peer.whenSynced();
+    const ed = await editor();
+    ed.addCell('bash', 'echo first');
+    ed.addCell('bash', 'echo second');
+    const first = ed.request('echo first', 'bash');
+    await waitFor(statusOf(ed, first), (s) => s === 'completed', { what: 'first completed while its stream is open', timeoutMs: 15_000 });
+    expect(ed.output(first)).toBe('first\n');
+    const second = ed.request('echo second', 'bash');
+    await waitFor(statusOf(ed, second), (s) => s === 'ready', { what: 'second ready', timeoutMs: 15_000 });
+    expect(closed).toEqual([]);
+    expect(ed.entry(second)?.status).toBe('ready');
+    release();
+    await waitFor(statusOf(ed, second), (s) => s === 'completed', { what: 'second completed', timeoutMs: 15_000 });
+    expect(closed).toEqual([first, second]);
+    expect(ed.output(second)).toBe('second\n');
   });
 });
