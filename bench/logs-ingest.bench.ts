@@ -21,7 +21,8 @@ import type { ContractHandlers } from '../src/main/engine/api/contract-dispatche
 import { EventHub } from '../src/main/engine/api/event-hub';
 import { LogStore } from '../src/main/engine/logs/log-store';
 import { OutputReader } from '../src/main/engine/supervisor/output-reader';
-import { defaultLauncher, type LaunchRequest } from '../src/main/engine/supervisor/process-launcher';
+import { defaultLauncher } from '../src/main/engine/supervisor/process-launcher';
+import type { LaunchRequest } from '../src/main/engine/supervisor/launch-request';
 import { startDaemonServer } from '../src/main/daemon/daemon-server';
 import { CONTRACT_WS_PATH } from '../src/shared/wire';
 

@@ -8,7 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceSpec } from '../src/main/engine/config/manifest-types';
-import { defaultLauncher, type ProcessLauncher } from '../src/main/engine/supervisor/process-launcher';
+import { defaultLauncher } from '../src/main/engine/supervisor/process-launcher';
+import type { ProcessLauncher } from '../src/main/engine/supervisor/launch-request';
 import { Supervisor } from '../src/main/engine/supervisor/supervisor';
 
 const rounds = Math.max(5, Number(process.env.SUPERVISOR_RESPAWN_ROUNDS ?? 100));

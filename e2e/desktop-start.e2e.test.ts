@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../src/main/engine/find-free-port';
+import { findFreePort } from '../src/main/engine/net/find-free-port';
 import { repoRoot } from './helpers/daemon-process';
 import { findElectronBinary } from './helpers/electron-binary';
 

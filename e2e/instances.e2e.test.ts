@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/main/app/open-engine';
-import { listDaemonRecords } from '../src/main/daemon/daemon-record';
-import { attachToDaemon } from '../src/main/daemon/remote-orchestrator';
-import { manifestKey } from '../src/main/engine/manifest-key';
+import { listDaemonRecords } from '../src/main/attach/daemon-record';
+import { attachToDaemon } from '../src/main/attach/remote-orchestrator';
+import { manifestKey } from '../src/main/engine/instance/manifest-key';
 import { waitFor } from '../test/helpers/wait-for';
 import { cliPath, homeEnv, startDaemon, type DaemonProcess } from './helpers/daemon-process';
 

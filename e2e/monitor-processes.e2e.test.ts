@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EditorPeer } from '../src/main/engine/monitors/editor-peer.test-kit';
-import { findFreePort } from '../src/main/engine/find-free-port';
+import { findFreePort } from '../src/main/engine/net/find-free-port';
 import { waitFor } from '../test/helpers/wait-for';
 import { cliPath, startDaemon, type DaemonProcess } from './helpers/daemon-process';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../src/main/engine/find-free-port';
+import { findFreePort } from '../src/main/engine/net/find-free-port';
 import { waitFor } from '../test/helpers/wait-for';
 import { chromiumAvailable, launchChromium, screenshotDir } from './helpers/chromium';
 import { cliPath, repoRoot, startDaemon, type DaemonProcess } from './helpers/daemon-process';

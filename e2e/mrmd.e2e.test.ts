@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EditorPeer } from '../src/main/engine/monitors/editor-peer.test-kit';
-import { findFreePort } from '../src/main/engine/find-free-port';
+import { findFreePort } from '../src/main/engine/net/find-free-port';
 import { waitFor } from '../test/helpers/wait-for';
 import { startDaemon, type DaemonProcess } from './helpers/daemon-process';
 

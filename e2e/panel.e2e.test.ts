@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findFreePort } from '../src/main/engine/find-free-port';
+import { findFreePort } from '../src/main/engine/net/find-free-port';
 import { EditorPeer } from '../src/main/engine/monitors/editor-peer.test-kit';
 import { waitFor } from '../test/helpers/wait-for';
 import { chromiumAvailable, launchChromium, screenshotDir } from './helpers/chromium';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliArgs } from '../cli/parse-cli-args';
-import { serveFlags } from '../cli/serve-command';
+import { parseCliArgs } from '../parse-cli-args';
+import { serveFlags } from '../serve-flags';
 import { headlessServeArgs, parseLaunchFlags } from './launch-flags';
 
 describe('parseLaunchFlags', () => {
@@ -22,6 +22,7 @@ describe('parseLaunchFlags', () => {
   it('runs other CLI commands windowless too, as the deb links the app as /usr/bin/showrunner', () => {
     expect(parseLaunchFlags(['--ozone-platform=headless', 'status', '--json', '--no-sandbox'])).toEqual({ hidden: false, headless: true, cliArgv: ['status', '--json'] });
     expect(parseLaunchFlags(['restart', 'api']).cliArgv).toEqual(['restart', 'api']);
+    expect(parseLaunchFlags(['url']).cliArgv).toEqual(['url']);
     expect(parseLaunchFlags(['check', '/srv/services.toml']).cliArgv).toEqual(['check', '/srv/services.toml']);
     expect(parseLaunchFlags(['/home/op/show.toml']).cliArgv).toBeNull();
     // The built-in parts, so a packaged app could run them with its own binary.

@@ -8,9 +8,8 @@
 // that command, instead of opening the desktop app.
 // Chromium's own switches (`--ozone-platform=headless`, `--no-sandbox`) are dropped from what
 // the CLI sees: it rejects unknown flags.
-import { serveFlags } from '../cli/serve-command';
-
-export const CLI_COMMANDS = ['serve', 'status', 'start', 'stop', 'restart', 'kill', 'check', 'mrmd', 'monitor', 'sync-server', 'mrp-runtime', 'help'] as const;
+import { CLI_COMMANDS } from '../command-names';
+import { serveFlags } from '../serve-flags';
 
 export interface LaunchFlags {
   hidden: boolean;

@@ -4,7 +4,7 @@
 // real daemon; index.ts passes createOrchestrator and connectRemoteOrchestrator.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Orchestrator } from '../engine/orchestrator';
-import { acquireSupervisorLock, isHolderAlive, readSupervisorLock, type LockInfo, type SupervisorLock } from '../daemon/supervisor-lock';
+import { acquireSupervisorLock, isHolderAlive, readSupervisorLock, type LockInfo, type SupervisorLock } from '../attach/supervisor-lock';
 
 /** What the shell needs from an engine, local or remote. */
 export type EngineHandle = Pick<Orchestrator, 'hub' | 'call' | 'close' | 'manifestPath'>;

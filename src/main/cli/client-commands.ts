@@ -5,10 +5,10 @@
 import { resolve } from 'node:path';
 import { describeService, formatBytes } from '../../shared/describe-state';
 import type { MethodArgs, MethodName, MethodResult, Reply } from '../../shared/contract';
-import { listDaemonRecords, type DaemonRecord } from '../daemon/daemon-record';
-import { panelUrl, parsePanelUrl } from '../daemon/panel-url';
-import { manifestKey } from '../engine/manifest-key';
-import { parseCliArgs, stringFlag, UsageError, type ParsedArgs } from './parse-cli-args';
+import { listDaemonRecords, type DaemonRecord } from '../attach/daemon-record';
+import { panelUrl, parsePanelUrl } from '../attach/panel-url';
+import { manifestKey } from '../engine/instance/manifest-key';
+import { parseCliArgs, stringFlag, UsageError, type ParsedArgs } from '../parse-cli-args';
 import { postJson, type JsonResponse } from './post-json';
 
 const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sourceCliArgv } from '../../../test/helpers/cli-argv';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { checkManifestFile } from '../engine/config/check-manifest-file';
-import { findFreePort } from '../engine/find-free-port';
+import { findFreePort } from '../engine/net/find-free-port';
 import { createOrchestrator, type Orchestrator } from '../engine/orchestrator';
 import { startDaemonServer, type DaemonServer } from './daemon-server';
 

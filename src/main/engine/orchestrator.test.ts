@@ -9,7 +9,7 @@ import { createSystemStore } from '../../renderer/src/store/system-store';
 import { createHubTransport } from '../../../test/helpers/hub-transport';
 import { sourceCliArgv } from '../../../test/helpers/cli-argv';
 import { waitFor } from '../../../test/helpers/wait-for';
-import { findFreePort } from './find-free-port';
+import { findFreePort } from './net/find-free-port';
 import { EditorPeer } from './monitors/editor-peer.test-kit';
 import { createOrchestrator, type Orchestrator } from './orchestrator';
 

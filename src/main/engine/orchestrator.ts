@@ -1,5 +1,6 @@
 // The composition root (STYLE.md §1): builds the engine's parts, wires their events into the
 // contract's, and implements the contract. Read top to bottom; no container.
+import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -17,14 +18,14 @@ import type { DeviceSource } from './devices/device-source';
 import { DevPathWatcher } from './devices/dev-path-watcher';
 import { UsbSource } from './devices/usb-source';
 import { LogStore } from './logs/log-store';
-import { manifestKey } from './manifest-key';
+import { manifestKey } from './instance/manifest-key';
 import { Supervisor } from './supervisor/supervisor';
-import { resolveLogDir } from './resolve-log-dir';
-import { planBuiltins, type BuiltinPlan } from './builtin-services';
-import { findFreePort } from './find-free-port';
-import { MonitorControl } from './monitor-control';
+import { resolveLogDir } from './instance/resolve-log-dir';
+import { planBuiltins, type BuiltinPlan } from './parts/builtin-services';
+import { findFreePort } from './net/find-free-port';
+import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-process-name';
-import type { LogLevel } from './monitors/monitor-peer';
+import type { LogLevel } from './parts/log-level';
 import { ServiceEditor } from './api/service-editor';
 
 export interface OrchestratorOptions {
@@ -85,8 +86,6 @@ export interface Orchestrator {
   /** A second stop signal: every tree, and any orphan still being cleaned up, gets SIGKILL now. */
   hurry(): void;
 }
-
-const ORCHESTRATOR_LOG = 'orchestrator';
 
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
   const { manifestPath, stateDir } = options;

@@ -11,7 +11,7 @@ import { methodNames } from '../../../shared/contract';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { sourceCliArgv } from '../../../../test/helpers/cli-argv';
 import { waitFor } from '../../../../test/helpers/wait-for';
-import { findFreePort } from '../find-free-port';
+import { findFreePort } from '../net/find-free-port';
 import { openApiDocument } from './openapi-document';
 import { REST_ROUTES } from './rest-route-table';
 import { handleRestRequest } from './rest-routes';

@@ -9,7 +9,8 @@
 // in an inline table, \x and \e escapes, times without seconds, non-ASCII bare keys), dates
 // (no manifest field takes one), and keys a JS object would reorder or treat specially.
 import { parse } from 'smol-toml';
-import type { TomlNode, TomlPosition, TomlTable } from './toml-tree';
+import type { TomlNode, TomlTable } from './toml-tree';
+import type { TomlPosition } from './toml-position';
 
 /** Every node shares it: nothing reads a position from a tree that produced no problem. */
 const NOWHERE: TomlPosition = Object.freeze({ line: 0, column: 0 });

@@ -3,7 +3,8 @@
 // returns `undefined` for a missing or bad value; callers fall back to defaults and go on.
 import type { ManifestProblem } from '../../../shared/model';
 import { didYouMean } from './did-you-mean';
-import type { TomlNode, TomlPosition, TomlTable } from './toml-tree';
+import type { TomlNode, TomlTable } from './toml-tree';
+import type { TomlPosition } from './toml-position';
 
 /** setTimeout overflows above 2^31-1 ms (about 24.8 days) and fires at once. */
 export const MAX_SECONDS = 2_147_483;

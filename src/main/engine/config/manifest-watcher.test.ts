@@ -49,9 +49,8 @@ describe('ManifestWatcher', () => {
       added: [],
       removed: [],
       changed: ['api'],
+      restart: ['api'],
       unchanged: ['db'],
-      syncChanged: false,
-      monitorsChanged: false,
     });
     expect(change.ok && change.manifest.services[1].command).toBe('api --v2');
   });

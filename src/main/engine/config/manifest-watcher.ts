@@ -9,14 +9,14 @@
 import { lstatSync, unwatchFile, watch, watchFile, type FSWatcher, type Stats } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
-import { diffManifests, type ManifestDiff } from './diff-manifests';
+import { diffServices, type ServiceDiff } from './diff-services';
 import type { Manifest } from './manifest-types';
 import { parseManifestSources, readManifestSources } from './load-manifest';
 import { overlayPath } from './overlay-path';
 import type { ManifestLoadOptions } from './parse-manifest';
 
 export type ManifestChange =
-  | { ok: true; manifest: Manifest; diff: ManifestDiff }
+  | { ok: true; manifest: Manifest; diff: ServiceDiff }
   | { ok: false; problems: ManifestProblem[] };
 
 export interface ManifestWatcherOptions {
@@ -134,7 +134,7 @@ export class ManifestWatcher {
   private accept(manifest: Manifest): ManifestChange {
     const previous = this.current ?? { ...manifest, services: [], sync: undefined, monitors: undefined };
     this.current = manifest;
-    return { ok: true, manifest, diff: diffManifests(previous, manifest) };
+    return { ok: true, manifest, diff: diffServices(previous.services, manifest.services) };
   }
 
   private report(change: ManifestChange): void {

@@ -1,6 +1,7 @@
 // services.toml text → a validated, normalized Manifest, or every problem found with its
 // position (ARCHITECTURE.md §3, §8). Never throws: an operator's half-typed file, bad bytes or
 // a value out of range all end as problems, so a reload can never take the engine down.
+import { ORCHESTRATOR_LOG, RUNTIME_SERVICE, SYNC_SERVICE } from '../../../shared/reserved-names';
 import { readLogs } from './read-logs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
@@ -13,7 +14,8 @@ import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
 import { selectServices } from './select-services';
 import { parseTomlTreeFast } from './fast-toml-tree';
-import { parseTomlTree, type TomlPosition, type TomlTable } from './toml-tree';
+import { parseTomlTree, type TomlTable } from './toml-tree';
+import type { TomlPosition } from './toml-position';
 
 export interface ManifestLoadOptions {
   /** `--services A B`: these and everything they depend on. */
@@ -37,9 +39,7 @@ export const DEFAULTS_KEYS = [
 ] as const;
 
 /** Names Showrunner uses itself: `logs/orchestrator/` is the supervisor's own log. */
-const RESERVED_NAMES = ['orchestrator'];
-const SYNC_SERVICE_NAME = 'mrmd-sync';
-const RUNTIME_SERVICE_NAME = 'mrmd-runtime';
+const RESERVED_NAMES = [ORCHESTRATOR_LOG];
 
 /** The services the management API added (services.api.toml beside the manifest; issue 17). */
 export interface OverlaySource {
@@ -126,7 +126,7 @@ export function readManifestTree(
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
   const monitors = monitorsTable ? readMonitors(reader, monitorsTable, root) : undefined;
-  const builtins = [...(sync?.enabled ? [SYNC_SERVICE_NAME] : []), ...(monitors ? [RUNTIME_SERVICE_NAME] : [])];
+  const builtins = [...(sync?.enabled ? [SYNC_SERVICE] : []), ...(monitors ? [RUNTIME_SERVICE] : [])];
   resolveDependencies(reader, drafts, builtins);
   checkNames(reader, drafts, { sync: sync?.enabled === true, runtime: monitors !== undefined });
 
@@ -199,10 +199,10 @@ function checkNames(reader: FieldReader, drafts: readonly ServiceDraft[], builti
   for (const draft of drafts) {
     const name = draft.spec.name;
     const reserved =
-      RESERVED_NAMES.includes(name) || (builtins.sync && name === SYNC_SERVICE_NAME) || (builtins.runtime && name === RUNTIME_SERVICE_NAME);
+      RESERVED_NAMES.includes(name) || (builtins.sync && name === SYNC_SERVICE) || (builtins.runtime && name === RUNTIME_SERVICE);
     if (reserved) {
       const owner =
-        name === SYNC_SERVICE_NAME ? 'the built-in sync server of [sync]' : name === RUNTIME_SERVICE_NAME ? 'the built-in runtime of [monitors]' : 'Showrunner itself';
+        name === SYNC_SERVICE ? 'the built-in sync server of [sync]' : name === RUNTIME_SERVICE ? 'the built-in runtime of [monitors]' : 'Showrunner itself';
       reader.report(draft.pos, draft.field, `the name "${name}" is taken by ${owner}`);
     }
     const earlier = seen.get(name.toLowerCase());

@@ -10,7 +10,7 @@
 // - a bare run (number, date, key) longer than MAX_BARE is refused: no valid one is that long.
 import { randomBytes } from 'node:crypto';
 import { parse as parseSmolToml } from 'smol-toml';
-import type { TomlPosition } from './toml-tree';
+import type { TomlPosition } from './toml-position';
 
 export const MAX_NESTING = 64;
 const LONG_STRING = 1000;

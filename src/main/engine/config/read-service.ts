@@ -10,7 +10,8 @@ import { fieldPath, type FieldReader } from './field-reader';
 import type { DeviceRequirement, ServiceSpec } from './manifest-types';
 import { readHealth } from './read-health';
 import { resolveManifestPath } from './resolve-manifest-path';
-import type { TomlEntry, TomlNode, TomlPosition, TomlTable } from './toml-tree';
+import type { TomlEntry, TomlNode, TomlTable } from './toml-tree';
+import type { TomlPosition } from './toml-position';
 
 export const SERVICE_KEYS = [
   'display_name',

@@ -5,7 +5,7 @@
 // without one and the Origin allow-list keeps web pages out; required beyond loopback, where
 // anyone on the network could otherwise edit documents that monitors run. `token_env` names
 // an environment variable of the supervisor instead, so the secret stays out of the file.
-import { isLoopbackHost } from '../sync/request-guard';
+import { isLoopbackHost } from '../net/loopback-host';
 import { fieldPath, type FieldReader } from './field-reader';
 import type { SyncSpec } from './manifest-types';
 import { resolveManifestPath } from './resolve-manifest-path';

@@ -5,12 +5,7 @@
 // one nested structure like the plain value, with positions attached.
 import { parseTOML, type AST } from 'toml-eslint-parser';
 import { prescanToml } from './prescan-toml';
-
-/** 1-based, as editors and `FILE:LINE:COL` expect. */
-export interface TomlPosition {
-  line: number;
-  column: number;
-}
+import type { TomlPosition } from './toml-position';
 
 export interface TomlTable {
   type: 'table';

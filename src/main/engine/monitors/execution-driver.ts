@@ -8,32 +8,15 @@ import * as Y from 'yjs';
 import { claimDelayMs, claimEntry, claimRank, isClaimable, settledAt } from './claim';
 import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, type ExecutionEntry, type ExecutionError } from './execution-entry';
 import { ExecutionRun, describe } from './execution-run';
-import type { ExecutionRunner } from './execution-runner';
-import type { LogLevel, PeerTiming } from './monitor-peer';
+import type { PeerTiming } from './peer-timing';
 import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
 import { moveMisplacedOutputBlock } from './misplaced-output-block';
-import type { Owner, PeerPresence } from './peer-presence';
-import type { RunQueue } from './run-queue';
-import type { RuntimeTable } from './runtime-choice';
 import { pendingStdinResponse } from './stdin';
+import type { DriverContext } from './driver-context';
+import { recoverFromGoneOwner } from './gone-owner';
+import { settledTimeout } from './settled-timeout';
 
 const MAX_REMEMBERED_RUNS = 5000;
-
-export interface DriverContext {
-  ydoc: Y.Doc;
-  doc: string;
-  monitorId: string;
-  runner: ExecutionRunner;
-  runtimes: RuntimeTable;
-  queue: RunQueue;
-  timing: PeerTiming;
-  origin: unknown;
-  /** Who is in the document's awareness (claim ranking, acknowledgements, gone owners). */
-  presence: PeerPresence;
-  /** Decisions wait until the document has synced: an unsynced view is not the document. */
-  isSynced: () => boolean;
-  log: (level: LogLevel, message: string) => void;
-}
 
 interface Tracking {
   /** Set while a claim is scheduled. */
@@ -95,7 +78,7 @@ export class ExecutionDriver {
     try {
       this.decide(id);
     } catch (error) {
-      this.log('error', `${id}: ${describe(error)}`);
+      this.context.log('error', `${id}: ${describe(error)}`);
       this.fail(id, { type: 'MonitorError', message: describe(error) });
     }
   }
@@ -150,13 +133,13 @@ export class ExecutionDriver {
     if (!this.started.has(id)) return false;
     const final = tracking?.run?.finalPatch ?? this.started.get(id) ?? null;
     if (final !== null) {
-      this.log('info', `${id}: entry went back to ${String(entry.status)} after our run ended; writing its outcome again`);
+      this.context.log('info', `${id}: entry went back to ${String(entry.status)} after our run ended; writing its outcome again`);
       updateEntry(this.ydoc, id, (current) => (isOwnedBy(current, this.monitorId) && !isTerminal(current.status) ? final : null), this.origin);
       return true;
     }
     if (tracking?.run) {
       if (entry.status !== STATUS.running) {
-        this.log('info', `${id}: entry went back to ${String(entry.status)} while running; restoring running`);
+        this.context.log('info', `${id}: entry went back to ${String(entry.status)} while running; restoring running`);
         updateEntry(this.ydoc, id, (current) => (isOwnedBy(current, this.monitorId) && !isTerminal(current.status) ? { status: STATUS.running } : null), this.origin);
         return true;
       }
@@ -170,7 +153,7 @@ export class ExecutionDriver {
   private placeOutputBlock(id: string, entry: ExecutionEntry): void {
     const moved = moveMisplacedOutputBlock(this.ydoc, id, entry, this.origin);
     if (moved === undefined) return;
-    this.log('info', `${id}: the editor put an output block inside a code cell; took it out${moved === null ? '' : ' and made the block after the cell'}`);
+    this.context.log('info', `${id}: the editor put an output block inside a code cell; took it out${moved === null ? '' : ' and made the block after the cell'}`);
     if (moved !== null) updateEntry(this.ydoc, id, (now) => (isOwnedBy(now, this.monitorId) && !isTerminal(now.status) ? { outputPosition: moved } : null), this.origin);
   }
 
@@ -206,7 +189,7 @@ export class ExecutionDriver {
         if (claimEntry(this.ydoc, id, this.monitorId, Date.now(), this.origin)) {
           tracking.claimClock = Y.getState(this.ydoc.store, this.ydoc.clientID);
           tracking.claimedAt = Date.now();
-          this.log('info', `${id}: claimed`);
+          this.context.log('info', `${id}: claimed`);
         } else if (!tracking.run) this.release(id, tracking);
       });
     };
@@ -231,7 +214,7 @@ export class ExecutionDriver {
       this.safely(id, () => {
         const current = readEntry(this.ydoc, id);
         if (current?.status !== STATUS.claimed || !isOwnedBy(current, this.monitorId)) return;
-        this.log('info', `${id}: no editor made the output block; creating it`);
+        this.context.log('info', `${id}: no editor made the output block; creating it`);
         const outputPosition = ensureOutputBlock(this.ydoc, id, current, this.origin);
         updateEntry(
           this.ydoc,
@@ -273,7 +256,7 @@ export class ExecutionDriver {
         runtimes: this.context.runtimes,
         timing: this.timing,
         origin: this.origin,
-        log: (level, message) => this.log(level, message),
+        log: (level, message) => this.context.log(level, message),
         onStarted: () => this.remember(id, null),
       },
       id,
@@ -307,7 +290,7 @@ export class ExecutionDriver {
       return leftMs;
     }
     const silent = presence.notAcking(this.monitorId, this.ydoc.clientID, tracking.claimClock);
-    this.log('warn', `${id}: no acknowledgement of our claim from ${silent.join(', ')} in ${this.timing.ackTimeoutMs} ms; running it`);
+    this.context.log('warn', `${id}: no acknowledgement of our claim from ${silent.join(', ')} in ${this.timing.ackTimeoutMs} ms; running it`);
     return 0;
   }
 
@@ -332,33 +315,9 @@ export class ExecutionDriver {
         } else if (!this.tracking.has(id) && !isTerminal(entry.status)) {
           this.consider(id);
         }
-        this.recoverFromGoneOwner(id, entry, now);
+        recoverFromGoneOwner(this.context, id, entry, now);
       });
     });
-  }
-
-  /**
-   * An entry claimed by a peer that has left (not in awareness for `goneOwnerMs` while we were
-   * synced) would wait forever: restarted monitors are new peers with new ids. It is failed as
-   * MonitorRestarted, never re-offered: the owner may have started the run just before it went,
-   * and a second run is worse than a cell to run again. The present monitor ranked first for the
-   * entry writes it; the others only after their stagger, in case the first is gone too.
-   */
-  private recoverFromGoneOwner(id: string, entry: ExecutionEntry, now: number): void {
-    const owner = entry.claimedBy;
-    if (typeof owner !== 'string' && typeof owner !== 'number') return;
-    if (owner === this.monitorId || isTerminal(entry.status) || entry.status === STATUS.requested) return;
-    const presence = this.context.presence;
-    const rank = claimRank(id, presence.monitorIds(), this.monitorId);
-    if (presence.absentForMs(owner, now) < this.timing.goneOwnerMs + claimDelayMs(rank, this.timing)) return;
-    const status = String(entry.status);
-    const written = updateEntry(
-      this.ydoc,
-      id,
-      (current) => (current.claimedBy === owner && !isTerminal(current.status) ? { status: STATUS.error, completedAt: now, error: goneError(owner, status) } : null),
-      this.origin,
-    );
-    if (written !== null) this.log('warn', `${id}: its monitor ${String(owner)} left while it was ${status}; failed as MonitorRestarted`);
   }
 
   private fail(id: string, error: ExecutionError): void {
@@ -369,9 +328,9 @@ export class ExecutionDriver {
         (current) => (isOwnedBy(current, this.monitorId) ? { status: STATUS.error, completedAt: Date.now(), error } : null),
         this.origin,
       );
-      this.log('warn', `${id}: ${error.type}: ${error.message}`);
+      this.context.log('warn', `${id}: ${error.type}: ${error.message}`);
     } catch (writeError) {
-      this.log('error', `${id}: could not record failure: ${describe(writeError)}`);
+      this.context.log('error', `${id}: could not record failure: ${describe(writeError)}`);
     }
   }
 
@@ -379,7 +338,7 @@ export class ExecutionDriver {
     try {
       action();
     } catch (error) {
-      this.log('error', `${id}: ${describe(error)}`);
+      this.context.log('error', `${id}: ${describe(error)}`);
       this.fail(id, { type: 'MonitorError', message: describe(error) });
     }
   }
@@ -397,35 +356,4 @@ export class ExecutionDriver {
     this.tracking.delete(id);
     this.awaiting.delete(id);
   }
-
-  private log(level: LogLevel, message: string): void {
-    this.context.log(level, message);
-  }
-}
-
-/**
- * A timer for decisions that depend on having heard from the other peers. When the event loop
- * was busy (the timer fires late), messages that arrived meanwhile are not processed yet, so
- * the decision waits one more period instead of acting on a stale view.
- */
-function settledTimeout(delayMs: number, action: () => void, retries = 3): NodeJS.Timeout {
-  let due = Date.now() + delayMs;
-  const handle = setTimeout(() => {
-    const lateMs = Date.now() - due;
-    if (retries > 0 && delayMs > 0 && lateMs > Math.max(20, delayMs / 2)) {
-      due = Date.now() + delayMs;
-      handle.refresh();
-      retries--;
-      return;
-    }
-    action();
-  }, delayMs);
-  return handle;
-}
-
-function goneError(owner: Owner, status: string): ExecutionError {
-  return {
-    type: 'MonitorRestarted',
-    message: `monitor ${String(owner)} left (gone from the document's awareness) while this cell was ${status}; run it again`,
-  };
 }

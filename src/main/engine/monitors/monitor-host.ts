@@ -10,11 +10,11 @@ import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
 import type { LogSink } from '../logs/log-sink';
 import type { ExecutionRunner } from './execution-runner';
 import { monitorProcessName } from './monitor-process-name';
-import { MonitorPeer, type LogLevel, type PeerTiming } from './monitor-peer';
+import { MonitorPeer } from './monitor-peer';
+import { LOG_LEVELS, type LogLevel } from '../parts/log-level';
+import type { PeerTiming } from './peer-timing';
 import { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
-
-export const LOG_LEVELS: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export interface MonitorHostOptions {
   syncUrl: string;

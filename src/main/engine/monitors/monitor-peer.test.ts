@@ -7,7 +7,8 @@ import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
 import { startSyncServer, type SyncServer } from '../sync/sync-server';
 import { EditorPeer } from './editor-peer.test-kit';
 import type { ExecutionRunner, RunEvent, RunRequest } from './execution-runner';
-import { MonitorPeer, type PeerTiming } from './monitor-peer';
+import { MonitorPeer } from './monitor-peer';
+import type { PeerTiming } from './peer-timing';
 import { MrpRunner } from './mrp-runner';
 import { SpawnRunner } from './spawn-runner.test-kit';
 

@@ -14,43 +14,18 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
-import { DEFAULT_CLAIM_TIMING, type ClaimTiming } from './claim';
 import { ExecutionDriver } from './execution-driver';
 import { STATUS, executionsOf, isTerminal, readEntry, toExecutionSnapshot, updateEntry } from './execution-entry';
-import type { RunTiming } from './execution-run';
 import type { ExecutionRunner } from './execution-runner';
 import { newMonitorId } from './monitor-id';
+import type { LogLevel } from '../parts/log-level';
+import { DEFAULT_PEER_TIMING, type PeerTiming } from './peer-timing';
 import { MONITOR_AWARENESS_FIELD, PeerPresence, type MonitorAnnouncement } from './peer-presence';
 import { RunQueue } from './run-queue';
 import type { RuntimeTable } from './runtime-choice';
 import { respondStdin } from './stdin';
 
 export const MONITOR_COLOR = '#10b981';
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-export interface PeerTiming extends ClaimTiming, RunTiming {
-  /** How long after our claim we wait for an editor to create the output block. */
-  headlessBlockMs: number;
-  /** How often owned entries are checked for being stuck. */
-  sweepMs: number;
-  /** How long a claim's owner must be absent from awareness before its entry is recovered. */
-  goneOwnerMs: number;
-  maxReconnectBackoffMs: number;
-}
-
-export const DEFAULT_PEER_TIMING: PeerTiming = {
-  ...DEFAULT_CLAIM_TIMING,
-  headlessBlockMs: 1000,
-  sweepMs: 1000,
-  goneOwnerMs: 10_000,
-  maxReconnectBackoffMs: 2500,
-  outputFlushMs: 100,
-  stuckTimeoutMs: 180_000,
-  busyRetryMs: 100,
-  maxBusyRetryMs: 2000,
-  interruptGraceMs: 5000,
-};
 
 export interface MonitorPeerOptions {
   doc: string;

@@ -7,8 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { docNameProblem } from '../../../shared/doc-name';
 import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
-import { LOG_LEVELS, MonitorHost } from './monitor-host';
-import type { LogLevel } from './monitor-peer';
+import { MonitorHost } from './monitor-host';
+import { LOG_LEVELS } from '../parts/log-level';
+import type { LogLevel } from '../parts/log-level';
 import { MrpRunner } from './mrp-runner';
 import { normalizeRuntimeUrl } from './runtime-choice';
 

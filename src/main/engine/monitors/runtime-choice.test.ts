@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseRuntime, runtimeTableFor } from './runtime-choice';
+import { chooseRuntime } from './runtime-choice';
 
 const table = { runtimes: { bash: 'http://127.0.0.1:8000/mrp/v1/', node: 'http://127.0.0.1:8000/node/mrp/v1' }, allowed: ['http://gpu:9000/mrp/v1'] };
 
@@ -22,12 +22,4 @@ describe('chooseRuntime', () => {
     });
   });
 
-  it("builds the table from a manifest's [monitors] and the built-in runtime", () => {
-    const built = runtimeTableFor(
-      { runtimes: { Python: 'http://py:8000/mrp/v1', bash: 'http://sh:1/mrp/v1' }, allowedRuntimeUrls: ['http://gpu:9000/mrp/v1'] },
-      { bash: 'http://127.0.0.1:5/mrp/v1', node: 'http://127.0.0.1:5/node/mrp/v1' },
-    );
-    expect(built.runtimes).toEqual({ bash: 'http://sh:1/mrp/v1', node: 'http://127.0.0.1:5/node/mrp/v1', python: 'http://py:8000/mrp/v1' });
-    expect(chooseRuntime({ runtimeUrl: 'http://127.0.0.1:5/mrp/v1', language: 'bash' }, built)).toEqual({ ok: true, url: 'http://127.0.0.1:5/mrp/v1' });
-  });
 });

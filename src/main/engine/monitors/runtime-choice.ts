@@ -43,19 +43,3 @@ export function chooseRuntime(entry: { runtimeUrl?: unknown; language?: unknown 
   const refused = requested !== null ? `runtime ${requested} is not on the allow-list, and ` : '';
   return { ok: false, message: `${refused}no runtime is configured for language "${language || '(none)'}" (configured: ${known})` };
 }
-
-/**
- * The table for a manifest's `[monitors]` (ARCHITECTURE.md §8) plus the built-in runtime:
- * configured languages win, the built-in one serves `bash`, `node` and (when it found an
- * interpreter) `python` otherwise, and every configured and built-in URL is allowed.
- */
-export function runtimeTableFor(
-  spec: { runtimes: Record<string, string>; allowedRuntimeUrls: string[] } | undefined,
-  builtin?: { bash: string; node: string; python?: string },
-): RuntimeTable {
-  const builtinUrls: Record<string, string> = builtin ? Object.fromEntries(Object.entries(builtin).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : {};
-  const runtimes: Record<string, string> = { ...builtinUrls };
-  for (const [language, url] of Object.entries(spec?.runtimes ?? {})) runtimes[languageKey(language)] = url;
-  const allowed = [...(spec?.allowedRuntimeUrls ?? []), ...Object.values(builtinUrls)];
-  return { runtimes, allowed };
-}

@@ -67,7 +67,6 @@ const schemas = {
 } as const;
 
 export type MrpEventName = keyof typeof schemas;
-export const MRP_EVENT_NAMES = Object.keys(schemas) as MrpEventName[];
 
 export type MrpEvent =
   | { [K in MrpEventName]: { type: K; data: z.infer<(typeof schemas)[K]> } }[MrpEventName]

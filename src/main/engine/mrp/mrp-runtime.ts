@@ -3,14 +3,14 @@
 // `/node/mrp/v1` (node) and `/python/mrp/v1` (python, when an interpreter is found): GET
 // health, capabilities; POST execute, execute/stream, input, input/cancel, interrupt, reset.
 // Bodies accept `execId` or `exec_id`, with or without `session`. The same gate as the sync server: loopback by default, Origin allow-list, a token
-// beyond loopback (../sync/request-guard.ts).
+// beyond loopback (../net/request-guard.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { RequestGuard } from '../sync/request-guard';
-import { connectHost } from '../sync/connect-host';
+import { RequestGuard } from '../net/request-guard';
+import { connectHost } from '../net/connect-host';
 import { BashCellRunner } from './bash-cell-runner';
 import { Execution } from './execution';
 import { DEFAULT_SESSION, MrpLanguage } from './mrp-language';
@@ -19,7 +19,7 @@ import { PythonKernel } from './python-kernel';
 import { resolvePythonInterpreter } from './python-interpreter';
 import { SseResponse } from './sse-response';
 import { listen } from '../net/listen';
-import type { PartLog } from '../part-log';
+import type { PartLog } from '../parts/part-log';
 
 export interface MrpRuntimeOptions {
   host?: string;

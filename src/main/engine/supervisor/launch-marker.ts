@@ -1,7 +1,7 @@
 // Every launch carries a marker in its environment, SHOWRUNNER_LAUNCH=<instance>/<service>/<launch>,
 // which its descendants inherit even when they double-fork into a new session and leave both
 // the process group and the parent links (a daemonizing helper). A stop finds them by it
-// (marked-processes.ts). <instance> is the instance key (engine/manifest-key.ts), <launch> is `<session>-<n>` where
+// (marked-processes.ts). <instance> is the instance key (engine/instance/manifest-key.ts), <launch> is `<session>-<n>` where
 // <session> is random per supervisor run: after a `kill -9` the next supervisor of the same
 // manifest finds everything the dead run started, even a launch it had no time to record.
 import { randomBytes } from 'node:crypto';

@@ -62,6 +62,11 @@ export function isSameProcess(ref: ProcRef, table?: Map<number, ProcInfo>): bool
   return !!info && !info.zombie && info.startTime === ref.startTime;
 }
 
+/** The start time that, with the pid, names one process (lock files, discovery records). */
+export function processStartTime(pid: number): string | null {
+  return readProcess(pid)?.startTime ?? null;
+}
+
 export function isAlive(pid: number): boolean {
   if (WINDOWS) return isSignalable(pid);
   const info = readProcess(pid);

@@ -2,73 +2,15 @@
 // contract) detached, so the service leads its own process group and a stop can signal the
 // whole group; `pty = true` services go through node-pty instead (pty-launcher.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { LogStream } from '../../../shared/model';
-import { LAUNCH_ENV } from './launch-marker';
+import { LaunchError, launchEnv, type ExitInfo, type LaunchedProcess, type LaunchRequest, type OutputListener, type ProcessLauncher } from './launch-request';
 import { OutputReader } from './output-reader';
 import { ptyLauncher } from './pty-launcher';
+import { shellScript } from './shell-script';
 import { workingDirProblem } from './working-dir-problem';
-
-export interface LaunchRequest {
-  name: string;
-  command: string;
-  /** Absolute. */
-  workingDir: string;
-  venv?: string;
-  /** The service's own variables; merged over process.env by the launcher. */
-  env: Record<string, string>;
-  pty: boolean;
-  /** SHOWRUNNER_LAUNCH for this launch (launch-marker.ts): how a stop finds double-forked descendants. */
-  marker?: string;
-}
-
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-export interface LaunchedProcess {
-  readonly pid: number;
-  /** Resolves once the main process has exited; output of its children may still follow. */
-  readonly exited: Promise<ExitInfo>;
-}
-
-/**
- * May return a promise: the log is behind, so reading pauses until it resolves (backpressure).
- * A Buffer is valid only during the call (the launcher reads into one reused buffer): copy what you keep.
- */
-export type OutputListener = (stream: Exclude<LogStream, 'system'>, data: Buffer | string) => void | Promise<void>;
-
-export interface ProcessLauncher {
-  /** Rejects when the process could not be started at all (no bash, missing working dir). */
-  launch(request: LaunchRequest, output: OutputListener): Promise<LaunchedProcess>;
-}
-
-/** A launch failure; `permanent` when retrying cannot help, so the service fails at once. */
-export class LaunchError extends Error {
-  readonly permanent: boolean;
-
-  constructor(message: string, { permanent = false } = {}) {
-    super(message);
-    this.name = 'LaunchError';
-    this.permanent = permanent;
-  }
-}
 
 /** Colour hints for programs that turn colour off on pipes; the service's env may override. */
 const COLOUR_HINTS = { FORCE_COLOR: '1', CLICOLOR_FORCE: '1' };
 const DRAIN_AFTER_EXIT_MS = 50;
-
-export function shellScript(command: string, venv?: string): string {
-  if (!venv) return command;
-  return `source ${quote(`${venv}/bin/activate`)} && ${command}`;
-}
-
-export function launchEnv(request: LaunchRequest, extra: Record<string, string> = {}): Record<string, string> {
-  const env = { ...(process.env as Record<string, string>), ...extra, ...request.env };
-  // Last, so no manifest can set it: a wrong marker would hide the tree from its stop.
-  if (request.marker) env[LAUNCH_ENV] = request.marker;
-  return env;
-}
 
 export const defaultLauncher: ProcessLauncher = {
   async launch(request, output) {
@@ -152,8 +94,4 @@ async function launchPiped(request: LaunchRequest, output: OutputListener): Prom
       }
     });
   });
-}
-
-function quote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }

@@ -2,8 +2,8 @@
 // node-pty is an optional native dependency, so it is loaded on first use: a machine without
 // it fails only the services that ask for a pty, with a reason saying so.
 import { constants } from 'node:os';
-import type { ExitInfo, LaunchedProcess, LaunchRequest, OutputListener, ProcessLauncher } from './process-launcher';
-import { LaunchError, launchEnv, shellScript } from './process-launcher';
+import { LaunchError, launchEnv, type ExitInfo, type LaunchedProcess, type LaunchRequest, type OutputListener, type ProcessLauncher } from './launch-request';
+import { shellScript } from './shell-script';
 
 type NodePty = typeof import('node-pty');
 

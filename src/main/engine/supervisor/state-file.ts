@@ -20,7 +20,7 @@ export interface TreeRecord {
 
 export interface StateFileContent {
   version: 1 | 2;
-  /** The instance key (engine/manifest-key.ts); every marker of this run starts with it. */
+  /** The instance key (engine/instance/manifest-key.ts); every marker of this run starts with it. */
   instance?: string;
   /** Random per supervisor run: the middle of each of its launch markers. */
   session?: string;

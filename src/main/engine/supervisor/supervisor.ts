@@ -3,37 +3,26 @@
 // run in parallel), stopped in reverse (a unit stops after everything that depends on it).
 // It owns what units share: the state file for orphan cleanup, and one stats timer for all.
 import { EventEmitter } from 'node:events';
-import { isDeepStrictEqual } from 'node:util';
 import { ContractError } from '../../../shared/contract';
 import type { ServiceSnapshot, Transition } from '../../../shared/model';
+import { ORCHESTRATOR_LOG } from '../../../shared/reserved-names';
+import { diffServices } from '../config/diff-services';
 import type { ServiceSpec } from '../config/manifest-types';
 import type { LogSink } from '../logs/log-sink';
 import type { DependencyView } from './dependency-wait';
 import { deferred } from './deferred';
 import { launchMarker, newSessionId } from './launch-marker';
 import { reapOrphans } from './orphan-reaper';
-import { defaultLauncher, type ProcessLauncher } from './process-launcher';
+import { defaultLauncher } from './process-launcher';
 import { readProcess, type ProcRef } from './proc-table';
-import { ORCHESTRATOR_LOG, ServiceUnit, type StopRequest, type UnitHost } from './service-unit';
+import { ServiceUnit, type UnitHost } from './service-unit';
 import { StateFile, type TreeRecord } from './state-file';
+import { StateWriter } from './state-writer';
+import type { SupervisorOptions } from './supervisor-options';
+import { stopInReverse } from './stop-in-reverse';
+import { WaiterIndex } from './waiter-index';
 import { TreeSampler } from './tree-sampler';
 import { StatsClock } from './stats-clock';
-
-export interface SupervisorOptions {
-  logs: LogSink;
-  /** Where the state file of running process trees lives (for orphan cleanup after a crash). */
-  stateDir: string;
-  /**
-   * Whose supervisor this is: the instance key (engine/manifest-key.ts), as for the lock. It names
-   * the state file and starts every launch marker, so cleanup after a crash touches only
-   * what a previous supervisor of the same manifest left.
-   */
-  instanceKey: string;
-  /** Stats sampling period while a client watches (stats-clock.ts; 6× that otherwise); 0 disables. Default 5000. */
-  statsIntervalMs?: number;
-  /** How a service's process is started; default spawns `bash -lc` detached in its own process group (or node-pty when spec.pty). */
-  launcher?: ProcessLauncher;
-}
 
 export type ServiceOrigin = ServiceSnapshot['origin'];
 
@@ -43,19 +32,16 @@ export type CleanupEvent = { phase: 'started' } | { phase: 'done'; count: number
 const CLEANUP_WAIT = 'the cleanup of processes left by a previous run';
 const START_BATCH = 100;
 
-/** Fields whose change needs a new process; the rest (names, policies, dependencies) apply in place. */
-const PROCESS_FIELDS = ['command', 'workingDir', 'venv', 'env', 'pty', 'health'] as const;
-
 export class Supervisor extends EventEmitter {
   private readonly units = new Map<string, ServiceUnit>();
   private order: string[] = [];
   private readonly missingDevices = new Map<string, string[]>();
   /** Re-reads device presence at once (the orchestrator's device registry); see checkDevicesWith. */
   private deviceCheck: () => void = () => {};
-  /** Dependency waiters, by the name of a service they wait on. */
-  private readonly changeListeners = new Map<string, Set<() => void>>();
+  private readonly waiters = new WaiterIndex();
   private readonly logs: LogSink;
   private readonly stateFile: StateFile;
+  private readonly state: StateWriter;
   private readonly self: ProcRef | null;
   private readonly instanceKey: string;
   private readonly session = newSessionId();
@@ -68,10 +54,8 @@ export class Supervisor extends EventEmitter {
   private readonly host: UnitHost;
   private applied = false;
   private sampling = false;
-  private stateFileProblem = false;
   private disposing: Promise<void> | null = null;
   private cleanupAnnounced = false;
-  private stateWrite: NodeJS.Immediate | null = null;
   /** Resolved when stopping: the orphan cleanup then kills at once instead of waiting. */
   private readonly cutCleanupShort = deferred<void>();
 
@@ -82,6 +66,7 @@ export class Supervisor extends EventEmitter {
     this.stateFile = StateFile.forInstance(options.stateDir, options.instanceKey);
     const startTime = readProcess(process.pid)?.startTime;
     this.self = startTime ? { pid: process.pid, startTime } : null;
+    this.state = new StateWriter(this.stateFile, { instance: this.instanceKey, session: this.session, supervisor: this.self }, () => this.trees(), (line) => this.say(line));
     // The cleanup runs in the background (it may wait out a stubborn tree's stop timeout), so
     // the daemon listens at once; starts wait for it, and say so (`cleanup` event, holdFor).
     this.recovery = this.recover(StateFile.legacy(options.stateDir)).then((count) => {
@@ -90,27 +75,14 @@ export class Supervisor extends EventEmitter {
     });
     const view: DependencyView = {
       status: (name) => this.units.get(name)?.status(),
-      onChange: (names, listener) => {
-        for (const name of names) {
-          let listeners = this.changeListeners.get(name);
-          if (!listeners) this.changeListeners.set(name, (listeners = new Set()));
-          listeners.add(listener);
-        }
-        return () => {
-          for (const name of names) {
-            const listeners = this.changeListeners.get(name);
-            listeners?.delete(listener);
-            if (listeners?.size === 0) this.changeListeners.delete(name);
-          }
-        };
-      },
+      onChange: (names, listener) => this.waiters.add(names, listener),
     };
     this.host = {
       logs: this.logs,
       launcher: options.launcher ?? defaultLauncher,
       view,
       emit: (unit, transition) => this.publish(unit, transition),
-      treeChanged: () => this.writeState(),
+      treeChanged: () => this.state.schedule(),
       launchMarker: (service) => launchMarker(this.instanceKey, service, this.session, ++this.launches).value,
       checkDevicesNow: () => this.deviceCheck(),
     };
@@ -135,8 +107,10 @@ export class Supervisor extends EventEmitter {
     const held = await this.cleanupPending();
     const first = !this.applied;
     this.applied = true;
-    const wanted = new Set(specs.map((spec) => spec.name));
-    const removed = [...this.units.values()].filter((unit) => !wanted.has(unit.name));
+    const diff = diffServices([...this.units.values()].map((unit) => unit.spec), specs);
+    const removed = diff.removed.map((name) => this.unit(name));
+    const restart = new Set(diff.restart);
+    const inPlace = new Set(diff.changed);
     const changed: { unit: ServiceUnit; spec: ServiceSpec; origin: ServiceOrigin; wasActive: boolean }[] = [];
     const toStart: { unit: ServiceUnit; reason: string }[] = [];
     for (const spec of specs) {
@@ -148,9 +122,9 @@ export class Supervisor extends EventEmitter {
         this.units.set(spec.name, added);
         this.publish(added, null);
         if (spec.autostart) toStart.push({ unit: added, reason: first ? 'autostart' : 'added to the manifest' });
-      } else if (PROCESS_FIELDS.some((field) => !isDeepStrictEqual(unit.spec[field], spec[field]))) {
+      } else if (restart.has(spec.name)) {
         changed.push({ unit, spec, origin, wasActive: unit.active });
-      } else if (!isDeepStrictEqual(unit.spec, spec) || unit.origin !== origin) {
+      } else if (inPlace.has(spec.name) || unit.origin !== origin) {
         const nowAutostart = spec.autostart && !unit.spec.autostart;
         unit.updateSpec(spec, origin);
         if (nowAutostart && !unit.active) toStart.push({ unit, reason: 'autostart turned on in the manifest' });
@@ -162,16 +136,14 @@ export class Supervisor extends EventEmitter {
       await this.recovery;
       if (this.disposing) return;
     }
-    await this.stopInReverse(removed, { reason: 'removed from the manifest', final: 'exited', hard: false });
+    await stopInReverse(removed, (unit) => unit.stop({ reason: 'removed from the manifest', final: 'exited', hard: false }));
     for (const unit of removed) {
       this.units.delete(unit.name);
       this.emit('removed', unit.name);
-      this.wakeWaitersOn(unit.name);
+      this.waiters.wake(unit.name);
     }
-    await this.stopInReverse(
-      changed.filter((entry) => entry.wasActive).map((entry) => entry.unit),
-      { reason: 'restarting: manifest changed', final: 'exited', hard: false },
-    );
+    const restarting = changed.filter((entry) => entry.wasActive).map((entry) => entry.unit);
+    await stopInReverse(restarting, (unit) => unit.stop({ reason: 'restarting: manifest changed', final: 'exited', hard: false }));
     for (const { unit, spec, origin, wasActive } of changed) {
       unit.updateSpec(spec, origin);
       if (wasActive) toStart.push({ unit, reason: 'restarting: manifest changed' });
@@ -239,13 +211,13 @@ export class Supervisor extends EventEmitter {
 
   /** Reverse dependency order: each service stops after everything that depends on it. */
   async stopAll(): Promise<ServiceSnapshot[]> {
-    await this.stopInReverse([...this.units.values()], { reason: 'stopped by operator (stop all)', final: 'exited', hard: false });
+    await stopInReverse([...this.units.values()], (unit) => unit.stop({ reason: 'stopped by operator (stop all)', final: 'exited', hard: false }));
     return this.snapshot();
   }
 
   async restartAll(): Promise<ServiceSnapshot[]> {
     this.assertOpen();
-    await this.stopInReverse([...this.units.values()], { reason: 'restarting all by operator', final: 'exited', hard: false });
+    await stopInReverse([...this.units.values()], (unit) => unit.stop({ reason: 'restarting all by operator', final: 'exited', hard: false }));
     return this.startAll();
   }
 
@@ -281,10 +253,8 @@ export class Supervisor extends EventEmitter {
       // not wait out their stop timeout (up to minutes) for processes no service owns.
       this.cutCleanupShort.resolve();
       await this.recovery;
-      await this.stopInReverse([...this.units.values()], { reason: 'supervisor shutting down', final: 'exited', hard: false });
-      if (this.stateWrite) clearImmediate(this.stateWrite);
-      this.stateWrite = null;
-      this.stateFile.remove();
+      await stopInReverse([...this.units.values()], (unit) => unit.stop({ reason: 'supervisor shutting down', final: 'exited', hard: false }));
+      this.state.remove();
     })();
     return this.disposing;
   }
@@ -323,47 +293,9 @@ export class Supervisor extends EventEmitter {
     if (this.disposing) throw new ContractError('unavailable', 'the supervisor is shutting down');
   }
 
-  /**
-   * Each unit stops once every unit that depends on it has stopped. Built leaves-first without
-   * recursion (a 10,000-deep chain must not exhaust the stack) from a dependents index built
-   * once, so the cost is linear in services plus dependencies.
-   */
-  private async stopInReverse(units: ServiceUnit[], request: StopRequest): Promise<void> {
-    const byName = new Map(units.map((unit) => [unit.name, unit]));
-    const dependents = new Map<string, Set<string>>();
-    for (const unit of units) {
-      for (const dep of unit.spec.dependencies) {
-        if (!byName.has(dep.name) || dep.name === unit.name) continue;
-        let set = dependents.get(dep.name);
-        if (!set) dependents.set(dep.name, (set = new Set()));
-        set.add(unit.name);
-      }
-    }
-    const waiting = new Map(units.map((unit) => [unit.name, dependents.get(unit.name)?.size ?? 0]));
-    const ready = units.filter((unit) => waiting.get(unit.name) === 0);
-    const stops = new Map<string, Promise<void>>();
-    const stopAfterDependents = (unit: ServiceUnit): void => {
-      const before = [...(dependents.get(unit.name) ?? [])].flatMap((name) => stops.get(name) ?? []);
-      stops.set(unit.name, Promise.all(before).then(() => unit.stop({ ...request })));
-    };
-    while (ready.length > 0) {
-      const unit = ready.pop() as ServiceUnit;
-      stopAfterDependents(unit);
-      for (const dep of new Set(unit.spec.dependencies.map((ref) => ref.name))) {
-        const left = waiting.get(dep);
-        if (left === undefined || dep === unit.name) continue;
-        waiting.set(dep, left - 1);
-        if (left - 1 === 0) ready.push(byName.get(dep) as ServiceUnit);
-      }
-    }
-    // A cycle cannot pass the manifest check; should one slip through, it must not deadlock.
-    for (const unit of units) if (!stops.has(unit.name)) stopAfterDependents(unit);
-    await Promise.all(stops.values());
-  }
-
   private publish(unit: ServiceUnit, transition: Transition | null): void {
     this.emit('service', unit.snapshot(), transition);
-    this.wakeWaitersOn(unit.name);
+    this.waiters.wake(unit.name);
   }
 
   /** Orphans of a crashed predecessor go before anything starts; then our session is on disk before our first launch. Resolves to how many were killed. */
@@ -377,40 +309,8 @@ export class Supervisor extends EventEmitter {
       say(`orphan cleanup failed: ${(error as Error).message}`);
     }
     // Now, not on the next turn: a crash from here on must find our session in the file.
-    this.writeStateNow();
+    this.state.writeNow();
     return count;
-  }
-
-  private wakeWaitersOn(name: string): void {
-    const listeners = this.changeListeners.get(name);
-    if (listeners) for (const listener of [...listeners]) listener();
-  }
-
-  /**
-   * One write per event-loop turn: every launch and exit changes the file, and rewriting all N
-   * trees for each of N launches made a large start quadratic. A crash can lose at most the
-   * changes of the turn it happens in.
-   */
-  private writeState(): void {
-    this.stateWrite ??= setImmediate(() => {
-      this.stateWrite = null;
-      this.writeStateNow();
-    });
-  }
-
-  private writeStateNow(): void {
-    const services: Record<string, TreeRecord> = {};
-    for (const unit of this.units.values()) {
-      const tree = unit.tree();
-      if (tree) services[unit.name] = tree;
-    }
-    try {
-      this.stateFile.write({ instance: this.instanceKey, session: this.session, supervisor: this.self }, services);
-      this.stateFileProblem = false;
-    } catch (error) {
-      if (!this.stateFileProblem) this.say(`cannot write ${this.stateFile.path}: ${(error as Error).message}; orphans of a crash could not be cleaned up`);
-      this.stateFileProblem = true;
-    }
   }
 
   private async sampleStats(): Promise<void> {
@@ -429,10 +329,19 @@ export class Supervisor extends EventEmitter {
         // The unit may have relaunched while pidusage was busy: never pin old figures on it.
         if (sample && unit.tree()?.root.pid === rootPid) membersChanged = unit.applySample(sample) || membersChanged;
       }
-      if (membersChanged) this.writeState();
+      if (membersChanged) this.state.schedule();
     } finally {
       this.sampling = false;
     }
+  }
+
+  private trees(): Record<string, TreeRecord> {
+    const services: Record<string, TreeRecord> = {};
+    for (const unit of this.units.values()) {
+      const tree = unit.tree();
+      if (tree) services[unit.name] = tree;
+    }
+    return services;
   }
 
   private say(line: string): void {

@@ -5,11 +5,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { connectHost } from './connect-host';
+import { connectHost } from '../net/connect-host';
 import { docFilePath } from './doc-file-path';
 import { ensureDocsDir, MarkdownPersistence, snapshotFileFor } from './markdown-persistence';
-import { RequestGuard } from './request-guard';
-import type { PartLog } from '../part-log';
+import { RequestGuard } from '../net/request-guard';
+import type { PartLog } from '../parts/part-log';
 import { SharedDoc } from './shared-doc';
 import { listen } from '../net/listen';
 

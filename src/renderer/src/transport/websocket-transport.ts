@@ -2,7 +2,8 @@
 // the page. Browsers cannot set headers on a WebSocket, so the token travels as a subprotocol
 // (shared/wire.ts). Reconnects with capped exponential backoff; calls made while disconnected
 // fail fast with an `unavailable` envelope instead of hanging.
-import type { EventName, Reply } from '../../../shared/contract';
+import type { EventName, MethodArgs, MethodName, MethodResult, Reply } from '../../../shared/contract';
+import { ContractCalls } from '../../../shared/contract-calls';
 import { CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, tokenSubprotocol, type ServerMessage } from '../../../shared/wire';
 import type { ConnectionState, Transport } from './transport';
 
@@ -22,24 +23,15 @@ export function createWebSocketTransport({
 }: WebSocketTransportOptions): Transport {
   const listeners = new Map<string, Set<(payload: unknown, seq: number) => void>>();
   const connectionListeners = new Set<(state: ConnectionState) => void>();
-  const pending = new Map<number, { resolve: (reply: Reply<unknown>) => void; timer: ReturnType<typeof setTimeout> }>();
+  const calls = new ContractCalls(callTimeoutMs);
   let state: ConnectionState = 'connecting';
   let socket: WebSocket | null = null;
-  let nextId = 1;
   let backoffMs = 250;
 
   const setState = (next: ConnectionState) => {
     if (next === state) return;
     state = next;
     for (const listener of connectionListeners) listener(state);
-  };
-
-  const failPending = (message: string) => {
-    for (const [id, call] of pending) {
-      clearTimeout(call.timer);
-      call.resolve({ ok: false, error: { code: 'unavailable', message } });
-      pending.delete(id);
-    }
   };
 
   const connect = () => {
@@ -58,11 +50,7 @@ export function createWebSocketTransport({
         return;
       }
       if (message.type === 'reply') {
-        const call = pending.get(message.id);
-        if (!call) return;
-        pending.delete(message.id);
-        clearTimeout(call.timer);
-        call.resolve(message.reply as Reply<unknown>);
+        calls.settle(message.id, message.reply as Reply<unknown>);
       } else {
         for (const listener of listeners.get(message.name) ?? []) listener(message.payload, message.seq);
       }
@@ -70,7 +58,7 @@ export function createWebSocketTransport({
     ws.onclose = () => {
       if (socket !== ws) return;
       socket = null;
-      failPending('the connection to the daemon closed');
+      calls.failAll('the connection to the daemon closed');
       setState('closed');
       setTimeout(connect, backoffMs);
       backoffMs = Math.min(backoffMs * 2, maxBackoffMs);
@@ -80,20 +68,13 @@ export function createWebSocketTransport({
 
   return {
     kind: 'websocket',
-    invoke(method, args) {
-      const ws = socket;
-      if (!ws || ws.readyState !== WebSocket.OPEN) {
-        return Promise.resolve({ ok: false, error: { code: 'unavailable', message: 'not connected to the daemon' } });
-      }
-      const id = nextId++;
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          pending.delete(id);
-          resolve({ ok: false, error: { code: 'unavailable', message: `${method} timed out` } });
-        }, callTimeoutMs);
-        pending.set(id, { resolve: resolve as (reply: Reply<unknown>) => void, timer });
-        ws.send(JSON.stringify({ type: 'call', id, method, args }));
-      });
+    invoke<M extends MethodName>(method: M, args: MethodArgs<M>) {
+      const send = (text: string): boolean => {
+        if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+        socket.send(text);
+        return true;
+      };
+      return calls.call(method, args, send, { notConnected: 'not connected to the daemon', timedOut: `${method} timed out` }) as Promise<Reply<MethodResult<M>>>;
     },
     on(event: EventName, listener) {
       let set = listeners.get(event);

@@ -1,5 +1,6 @@
 // Positions for the service graph. Laid out with dagre only when the topology changes (a service,
 // device or edge added or removed), never on state changes, so live updates never move nodes.
+import { RUNTIME_SERVICE, SYNC_SERVICE } from '../../../../shared/reserved-names';
 import dagre from '@dagrejs/dagre';
 import type { DependencyCondition } from '../../../../shared/model';
 
@@ -11,8 +12,8 @@ export const MONITOR_NODE = { width: 220, height: 84 };
 const EDGE_LABEL = { width: 124, height: 20, labelpos: 'c' };
 /** Built-in parts a monitor uses: edges go from them to every monitor node. */
 const MONITOR_SOURCES: [string, string][] = [
-  ['mrmd-sync', 'syncs'],
-  ['mrmd-runtime', 'runs cells'],
+  [SYNC_SERVICE, 'syncs'],
+  [RUNTIME_SERVICE, 'runs cells'],
 ];
 
 export interface TopologyService {

@@ -1,3 +1,4 @@
+import { ORCHESTRATOR_LOG } from '../../../../shared/reserved-names';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useSystem } from '../../store/store-context';
@@ -15,7 +16,7 @@ export function LogDock() {
   useEffect(() => {
     if (chosen) setSelected(chosen);
   }, [chosen]);
-  const active = selected && processes.includes(selected) ? selected : (processes.find((name) => name !== 'orchestrator') ?? processes[0]);
+  const active = selected && processes.includes(selected) ? selected : (processes.find((name) => name !== ORCHESTRATOR_LOG) ?? processes[0]);
   if (!active) return null;
   return (
     <section className="log-dock" aria-label="Logs" style={height === null ? undefined : { height: `min(${height}px, ${DOCK_MAX_CSS})` }}>
@@ -61,7 +62,7 @@ export function LogDock() {
             {name}
           </button>
         ))}
-        <button type="button" className="split-toggle" onClick={() => setSecond(second ? null : 'orchestrator')} aria-pressed={second !== null}>
+        <button type="button" className="split-toggle" onClick={() => setSecond(second ? null : ORCHESTRATOR_LOG)} aria-pressed={second !== null}>
           {second ? 'Single pane' : 'Split'}
         </button>
       </div>
