@@ -7,7 +7,7 @@ import { rendererCsp } from '../../shared/csp';
 import { APP_HOST, APP_SCHEME } from './sender-policy';
 import { existsSync } from 'node:fs';
 import { editorCsp } from '../../shared/csp';
-import { isEditorFile, partOrigins } from '../daemon/editor-route';
+import { isEditorFile, partOrigins } from '../../shared/mrmd-editor-files';
 import type { EditorParts } from './editor-window-url';
 
 /** Must run before `app.whenReady()`. */

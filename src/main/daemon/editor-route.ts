@@ -10,6 +10,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { editorCsp } from '../../shared/csp';
 import { contentTypes } from './static-files';
+import { isEditorFile, partOrigins } from '../../shared/mrmd-editor-files';
+
+export { partOrigins };
 
 export interface EditorRouteOptions {
   /** The fetched bundle's folder; null: this daemon serves no editor (not `mrmd`, or `--no-editor`). */
@@ -22,12 +25,6 @@ export interface EditorRouteOptions {
 
 /** The vendor files the page may load: the bundle, its licence and the fonts its CSS names. */
 const BUNDLE_FILE = 'mrmd.iife.js';
-const VENDOR_FILE = /^(mrmd\.iife\.js|LICENSE|assets\/fonts\/[\w.-]+\.(woff2|ttf))$/;
-
-/** A path under /editor/ (decoded, without the prefix) that names one of the bundle's files. */
-export function isEditorFile(rest: string): boolean {
-  return VENDOR_FILE.test(rest);
-}
 
 export const FETCH_HINT = 'node scripts/fetch-mrmd-editor.mjs';
 
@@ -73,7 +70,7 @@ export async function serveEditorRoute(url: URL, request: IncomingMessage, respo
     decoded = '';
   }
   const file = normalize(join(editorDir, decoded));
-  if (!VENDOR_FILE.test(decoded) || !file.startsWith(normalize(editorDir + sep)) || !(await isFile(file))) {
+  if (!isEditorFile(decoded) || !file.startsWith(normalize(editorDir + sep)) || !(await isFile(file))) {
     response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
     response.end(decoded === BUNDLE_FILE ? `The mrmd editor bundle is not installed: run \`${FETCH_HINT}\`.` : 'not found');
     return true;
@@ -112,18 +109,3 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (char) => `&#${char.charCodeAt(0)};`);
 }
 
-/** The origins of the sync server and the runtimes in `/api/urls` (`{sync, runtimes}`). */
-export function partOrigins(urls: Record<string, unknown>): string[] {
-  const runtimes = (urls.runtimes ?? {}) as Record<string, unknown>;
-  const origins = new Set<string>();
-  for (const value of [urls.sync, ...Object.values(runtimes)]) {
-    if (typeof value !== 'string') continue;
-    try {
-      const parsed = new URL(value);
-      origins.add(`${parsed.protocol}//${parsed.host}`);
-    } catch {
-      // A malformed configured URL only leaves its origin out of the page's CSP.
-    }
-  }
-  return [...origins];
-}

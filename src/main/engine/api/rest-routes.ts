@@ -59,7 +59,7 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
   const extra = !freeForm && segments.length > 3;
   if (extra || !REST_ROUTE_KEYS.has(route)) return noRoute(method, segments);
   // mrmd's runtime attachments, for the editor bundle (runtime-routes.ts).
-  if (resource === 'runtimes' || resource === 'sessions') return handleRuntimeRoute(method, name, body, context);
+  if (resource === 'runtimes' || resource === 'sessions') return handleRuntimeRoute(method, name, body, context as never);
 
   switch (route) {
     case 'POST call/:name':

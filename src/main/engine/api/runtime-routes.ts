@@ -5,8 +5,18 @@
 // The bundle reads `sync`, `runtimes.python.url` (`.port`, `.venv`) and `id`; its errors read
 // `detail`. We have one shared runtime: `python: "dedicated"` gets the shared one and says so.
 // `DELETE /api/runtimes/{doc}` stops that document's monitor (done already when it has none).
+import type { Reply } from '../../../shared/contract';
 import type { MonitorSnapshot } from '../../../shared/model';
-import type { RestContext, RestResponse } from './rest-routes';
+
+/** rest-routes.ts's context and answer, as far as these routes use them (no import back). */
+interface RestContext {
+  call: (method: 'monitors.start' | 'monitors.list' | 'monitors.stop', args: unknown) => Promise<Reply<unknown>>;
+  urls: () => Record<string, unknown>;
+}
+interface RestResponse {
+  status: number;
+  body: unknown;
+}
 
 interface Attachment {
   doc: string;
@@ -49,7 +59,7 @@ export async function handleRuntimeRoute(method: string, doc: string | undefined
     if (typeof given !== 'string') return failure(400, 'invalid-args', 'body must be {"doc": NAME}');
     // A document the page opens gets a monitor if it has none (mrmd does the same); starting
     // an existing one returns it unchanged.
-    const started = await call('monitors.start', { doc: given });
+    const started = (await call('monitors.start', { doc: given })) as Reply<MonitorSnapshot>;
     if (!started.ok && started.error.code === 'invalid-args') return failure(400, 'invalid-args', started.error.message);
     const monitor = started.ok
       ? monitorOf(started.value, `monitor for ${started.value.doc}: ${started.value.connection}`)
@@ -57,7 +67,7 @@ export async function handleRuntimeRoute(method: string, doc: string | undefined
     const found = attachment(started.ok ? started.value.doc : given, context.urls(), monitor);
     return found ? { status: 200, body: found } : noSync;
   }
-  const listed = await call('monitors.list', {});
+  const listed = (await call('monitors.list', {})) as Reply<MonitorSnapshot[]>;
   if (!listed.ok) return failure(500, listed.error.code, listed.error.message);
   if (method === 'GET' && doc === undefined) {
     const attachments = listed.value.map((snapshot) => attachment(snapshot.doc, context.urls(), monitorOf(snapshot, `monitor for ${snapshot.doc}: ${snapshot.connection}`)));
@@ -72,7 +82,7 @@ export async function handleRuntimeRoute(method: string, doc: string | undefined
   if (method === 'DELETE' && doc !== undefined) {
     // Idempotent: the monitor may be gone already (stopped by DELETE /api/monitors/{doc}).
     if (!snapshot) return { status: 200, body: { doc, status: 'stopped', running: false, message: `No monitor for ${doc}` } };
-    const stopped = await call('monitors.stop', { doc });
+    const stopped = (await call('monitors.stop', { doc })) as Reply<MonitorSnapshot>;
     if (!stopped.ok) return failure(500, stopped.error.code, stopped.error.message);
     return { status: 200, body: { doc, status: 'stopped', running: stopped.value.running, message: `Monitor stopped for ${doc}` } };
   }

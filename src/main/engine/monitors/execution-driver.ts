@@ -10,7 +10,7 @@ import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, ty
 import { ExecutionRun, describe } from './execution-run';
 import type { PeerTiming } from './peer-timing';
 import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
-import { moveMisplacedOutputBlock } from './misplaced-output-block';
+import { placeOutputBlock } from './misplaced-output-block';
 import { pendingStdinResponse } from './stdin';
 import type { DriverContext } from './driver-context';
 import { recoverFromGoneOwner } from './gone-owner';
@@ -96,7 +96,7 @@ export class ExecutionDriver {
     // rival, whose output may be going into the very copy we would delete (its text would then
     // land outside any block, and the block left would stay empty).
     if (ours && entry.outputBlockReady && this.runsHere(id, tracking)) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
-    if (ours && this.runsHere(id, tracking)) this.placeOutputBlock(id, entry);
+    if (ours && this.runsHere(id, tracking)) placeOutputBlock(this.ydoc, id, entry, this.monitorId, this.origin, this.context.log);
     if (ours && !isTerminal(entry.status) && this.repair(id, entry, tracking)) return;
     if (entry.status === STATUS.requested) {
       if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id);
@@ -147,14 +147,6 @@ export class ExecutionDriver {
     }
     this.fail(id, { type: 'MonitorError', message: 'the run of this cell ended without an outcome' });
     return true;
-  }
-
-  /** Repairs a block mrmd's editor inserted inside a code cell (misplaced-output-block.ts). */
-  private placeOutputBlock(id: string, entry: ExecutionEntry): void {
-    const moved = moveMisplacedOutputBlock(this.ydoc, id, entry, this.origin);
-    if (moved === undefined) return;
-    this.context.log('info', `${id}: the editor put an output block inside a code cell; took it out${moved === null ? '' : ' and made the block after the cell'}`);
-    if (moved !== null) updateEntry(this.ydoc, id, (now) => (isOwnedBy(now, this.monitorId) && !isTerminal(now.status) ? { outputPosition: moved } : null), this.origin);
   }
 
   /** This peer started the run (its claim was confirmed): the only peer that writes its block. */
@@ -244,8 +236,7 @@ export class ExecutionDriver {
     this.awaiting.delete(id);
     if (tracking.headlessTimer) clearTimeout(tracking.headlessTimer);
     tracking.headlessTimer = undefined;
-    // The run is ours for sure now.
-    this.placeOutputBlock(id, entry);
+    placeOutputBlock(this.ydoc, id, entry, this.monitorId, this.origin, this.context.log); // ours for sure now
     const run = new ExecutionRun(
       {
         ydoc: this.ydoc,

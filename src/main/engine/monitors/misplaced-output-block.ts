@@ -10,7 +10,7 @@
 // is taken out (the code is as typed again), and if no block is left one is made after the
 // entry's code cell, as on the headless path.
 import * as Y from 'yjs';
-import type { ExecutionEntry } from './execution-entry';
+import { isOwnedBy, isTerminal, updateEntry, type ExecutionEntry } from './execution-entry';
 import { contentOf, ensureOutputBlock, findOutputBlocks, OUTPUT_INFO_PREFIX } from './output-block';
 
 /** The text mrmd's editor inserts for an empty output block. */
@@ -43,4 +43,12 @@ export function moveMisplacedOutputBlock(doc: Y.Doc, id: string, entry: Executio
     result = findOutputBlocks(text.toString(), id).length > 0 ? null : ensureOutputBlock(doc, id, entry, origin);
   }, origin);
   return result;
+}
+
+/** The runner's repair: moves a misplaced block, logs it, and points the entry at the new one. */
+export function placeOutputBlock(doc: Y.Doc, id: string, entry: ExecutionEntry, me: string, origin: unknown, log: (level: 'info', message: string) => void): void {
+  const moved = moveMisplacedOutputBlock(doc, id, entry, origin);
+  if (moved === undefined) return;
+  log('info', `${id}: the editor put an output block inside a code cell; took it out${moved === null ? '' : ' and made the block after the cell'}`);
+  if (moved !== null) updateEntry(doc, id, (now) => (isOwnedBy(now, me) && !isTerminal(now.status) ? { outputPosition: moved } : null), origin);
 }
