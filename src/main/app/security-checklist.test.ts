@@ -100,6 +100,15 @@ describe('electron-builder.yml', () => {
     const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
     expect(pkg.scripts.package).toMatch(/electron-vite build && electron-builder/);
   });
+
+  it('ships the fetched mrmd editor, which every build, start and test path fetches first (issue 24)', () => {
+    const resources = config.extraResources as { from: string; to: string }[];
+    expect(resources).toContainEqual({ from: 'vendor/mrmd-editor', to: 'mrmd-editor' });
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+    for (const script of ['package', 'test', 'build', 'serve', 'start']) expect(pkg.scripts[script], script).toMatch(/^node scripts\/fetch-mrmd-editor\.mjs( --optional)? && /);
+    expect(pkg.dependencies['mrmd-electron']).toBeUndefined();
+    expect(readFileSync(join(repo, '.ci', 'run'), 'utf8')).toMatch(/^node scripts\/fetch-mrmd-editor\.mjs$/m);
+  });
 });
 
 describe('the systemd user unit', () => {
