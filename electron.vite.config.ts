@@ -23,7 +23,8 @@ export default defineConfig({
   },
   renderer: {
     root: resolve('src/renderer'),
-    build: { rollupOptions: { input: resolve('src/renderer/index.html') } },
+    // The panel, and the mrmd editor page `showrunner mrmd` serves at /editor/ (issue 24).
+    build: { rollupOptions: { input: { index: resolve('src/renderer/index.html'), editor: resolve('src/renderer/editor/index.html') } } },
     plugins: [react()],
   },
 });

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+export { median } from './figures';
 
 export const BUILT_CLI = join(import.meta.dirname, '..', 'out', 'main', 'cli.js');
 const TICK_MS = 10;
@@ -121,7 +122,3 @@ export async function waitForAll(daemon: DaemonProcess, count: number, kind: str
   }
 }
 
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}

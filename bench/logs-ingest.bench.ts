@@ -25,6 +25,7 @@ import { defaultLauncher } from '../src/main/engine/supervisor/process-launcher'
 import type { LaunchRequest } from '../src/main/engine/supervisor/launch-request';
 import { startDaemonServer } from '../src/main/daemon/daemon-server';
 import { CONTRACT_WS_PATH } from '../src/shared/wire';
+import { median } from './figures';
 
 const MiB = 1024 * 1024;
 const totalBytes = Math.round(Number(process.env.LOGS_BENCH_MB ?? 200) * 1e6);
@@ -306,11 +307,6 @@ async function folderBytes(dir: string): Promise<number> {
     if (entry.isFile()) sum += (await stat(join(entry.parentPath, entry.name))).size;
   }
   return sum;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 main().catch((error: unknown) => {

@@ -15,13 +15,10 @@ import { MonitorHost } from '../src/main/engine/monitors/monitor-host';
 import { MrpRunner } from '../src/main/engine/monitors/mrp-runner';
 import { startMrpRuntime } from '../src/main/engine/mrp/mrp-runtime';
 import { startSyncServer } from '../src/main/engine/sync/sync-server';
+import { percentile } from './figures';
 
 const count = Math.max(10, Number(process.env.MONITOR_CLAIM_N ?? 100));
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 function until<T>(map: Y.Map<T>, test: () => boolean): Promise<void> {
   return new Promise((resolve) => {

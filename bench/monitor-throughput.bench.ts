@@ -25,6 +25,7 @@ import { createInterface } from 'node:readline';
 import type * as Y from 'yjs';
 import { sourceCliArgv } from '../test/helpers/cli-argv';
 import { EditorPeer } from '../src/main/engine/monitors/editor-peer.test-kit';
+import { percentile } from './figures';
 
 const CELL_CAP = Number(process.env.MONITOR_THROUGHPUT_CELLS ?? Infinity);
 const RUNS = Math.max(1, Number(process.env.MONITOR_THROUGHPUT_RUNS ?? 3));
@@ -264,11 +265,6 @@ function cpuMs(children: ChildProcess[]): number | null {
     }
   }
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 function spread(values: number[], digits = 2): string {

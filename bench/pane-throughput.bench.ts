@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../e2e/helpers/chromium';
 import { repoRoot, startDaemon } from '../e2e/helpers/daemon-process';
+import { percentile } from './figures';
 
 const seconds = Math.max(2, Number(process.env.PANE_BENCH_SECONDS ?? 10));
 
@@ -26,11 +27,6 @@ const FRAME_TIMES = `(windowMs) => new Promise((resolve) => {
 
 async function frameTimes(page: Page, ms: number): Promise<number[]> {
   return page.evaluate(`(${FRAME_TIMES})(${ms})`) as Promise<number[]>;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function openPane(page: Page, url: string, service: string): Promise<void> {

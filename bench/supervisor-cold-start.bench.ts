@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { HealthSpec, ServiceSpec } from '../src/main/engine/config/manifest-types';
 import { Supervisor } from '../src/main/engine/supervisor/supervisor';
 import { serviceSpec } from '../test/fixtures/service-spec';
+import { median } from './figures';
 
 const rounds = Math.max(1, Number(process.env.SUPERVISOR_COLD_START_ROUNDS ?? 3));
 const LEVELS = 5;
@@ -169,11 +170,6 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 main().catch((error: unknown) => {

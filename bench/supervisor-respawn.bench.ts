@@ -11,6 +11,7 @@ import type { ServiceSpec } from '../src/main/engine/config/manifest-types';
 import { defaultLauncher } from '../src/main/engine/supervisor/process-launcher';
 import type { ProcessLauncher } from '../src/main/engine/supervisor/launch-request';
 import { Supervisor } from '../src/main/engine/supervisor/supervisor';
+import { median, percentile } from './figures';
 
 const rounds = Math.max(5, Number(process.env.SUPERVISOR_RESPAWN_ROUNDS ?? 100));
 const DELAY_MS = 20;
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     const bare = await bareSupervisor({ ...process.env, ...env });
     const ours = await showrunnerSupervisor(env, dir);
     const row = (label: string, values: number[]): string =>
-      `${label} mean ${mean(values).toFixed(2)} ms, median ${median(values).toFixed(2)} ms, p95 ${percentile(values, 0.95).toFixed(2)} ms`;
+      `${label} mean ${mean(values).toFixed(2)} ms, median ${median(values).toFixed(2)} ms, p95 ${percentile(values, 95).toFixed(2)} ms`;
     console.log(`${rounds} crashes of \`bash -lc '${COMMAND}'\`, retry delay ${DELAY_MS} ms`);
     console.log(`  late after the scheduled retry time`);
     console.log(`    ${row('baseline (bare child_process)', bare.late)}`);
@@ -119,15 +120,6 @@ async function main(): Promise<void> {
 
 function mean(values: number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-function median(values: number[]): number {
-  return percentile(values, 0.5);
-}
-
-function percentile(values: number[], share: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * share))];
 }
 
 main().catch((error: unknown) => {

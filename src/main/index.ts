@@ -4,7 +4,7 @@
 // the RunAsNode fuse off, so this is how the installed app runs the daemon and built-ins).
 import { app, dialog } from 'electron';
 import { join, resolve } from 'node:path';
-import { createOrchestrator } from './engine/orchestrator';
+import { createOrchestrator, type Orchestrator } from './engine/orchestrator';
 import { defaultStateDir } from './engine/instance/state-dir';
 import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protocol';
 import { parseDesktopArgs } from './app/desktop-args';
@@ -18,7 +18,10 @@ import { denyAllPermissions, hardenWebContents } from './app/security';
 import { builtinCliArgv } from './cli-argv';
 import { runCli } from './run-cli';
 import { attachToDaemon } from './attach/remote-orchestrator';
-import { demoManifestPath, rendererDir, resourcesDir } from './resource-paths';
+import { demoManifestPath, mrmdEditorDir, rendererDir, resourcesDir } from './resource-paths';
+import { openEditorWindow } from './app/editor-window';
+import type { EditorParts } from './app/editor-window-url';
+import { APP_ORIGIN } from './app/sender-policy';
 
 const devServerUrl = !app.isPackaged && process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : null;
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -27,6 +30,21 @@ const launch = parseLaunchFlags(argv);
 
 process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
+
+/** The engine this app runs itself (null while attached to a daemon): the editor window's parts. */
+let localEngine: Orchestrator | null = null;
+
+function editorParts(): EditorParts | null {
+  const urls = localEngine?.urls();
+  return urls?.sync ? { sync: urls.sync, runtimes: urls.runtimes } : null;
+}
+
+async function prepareEditor(doc: string): Promise<EditorParts | null> {
+  if (!localEngine || !editorParts()) return null;
+  const started = await localEngine.call('monitors.start', { doc });
+  if (!started.ok) log(`editor window for ${doc}: no monitor: ${started.error.message}`);
+  return editorParts();
+}
 
 if (launch.cliArgv) {
   // Windowless: no single-instance lock, so the desktop app can still start and attach to
@@ -37,30 +55,39 @@ if (launch.cliArgv) {
   app.quit();
 } else {
   registerAppScheme();
-  hardenWebContents(devServerUrl, log);
+  hardenWebContents(devServerUrl, log, (doc) => void openEditorWindow(doc, { prepare: prepareEditor, iconPath: join(resourcesDir(), 'icon.png'), log }).catch((error: unknown) => log(`editor window for ${doc}: ${String(error)}`)));
   void main();
 }
+
 
 async function main(): Promise<void> {
   const args = parseDesktopArgs(argv);
   await app.whenReady();
   denyAllPermissions();
-  serveRendererOverAppScheme(rendererDir());
+  serveRendererOverAppScheme(rendererDir(), { dir: mrmdEditorDir(), parts: editorParts });
   const stateDir = defaultStateDir();
   const open = (manifestPath: string) =>
     openEngine({
       manifestPath,
       stateDir,
-      createLocal: (path) =>
-        createOrchestrator({
+      createLocal: async (path) => {
+        localEngine = await createOrchestrator({
           manifestPath: path,
           services: args.services,
           testing: args.testing,
           stateDir: join(stateDir, 'desktop'),
           cliArgv: builtinCliArgv(),
+          // The mrmd editor window's page (app://showrunner/editor/) opens documents and asks
+          // the runtime for its capabilities.
+          pageOrigins: () => [APP_ORIGIN],
           log,
-        }),
-      connectRemote: ({ url, token, manifestPath: path }) => attachToDaemon({ url, token, manifestPath: path, log }),
+        });
+        return localEngine;
+      },
+      connectRemote: ({ url, token, manifestPath: path }) => {
+        localEngine = null;
+        return attachToDaemon({ url, token, manifestPath: path, log });
+      },
     });
   let initial;
   try {

@@ -34,3 +34,15 @@ export function mainOutDir(): string {
   const root = findUp(__dirname, join('out', 'main'));
   return join(root ?? process.cwd(), 'out', 'main');
 }
+
+/**
+ * The real mrmd editor's files (mrmd-electron's bundle, fonts, LICENSE), fetched by
+ * scripts/fetch-mrmd-editor.mjs into vendor/mrmd-editor; packaged under resources/mrmd-editor.
+ */
+export function mrmdEditorDir(): string {
+  if (process.env.SHOWRUNNER_MRMD_EDITOR_DIR) return process.env.SHOWRUNNER_MRMD_EDITOR_DIR;
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  if (packaged && existsSync(join(packaged, 'mrmd-editor'))) return join(packaged, 'mrmd-editor');
+  const root = findUp(__dirname, 'package.json');
+  return join(root ?? process.cwd(), 'vendor', 'mrmd-editor');
+}

@@ -15,3 +15,25 @@ export function rendererCsp(socketOrigin: string | null): string {
     "frame-ancestors 'none'",
   ].join('; ');
 }
+
+/**
+ * The mrmd editor page (/editor/, issue 24): as the panel's, plus the sync server's WebSocket
+ * and the runtimes it talks to (`connect-src`; runtime images in `img-src`). Still no
+ * `unsafe-eval`: the bundle's in-browser JavaScript runtime stays off, cells run on our runtime.
+ */
+export function editorCsp(partOrigins: string[]): string {
+  const parts = partOrigins.length ? ' ' + partOrigins.join(' ') : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    `img-src 'self' data: blob:${parts}`,
+    "font-src 'self' data:",
+    `connect-src 'self'${parts}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

@@ -19,3 +19,9 @@ export function mainWindowWebPreferences(preloadPath: string): WebPreferences {
     spellcheck: false,
   };
 }
+
+/** The mrmd editor window's (issue 24): the main window's, without the preload (it calls no contract method). */
+export function editorWindowWebPreferences(): WebPreferences {
+  const { preload: _none, ...rest } = mainWindowWebPreferences('');
+  return rest;
+}

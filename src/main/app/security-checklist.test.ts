@@ -91,7 +91,8 @@ describe('electron-builder.yml', () => {
     const resources = config.extraResources as { from: string; to: string }[];
     const to = Object.fromEntries(resources.map((entry) => [entry.to, entry.from]));
     expect(to).toMatchObject({ demo: 'resources/demo', 'icon.png': 'resources/icon.png', tray: 'resources/tray', linux: 'resources/linux' });
-    for (const entry of resources) expect(existsSync(join(repo, entry.from)), entry.from).toBe(true);
+    // The fetched editor exists only once its script ran (the next case checks every path runs it).
+    for (const entry of resources.filter((resource) => resource.from !== 'vendor/mrmd-editor')) expect(existsSync(join(repo, entry.from)), entry.from).toBe(true);
     expect(existsSync(join(repo, 'resources/demo/services.toml'))).toBe(true);
     expect(existsSync(join(repo, 'resources/linux/showrunner.service'))).toBe(true);
   });
@@ -99,6 +100,15 @@ describe('electron-builder.yml', () => {
   it('has a package script that builds the installers for this platform', () => {
     const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
     expect(pkg.scripts.package).toMatch(/electron-vite build && electron-builder/);
+  });
+
+  it('ships the fetched mrmd editor, which every build, start and test path fetches first (issue 24)', () => {
+    const resources = config.extraResources as { from: string; to: string }[];
+    expect(resources).toContainEqual({ from: 'vendor/mrmd-editor', to: 'mrmd-editor' });
+    const pkg = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
+    for (const script of ['package', 'test', 'build', 'serve', 'start']) expect(pkg.scripts[script], script).toMatch(/^node scripts\/fetch-mrmd-editor\.mjs( --optional)? && /);
+    expect(pkg.dependencies['mrmd-electron']).toBeUndefined();
+    expect(readFileSync(join(repo, '.ci', 'run'), 'utf8')).toMatch(/^node scripts\/fetch-mrmd-editor\.mjs$/m);
   });
 });
 

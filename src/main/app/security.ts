@@ -2,12 +2,16 @@
 // navigation away from our origin, no webviews, no permission grants.
 import { app, session, shell, type WebContents } from 'electron';
 import { isAppUrl } from './sender-policy';
+import { editorDocOf } from './editor-window-url';
 
-export function hardenWebContents(devServerUrl: string | null, log: (line: string) => void): void {
+export function hardenWebContents(devServerUrl: string | null, log: (line: string) => void, openEditor?: (doc: string) => void): void {
   app.on('web-contents-created', (_event, contents: WebContents) => {
     contents.setWindowOpenHandler(({ url }) => {
+      // The panel's "Open in editor" (app://showrunner/editor/?doc=…): our own editor window.
+      const doc = editorDocOf(url);
+      if (doc !== null && openEditor) openEditor(doc);
       // Links to the web (docs, a service's own page) open in the user's browser, never in ours.
-      if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+      else if (/^https?:\/\//.test(url)) void shell.openExternal(url);
       else log(`blocked window.open to ${url}`);
       return { action: 'deny' };
     });

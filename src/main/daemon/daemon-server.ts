@@ -9,6 +9,7 @@ import { handleRestRequest, type ContractCaller } from '../engine/api/rest-route
 import { ZodError } from 'zod';
 import { ClientMessage, CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, type ServerErrorMessage, type ServerMessage } from '../../shared/wire';
 import { serveStaticFile } from './static-files';
+import { partOrigins, serveEditorRoute } from './editor-route';
 import { tokenFromRequest, tokensMatch } from './token-auth';
 import { isLoopbackHost } from '../engine/net/loopback-host';
 import { listen } from '../engine/net/listen';
@@ -27,6 +28,8 @@ export interface DaemonServerOptions {
   port?: number;
   /** The built renderer (out/renderer); null serves no page. */
   rendererDir: string | null;
+  /** The fetched mrmd editor bundle (`mrmd` only); null: /editor/ says no editor is served here. */
+  editorDir?: string | null;
   /** Extra Origins allowed to open the WebSocket, besides the daemon's own. */
   allowedOrigins?: string[];
   log?: (line: string) => void;
@@ -38,6 +41,8 @@ export interface DaemonServer {
   url: string;
   port: number;
   host: string;
+  /** The Origins of pages this server serves (each loopback name on a loopback bind). */
+  origins: string[];
   close(): Promise<void>;
 }
 
@@ -111,6 +116,7 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     // from `?token=`/`#token=` itself, or shows how to get in (`showrunner url`). No redirect.
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
     if (!rendererDir) return sendJson(response, 404, { error: { code: 'not-found', message: 'no panel is served here; the API is under /api' } });
+    if (await serveEditorRoute(url, request, response, { editorDir: options.editorDir ?? null, rendererDir, partOrigins: () => partOrigins(options.urls()) })) return;
     await serveStaticFile(rendererDir, url.pathname, request, response, `ws://${request.headers.host}`);
   }
 
@@ -214,11 +220,13 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
   // (required off loopback) and the same-origin rule still hold.
   anyHost = host === '0.0.0.0' || host === '::';
   const url = `http://${shownHost}:${bound}`;
+  const origins = anyHost ? ['127.0.0.1', 'localhost'].map((name) => `http://${name}:${bound}`) : [...hosts].map((name) => `http://${name}`);
 
   return {
     url,
     port: bound,
     host,
+    origins,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();

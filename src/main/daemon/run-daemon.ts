@@ -12,7 +12,7 @@ import { MIN_REMOTE_TOKEN_LENGTH } from './token-auth';
 import { isLoopbackHost } from '../engine/net/loopback-host';
 import { deferred } from '../engine/supervisor/deferred';
 import { installDaemonShutdown } from './daemon-shutdown';
-import { rendererDir } from '../resource-paths';
+import { mrmdEditorDir, rendererDir } from '../resource-paths';
 import type { ServiceSnapshot, Transition } from '../../shared/model';
 import { transitionLine } from './transition-line';
 import { StatusFile } from '../daemon/status-file';
@@ -79,26 +79,31 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
         json
           ? process.stderr.write(jsonLogLine({ msg: transitionLine(service, transition), service: service.name, from: transition.from, to: transition.to, reason: transition.reason }))
           : log(transitionLine(service, transition));
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log, onTransition, startServicesAfter: listening.promise });
+  let server: DaemonServer;
+  // mrmd's editor page (issue 24) opens documents on the sync server and asks the runtime for
+  // capabilities from the daemon's own origin; they accept that one and no other.
+  const editor = servePage && instance.command === 'mrmd';
+  const pageOrigins = editor ? () => server.origins : undefined;
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log, onTransition, startServicesAfter: listening.promise, pageOrigins });
   // Closing stops what runs (whole trees) and keeps what has not started from starting; it also
   // cuts short the cleanup of a predecessor's orphans, which already had their stop signal.
   shutdown.track(() => orchestrator.close());
   shutdown.onHurry(() => orchestrator.hurry());
   if (shutdown.requested) return shutdown.finish();
-  let server: DaemonServer;
   try {
     server = await startDaemonServer({
       hub: orchestrator.hub,
       call: (method, args) => orchestrator.call(method as never, args as never),
       urls: () => {
         const { sync, runtimes } = orchestrator.urls();
-        return { api: server.url, panel: servePage ? `${server.url}/` : null, sync, runtimes, runtime: runtimes.bash ?? null };
+        return { api: server.url, panel: servePage ? `${server.url}/` : null, editor: editor ? `${server.url}/editor/` : null, sync, runtimes, runtime: runtimes.bash ?? null };
       },
       metrics: () => renderPrometheusMetrics(orchestrator.snapshot()),
       token,
       host,
       port,
       rendererDir: servePage ? rendererDir() : null,
+      editorDir: editor ? mrmdEditorDir() : null,
       log,
     });
   } catch (error) {

@@ -62,6 +62,8 @@ export interface OrchestratorOptions {
   monitorLogLevel?: LogLevel;
   /** `--no-monitors`. */
   monitorsDisabled?: boolean;
+  /** Origins the built-in sync server and runtime accept; read when the manifest is applied (mrmd's editor page). */
+  pageOrigins?: () => string[];
   /** Every service state change, as it happens (the daemon prints one line each on stderr). */
   onTransition?: (service: ServiceSnapshot, transition: Transition) => void;
   /** The first manifest is applied once this settles (the daemon: once it listens). */
@@ -162,7 +164,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     if (closing) return;
     // Device gates are known before any service starts, so none starts without its hardware.
     for (const [name, missing] of devices.missingByService()) supervisor.setMissingDevices(name, missing);
-    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken, logLevel: options.monitorLogLevel });
+    builtins = planBuiltins(next, { cliArgv: options.cliArgv, runtimePort, runtime: options.runtime, runtimeToken, logLevel: options.monitorLogLevel, pageOrigins: options.pageOrigins?.() });
     const origins = new Map<string, ServiceSnapshot['origin']>(builtins.specs.map((spec) => [spec.name, 'builtin' as const]));
     for (const name of next.overlay?.services ?? []) origins.set(name, 'api');
     await supervisor.apply([...builtins.specs, ...next.services], origins);

@@ -103,6 +103,8 @@ describe('the OpenAPI document against a real daemon', () => {
 
   const bodies: Record<string, unknown> = {
     'POST /api/monitors': { doc: 'notes' },
+    'POST /api/runtimes': { doc: 'notes' },
+    'POST /api/sessions': { doc: 'notes' },
     'POST /api/services': { name: 'added', command: 'sleep 1000' },
     'PATCH /api/services/{name}': { display_name: 'Added' },
   };

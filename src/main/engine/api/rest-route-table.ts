@@ -30,6 +30,15 @@ export interface RestRoute {
 const Urls = z.object({ sync: z.string().nullable(), runtimes: z.record(z.string(), z.string()) }).loose();
 const MonitorReply = z.object({ doc: z.string(), running: z.boolean(), message: z.string() });
 export const ApiError = z.object({ error: ErrorInfo });
+const RuntimeAttachment = z.object({
+  doc: z.string(),
+  id: z.literal('shared'),
+  python: z.literal('shared'),
+  status: z.literal('ready'),
+  sync: z.string(),
+  runtimes: z.record(z.string(), z.object({ url: z.string(), language: z.string(), port: z.number().int().nullable() })),
+  monitor: z.object({ doc: z.string(), running: z.boolean(), connection: z.string().nullable(), message: z.string() }),
+});
 
 export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/health', summary: 'Liveness of the daemon itself; needs no token', open: true, response: z.object({ status: z.literal('healthy') }) },
@@ -135,6 +144,27 @@ export const REST_ROUTES: readonly RestRoute[] = [
     body: z.unknown(),
     response: z.unknown(),
   },
+  // mrmd's runtime attachments, which the editor bundle's mrmd.runtime() calls (runtime-routes.ts),
+  // under their name and their legacy one.
+  ...(['runtimes', 'sessions'] as const).flatMap((name): RestRoute[] => [
+    {
+      method: 'POST',
+      path: `/api/${name}`,
+      summary: `Gives the document a monitor if it has none; where to sync and run (mrmd${name === 'sessions' ? ', legacy name' : ''})`,
+      mrmd: true,
+      body: z.object({ doc: z.string(), python: z.string().optional(), venv: z.string().optional() }),
+      response: RuntimeAttachment,
+    },
+    { method: 'GET', path: `/api/${name}`, summary: 'Every document with a monitor, as attachments (mrmd)', mrmd: true, response: z.object({ runtimes: z.array(RuntimeAttachment), sessions: z.array(RuntimeAttachment) }) },
+    { method: 'GET', path: `/api/${name}/{doc}`, summary: 'One document\'s attachment; 404 when it has no monitor (mrmd)', mrmd: true, response: RuntimeAttachment },
+    {
+      method: 'DELETE',
+      path: `/api/${name}/{doc}`,
+      summary: 'Stops the document\'s monitor; done when it has none (mrmd)',
+      mrmd: true,
+      response: z.object({ doc: z.string(), status: z.literal('stopped'), running: z.boolean(), message: z.string() }),
+    },
+  ]),
 ];
 
 /** `/api/services/{name}/start` → `services/:name/start`, the router's key (rest-routes.ts). */

@@ -3,6 +3,7 @@
 // validation and envelope as the WebSocket. Every route goes through the contract, so the REST
 // view can never disagree with the UI.
 import type { MethodArgs, MethodName, MethodResult, Reply } from '../../../shared/contract';
+import { handleRuntimeRoute } from './runtime-routes';
 import { REST_ROUTE_KEYS } from './rest-route-table';
 
 export type ContractCaller = <M extends MethodName>(method: M | string, args: MethodArgs<M> | unknown) => Promise<Reply<MethodResult<M>>>;
@@ -48,7 +49,7 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
   const { method, segments, query, body } = request;
   const [resource] = segments;
   // Document and process names may contain slashes (`notes/today`); services never do.
-  const freeForm = resource === 'logs' || resource === 'monitors';
+  const freeForm = resource === 'logs' || resource === 'monitors' || resource === 'runtimes' || resource === 'sessions';
   const name = freeForm ? (segments.length > 1 ? segments.slice(1).join('/') : undefined) : segments[1];
   const action = freeForm ? undefined : segments[2];
   const route = `${method} ${resource ?? ''}${name === undefined ? '' : '/:name'}${action === undefined ? '' : '/' + action}`;
@@ -57,6 +58,8 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
   // `/api/services/x/start/extra` is no route, not `start`.
   const extra = !freeForm && segments.length > 3;
   if (extra || !REST_ROUTE_KEYS.has(route)) return noRoute(method, segments);
+  // mrmd's runtime attachments, for the editor bundle (runtime-routes.ts).
+  if (resource === 'runtimes' || resource === 'sessions') return handleRuntimeRoute(method, name, body, context as never);
 
   switch (route) {
     case 'POST call/:name':

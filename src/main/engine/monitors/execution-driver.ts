@@ -10,6 +10,7 @@ import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, ty
 import { ExecutionRun, describe } from './execution-run';
 import type { PeerTiming } from './peer-timing';
 import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
+import { placeOutputBlock } from './misplaced-output-block';
 import { pendingStdinResponse } from './stdin';
 import type { DriverContext } from './driver-context';
 import { recoverFromGoneOwner } from './gone-owner';
@@ -95,6 +96,7 @@ export class ExecutionDriver {
     // rival, whose output may be going into the very copy we would delete (its text would then
     // land outside any block, and the block left would stay empty).
     if (ours && entry.outputBlockReady && this.runsHere(id, tracking)) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
+    if (ours && this.runsHere(id, tracking)) placeOutputBlock(this.ydoc, id, entry, this.monitorId, this.origin, this.context.log);
     if (ours && !isTerminal(entry.status) && this.repair(id, entry, tracking)) return;
     if (entry.status === STATUS.requested) {
       if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id);
@@ -234,6 +236,7 @@ export class ExecutionDriver {
     this.awaiting.delete(id);
     if (tracking.headlessTimer) clearTimeout(tracking.headlessTimer);
     tracking.headlessTimer = undefined;
+    placeOutputBlock(this.ydoc, id, entry, this.monitorId, this.origin, this.context.log); // ours for sure now
     const run = new ExecutionRun(
       {
         ydoc: this.ydoc,

@@ -342,6 +342,19 @@ describe('startMrpRuntime: requests', () => {
     await query.body?.cancel();
   });
 
+  it('tells an allow-listed page its capabilities without the token, and runs nothing for it', async () => {
+    const runtime = await startRuntime({ token: 'rt-token', allowedOrigins: ['app://showrunner'] });
+    const capabilities = (origin?: string) => fetch(`${runtime.urls.bash}/capabilities`, { headers: origin ? { Origin: origin } : {} });
+    const page = await capabilities('app://showrunner');
+    expect(page.status).toBe(200);
+    expect(await page.json()).toMatchObject({ runtime: 'showrunner-bash' });
+    expect((await capabilities()).status).toBe(401);
+    expect((await capabilities('http://127.0.0.1:1')).status).toBe(403);
+    const run = await fetch(`${runtime.urls.bash}/execute`, { method: 'POST', headers: { Origin: 'app://showrunner' }, body: JSON.stringify({ code: 'echo no' }) });
+    expect(run.status).toBe(401);
+    await run.body?.cancel();
+  });
+
   it('answers unknown routes with 404 and bad bodies with 400', async () => {
     const runtime = await startRuntime();
     const client = new MrpClient(`${runtime.url}/ruby/mrp/v1`);

@@ -154,8 +154,11 @@ export async function startMrpRuntime({
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const pathname = (request.url ?? '/').split('?')[0];
     const route = ROUTE.exec(pathname);
-    const isHealth = pathname === '/health' || route?.[2] === 'health';
-    const verdict = guard.check(request, { needsToken: !isHealth && request.method !== 'OPTIONS' });
+    // Health is open for probes. Capabilities (the languages served; they run nothing) are open
+    // to an allow-listed page only: the desktop app's mrmd editor window, whose bundle cannot
+    // send the token, reads them to route cells to us; tools without an Origin still need it.
+    const isOpen = pathname === '/health' || route?.[2] === 'health' || (route?.[2] === 'capabilities' && guard.originAllowed(request));
+    const verdict = guard.check(request, { needsToken: !isOpen && request.method !== 'OPTIONS' });
     if (!verdict.ok) throw new HttpError(verdict.status, verdict.reason);
     const cors = guard.corsHeaders(request);
     if (request.method === 'OPTIONS') {

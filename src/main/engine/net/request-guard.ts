@@ -56,6 +56,12 @@ export class RequestGuard {
     return { ok: true };
   }
 
+  /** True when the request comes from an allow-listed page (it carries one of our Origins). */
+  originAllowed(request: IncomingMessage): boolean {
+    const origin = request.headers.origin;
+    return origin !== undefined && this.allowedOrigins.has(normalizeOrigin(origin));
+  }
+
   /** CORS headers for an allow-listed Origin, so a page we trust may call us; none otherwise. */
   corsHeaders(request: IncomingMessage): Record<string, string> {
     const origin = request.headers.origin;

@@ -36,6 +36,18 @@ describe('planBuiltins', () => {
     expect(bare.specs.find((spec) => spec.name === RUNTIME_SERVICE)!.command).toContain(`'--no-python'`);
   });
 
+  it('lets the sync server and the runtime accept the editor page\'s origins, and only when given (mrmd)', () => {
+    const sync = { enabled: true, host: '127.0.0.1', port: 4444, docsDir: '/srv/docs' };
+    const origins = ['http://127.0.0.1:8080', 'http://localhost:8080'];
+    const plan = planBuiltins(manifest({ sync, monitors }), { cliArgv: ['node', 'cli.js'], runtimePort: 8123, pageOrigins: origins });
+    for (const name of [SYNC_SERVICE, RUNTIME_SERVICE]) {
+      const command = plan.specs.find((spec) => spec.name === name)!.command;
+      expect(command).toContain(`'--allow-origin' 'http://127.0.0.1:8080' '--allow-origin' 'http://localhost:8080'`);
+    }
+    const plain = planBuiltins(manifest({ sync, monitors }), { cliArgv: ['node', 'cli.js'], runtimePort: 8123 });
+    expect(plain.specs.every((spec) => !spec.command.includes('--allow-origin'))).toBe(true);
+  });
+
   it('leaves the runtime open without a token (mrmd mode)', () => {
     const plan = planBuiltins(manifest({ monitors }), { cliArgv: ['node', 'cli.js'], runtimePort: 8123 });
     expect(plan.specs.find((spec) => spec.name === RUNTIME_SERVICE)!.env).toEqual({});

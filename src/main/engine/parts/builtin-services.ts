@@ -42,6 +42,11 @@ export interface BuiltinOptions {
   logLevel?: string;
   /** Where `python3` is looked up when the manifest names no interpreter. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Web origins the sync server and the runtime accept (`--allow-origin`): the daemon's own,
+   * whose /editor/ page opens documents and asks runtimes for capabilities (issue 24).
+   */
+  pageOrigins?: string[];
 }
 
 
@@ -73,14 +78,15 @@ function builtinSpec(name: string, displayName: string, args: string[], workingD
   };
 }
 
-export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken, logLevel, env: lookupEnv = process.env }: BuiltinOptions): BuiltinPlan {
+export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime = 'auto', runtimeToken, logLevel, env: lookupEnv = process.env, pageOrigins = [] }: BuiltinOptions): BuiltinPlan {
   const specs: ServiceSpec[] = [];
   const logArgs = logLevel !== undefined && logLevel !== 'info' ? ['--log-level', logLevel] : [];
+  const originArgs = pageOrigins.flatMap((origin) => ['--allow-origin', origin]);
   let syncUrl = manifest.monitors?.syncUrl ?? null;
   let syncToken: string | undefined;
   const sync = manifest.sync;
   if (sync?.enabled) {
-    const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir, ...logArgs];
+    const args = [...cliArgv, 'sync-server', '--host', sync.host, '--port', String(sync.port), '--docs', sync.docsDir, ...originArgs, ...logArgs];
     const hostForUrl = connectHost(sync.host);
     const env: Record<string, string> = sync.token ? { [SYNC_TOKEN_ENV]: sync.token } : {};
     specs.push(builtinSpec(SYNC_SERVICE, 'Yjs sync server', args, manifest.root, `http://${hostForUrl}:${sync.port}/health`, env));
@@ -95,7 +101,7 @@ export function planBuiltins(manifest: Manifest, { cliArgv, runtimePort, runtime
     const base = `http://127.0.0.1:${runtimePort}`;
     // Decided here and handed over, so the runtime serves python exactly when we route to it.
     const python = manifest.monitors?.python ?? resolvePythonInterpreter(undefined, lookupEnv);
-    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort), ...(python ? ['--python-path', python] : ['--no-python']), ...logArgs];
+    const args = [...cliArgv, 'mrp-runtime', '--host', '127.0.0.1', '--port', String(runtimePort), ...(python ? ['--python-path', python] : ['--no-python']), ...originArgs, ...logArgs];
     const env: Record<string, string> = runtimeToken ? { [RUNTIME_TOKEN_ENV]: runtimeToken } : {};
     specs.push(builtinSpec(RUNTIME_SERVICE, `MRP runtime (bash, node${python ? ', python' : ''})`, args, manifest.root, `${base}/health`, env));
     // Other spellings (sh, js, javascript, py) map to these in the monitors' runtime choice.

@@ -23,3 +23,8 @@ export function takePageToken(): string | null {
 export function forgetPageToken(): void {
   sessionStorage.removeItem(STORAGE_KEY);
 }
+
+/** The token this tab holds, without touching the address bar (links to the editor page carry it). */
+export function currentPageToken(): string | null {
+  return sessionStorage.getItem(STORAGE_KEY);
+}

@@ -5,6 +5,7 @@ import type { ExecutionSnapshot, MonitorSnapshot } from '../../../../shared/mode
 import { formatDuration } from '../../../../shared/describe-state';
 import { useExecutionStore, useSystem } from '../../store/store-context';
 import { useNow } from '../shell/use-now';
+import { editorHref, useEditorServed } from './editor-link';
 
 const TERMINAL = new Set(['completed', 'error', 'cancelled']);
 
@@ -73,6 +74,7 @@ export function MonitorsPanel() {
 
 function MonitorRow({ monitor, selected, onOpen }: { monitor: MonitorSnapshot; selected: boolean; onOpen: () => void }) {
   const call = useSystem((state) => state.call);
+  const editor = useEditorServed();
   const counts = Object.entries(monitor.counts)
     .filter(([, count]) => count > 0)
     .map(([status, count]) => `${count} ${status}`)
@@ -80,7 +82,13 @@ function MonitorRow({ monitor, selected, onOpen }: { monitor: MonitorSnapshot; s
   return (
     <tr className={selected ? 'selected' : undefined} data-monitor={monitor.doc} onClick={onOpen}>
       <td>
-        <code>{monitor.doc}</code>
+        {editor ? (
+          <a href={editorHref(monitor.doc)} target="_blank" rel="noopener" onClick={(event) => event.stopPropagation()}>
+            <code>{monitor.doc}</code>
+          </a>
+        ) : (
+          <code>{monitor.doc}</code>
+        )}
       </td>
       <td className={`connection-${monitor.connection}`}>
         {monitor.connection}
@@ -88,7 +96,12 @@ function MonitorRow({ monitor, selected, onOpen }: { monitor: MonitorSnapshot; s
       </td>
       <td>{monitor.peers}</td>
       <td>{counts || '—'}</td>
-      <td>
+      <td className="monitor-actions">
+        {editor && (
+          <a className="button-link" href={editorHref(monitor.doc)} target="_blank" rel="noopener" aria-label={`Open ${monitor.doc} in editor`} onClick={(event) => event.stopPropagation()}>
+            Open in editor
+          </a>
+        )}
         {monitor.running ? (
           <button type="button" onClick={() => call('monitors.stop', { doc: monitor.doc })} aria-label={`Stop monitor ${monitor.doc}`}>
             Stop
