@@ -222,19 +222,20 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
   const url = `http://${shownHost}:${bound}`;
   const origins = anyHost ? ['127.0.0.1', 'localhost'].map((name) => `http://${name}:${bound}`) : [...hosts].map((name) => `http://${name}`);
 
+  let closing: Promise<void> | undefined;
   return {
     url,
     port: bound,
     host,
     origins,
     close: () =>
-      new Promise<void>((resolve) => {
+      (closing ??= new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
         eventStream.close();
         sockets.close();
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      })),
   };
 }
 

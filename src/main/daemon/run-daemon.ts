@@ -116,8 +116,12 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   // For external watchdogs (issue 17): one file per instance, rewritten on every change.
   const status = new StatusFile({ hub: orchestrator.hub, stateDir: orchestratorOptions.stateDir, instanceKey: instance.key, manifest: instance.label, snapshot: () => orchestrator.snapshot(), url: () => server.url, log });
   await status.write();
-  // Its last write (`running: false`) comes after every service has stopped (close is idempotent).
+  // Its last write (`running: false`) comes after every service has stopped (closes are
+  // idempotent). The server closes first, as it would without a status file: a panel keeps
+  // the last live states under its "Disconnected" overlay, never the shutdown's own stops
+  // read as "Stopped by operator".
   shutdown.track(async () => {
+    await server.close();
     await orchestrator.close();
     await status.close();
   });
