@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { instanceKey, manifestKey } from '../engine/instance/manifest-key';
 import { daemonRecordPath, daemonRecordsDir, listDaemonRecords, newDaemonRecord, removeDaemonRecord, writeDaemonRecord } from './daemon-record';
-import { processStartTime } from '../engine/supervisor/proc-table';
+import { isSignalable, processStartTime } from '../engine/supervisor/proc-table';
 
 const onLinux = process.platform === 'linux';
 
@@ -64,7 +64,7 @@ describe('daemon records', () => {
     await writeDaemonRecord(record('dead', dying.pid!), records);
     const pid = dying.pid!;
     dying.kill('SIGKILL');
-    await waitFor(() => processStartTime(pid) === null && !isAlive(pid), (gone) => gone, { what: 'the daemon to be gone', timeoutMs: 10_000 });
+    await waitFor(() => processStartTime(pid) === null && !isSignalable(pid), (gone) => gone, { what: 'the daemon to be gone', timeoutMs: 10_000 });
     expect((await listDaemonRecords(records)).map((each) => each.pid)).toEqual([live.pid]);
     expect(await readdir(records)).toEqual([`${manifestKey(join(dir, 'live.toml'))}.json`]);
   });
@@ -100,11 +100,3 @@ describe('daemon records', () => {
   });
 });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -3,18 +3,11 @@ import { runCliProcess } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { MrpClient } from '../engine/mrp/mrp-client';
 import type { MrpEvent } from '../engine/mrp/mrp-events';
+import { isSignalable } from '../engine/supervisor/proc-table';
 
 /** The entry point as the supervisor runs it: `showrunner mrp-runtime ARGS` in its own process. */
 const runMain = (args: string[], env?: Record<string, string>) => runCliProcess(['mrp-runtime', ...args], { env });
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('runMrpRuntimeMain', () => {
   it('prints a ready line, runs cells, and leaves no cell or session behind after SIGTERM', async () => {
@@ -25,7 +18,7 @@ describe('runMrpRuntimeMain', () => {
     const node = new MrpClient(`${url}/node/mrp/v1`);
     const kernel = await node.execute({ code: 'process.pid', execId: 'pid-1' });
     const kernelPid = Number(kernel.result);
-    expect(isAlive(kernelPid)).toBe(true);
+    expect(isSignalable(kernelPid)).toBe(true);
 
     const bash = new MrpClient(`${url}/mrp/v1`);
     const events: MrpEvent[] = [];
@@ -43,7 +36,7 @@ describe('runMrpRuntimeMain', () => {
     main.child.kill('SIGTERM');
     expect(await main.exited).toBe(0);
     await sleeping.catch(() => {});
-    await waitFor(() => [isAlive(kernelPid), isAlive(bashPid)], (alive) => !alive[0] && !alive[1], { what: 'no cell processes left' });
+    await waitFor(() => [isSignalable(kernelPid), isSignalable(bashPid)], (alive) => !alive[0] && !alive[1], { what: 'no cell processes left' });
   });
 
   // Issue 15: any local process could run code as the supervisor's user through this runtime.

@@ -2,10 +2,10 @@
 // metrics and socket only with the token in a header or subprotocol, never a cookie, never a
 // redirect; a malformed socket message is answered. Real server, real sockets.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest, type RawReply } from '../../../test/helpers/raw-request';
 import WebSocket from 'ws';
 import { CONTRACT_WS_PROTOCOL, tokenSubprotocol } from '../../shared/wire';
 import type { ContractHandlers } from '../engine/api/contract-dispatcher';
@@ -32,19 +32,8 @@ describe('daemon server authentication', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  /** A raw request, so the path reaches the server exactly as written (fetch normalizes `/.//`). */
-  function raw(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-    return new Promise((resolve, reject) => {
-      const request = httpRequest(`${server.url}/`, { path, headers }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
-      });
-      request.on('error', reject);
-      request.end();
-    });
-  }
+  const raw = (path: string, headers: Record<string, string> = {}): Promise<RawReply> => rawRequest(server.url, path, { headers });
+
 
   it('serves the page and its assets without a token, and never sets a cookie', async () => {
     for (const path of ['/', '/?token=whatever', '/some/deep/link', '/assets/app.js']) {

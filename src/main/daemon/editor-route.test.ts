@@ -3,10 +3,10 @@
 // to get it; mrmd's start page redirects to it; `serve` has no editor; /api/runtimes (and the
 // legacy /api/sessions) give a document a monitor and answer where to sync and run.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest, type RawReply } from '../../../test/helpers/raw-request';
 import { sourceCliArgv } from '../../../test/helpers/cli-argv';
 import { createOrchestrator, type Orchestrator } from '../engine/orchestrator';
 import { startDaemonServer, type DaemonServer } from './daemon-server';
@@ -69,18 +69,8 @@ describe('the editor page and the runtime attachments of showrunner mrmd', () =>
     await rm(dir, { recursive: true, force: true });
   });
 
-  function raw(server: DaemonServer, path: string, method = 'GET'): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-    return new Promise((resolve, reject) => {
-      const request = httpRequest(`${server.url}/`, { path, method }, (response) => {
-        let body = '';
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => (body += chunk));
-        response.on('end', () => resolve({ status: response.statusCode!, headers: response.headers, body }));
-      });
-      request.on('error', reject);
-      request.end();
-    });
-  }
+  const raw = (server: DaemonServer, path: string, method = 'GET'): Promise<RawReply> => rawRequest(server.url, path, { method });
+
 
   async function api(path: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Promise<{ status: number; body: any }> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
