@@ -37,6 +37,9 @@ const SCENARIOS = ALL_SCENARIOS.filter(({ monitors }) => !process.env.MONITOR_TH
 const WARM_UP_CELLS = 3;
 /** MONITOR_THROUGHPUT_DEBUG=1: every monitor's log lines on stderr, with pid and time. */
 const DEBUG_LOGS = process.env.MONITOR_THROUGHPUT_DEBUG === '1';
+/** MONITOR_THROUGHPUT_CPU_PROF=<dir>: every monitor process (both kinds) writes a V8 CPU profile there. */
+const CPU_PROF_DIR = process.env.MONITOR_THROUGHPUT_CPU_PROF;
+const PROFILE_FLAGS = CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF_DIR, '__KIND__')}`] : [];
 /** A cell not over after this long counts as hung, and the row goes on. */
 const HUNG_MS = 15_000;
 // The built CLI, as users run it (`npm run bench` builds first); from source through tsx otherwise.
@@ -102,9 +105,14 @@ function monitorArgv(kind: Kind, syncUrl: string, doc: string, bashUrl: string):
   if (kind === 'legacy') {
     // mrmd-monitor 0.1.x needs a global WebSocket: Node 22+, or this flag on Node 20.
     const flags = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-websocket'] : [];
-    return [process.execPath, ...flags, '--no-warnings', '--import', LEGACY_LOADER, LEGACY_CLI, '--doc', doc, '--log-level', 'error', syncUrl];
+    return [process.execPath, ...flags, ...profileFlags(kind), '--no-warnings', '--import', LEGACY_LOADER, LEGACY_CLI, '--doc', doc, '--log-level', 'error', syncUrl];
   }
-  return [...OUR_CLI, 'monitor', '--doc', doc, '--runtime', `bash=${bashUrl}`, '--no-builtin-runtime', '--log-level', DEBUG_LOGS ? 'info' : 'warn', syncUrl];
+  const cli = OUR_CLI === sourceCliArgv ? OUR_CLI : [OUR_CLI[0], ...profileFlags(kind), ...OUR_CLI.slice(1)];
+  return [...cli, 'monitor', '--doc', doc, '--runtime', `bash=${bashUrl}`, '--no-builtin-runtime', '--log-level', DEBUG_LOGS ? 'info' : 'warn', syncUrl];
+}
+
+function profileFlags(kind: Kind): string[] {
+  return PROFILE_FLAGS.map((flag) => flag.replace('__KIND__', kind));
 }
 
 /** Resolves when `test` holds, re-checked on every change of `map`, or with false after `ms`. */

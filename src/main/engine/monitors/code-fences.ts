@@ -15,6 +15,7 @@ export interface FencedBlock {
 
 const OPENING = /^(`{3,})([^`\s]*)(?:[ \t]+[^`]*)?$/;
 const CLOSING = /^(`{3,})[ \t]*$/;
+const BACKTICK = 0x60;
 
 export function parseFences(text: string): FencedBlock[] {
   const blocks: FencedBlock[] = [];
@@ -23,16 +24,20 @@ export function parseFences(text: string): FencedBlock[] {
   while (lineStart <= text.length) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
-    const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
     const next = newline === -1 ? text.length + 1 : newline + 1;
-    if (open === null) {
-      const match = OPENING.exec(line);
-      if (match) open = { fence: match[1].length, info: match[2], start: lineStart, codeStart: Math.min(next, text.length) };
-    } else {
-      const match = CLOSING.exec(line);
-      if (match && match[1].length >= open.fence) {
-        blocks.push({ info: open.info, start: open.start, codeStart: open.codeStart, codeEnd: lineStart, end: Math.min(next, text.length) });
-        open = null;
+    // Only a line that starts with a backtick can be a fence: the others are not even sliced
+    // (the monitor scans the whole document on every output write).
+    if (text.charCodeAt(lineStart) === BACKTICK) {
+      const line = text.slice(lineStart, lineEnd).replace(/\r$/, '');
+      if (open === null) {
+        const match = OPENING.exec(line);
+        if (match) open = { fence: match[1].length, info: match[2], start: lineStart, codeStart: Math.min(next, text.length) };
+      } else {
+        const match = CLOSING.exec(line);
+        if (match && match[1].length >= open.fence) {
+          blocks.push({ info: open.info, start: open.start, codeStart: open.codeStart, codeEnd: lineStart, end: Math.min(next, text.length) });
+          open = null;
+        }
       }
     }
     lineStart = next;

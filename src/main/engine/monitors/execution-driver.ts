@@ -74,16 +74,17 @@ export class ExecutionDriver {
     for (const id of [...this.awaiting]) this.consider(id);
   }
 
-  consider(id: string): void {
+  /** `ownWrite`: this peer made the change (no block repair then). */
+  consider(id: string, ownWrite = false): void {
     try {
-      this.decide(id);
+      this.decide(id, ownWrite);
     } catch (error) {
       this.context.log('error', `${id}: ${describe(error)}`);
       this.fail(id, { type: 'MonitorError', message: describe(error) });
     }
   }
 
-  private decide(id: string): void {
+  private decide(id: string, ownWrite: boolean): void {
     const entry = readEntry(this.ydoc, id);
     const tracking = this.tracking.get(id);
     if (entry === null) {
@@ -93,10 +94,12 @@ export class ExecutionDriver {
     if (!this.context.isSynced()) return;
     const ours = isOwnedBy(entry, this.monitorId);
     // Only once the run is ours for sure (started here): a claim can still lose to an unseen
-    // rival, whose output may be going into the very copy we would delete (its text would then
-    // land outside any block, and the block left would stay empty).
-    if (ours && entry.outputBlockReady && this.runsHere(id, tracking)) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
-    if (ours && this.runsHere(id, tracking)) placeOutputBlock(this.ydoc, id, entry, this.monitorId, this.origin, this.context.log);
+    // rival, whose output may go into the copy we would delete. Not after our own writes: only
+    // others' changes misplace blocks (and the scan would cost on every status write).
+    if (!ownWrite && ours && this.runsHere(id, tracking)) {
+      if (entry.outputBlockReady) reconcileOutputBlocks(this.ydoc, id, entry.outputPosition, this.origin);
+      placeOutputBlock(this.ydoc, id, entry, this.monitorId, this.origin, this.context.log);
+    }
     if (ours && !isTerminal(entry.status) && this.repair(id, entry, tracking)) return;
     if (entry.status === STATUS.requested) {
       if (isClaimable(entry, this.monitorId)) this.scheduleClaim(id);
@@ -156,10 +159,7 @@ export class ExecutionDriver {
 
   private track(id: string): Tracking {
     let tracking = this.tracking.get(id);
-    if (!tracking) {
-      tracking = {};
-      this.tracking.set(id, tracking);
-    }
+    if (!tracking) this.tracking.set(id, (tracking = {}));
     return tracking;
   }
 

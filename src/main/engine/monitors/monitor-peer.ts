@@ -89,7 +89,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
         if (typeof entry?.claimedBy === 'string' && entry.claimedBy !== this.monitorId && (entry.status === STATUS.claimed || entry.status === STATUS.ready)) {
           this.scheduleAnnounce();
         }
-        this.driver.consider(id);
+        this.driver.consider(id, event.transaction.origin === this.origin);
       }
     });
   }

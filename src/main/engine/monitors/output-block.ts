@@ -55,8 +55,9 @@ export function resolvePosition(doc: Y.Doc, position: unknown): number | null {
   }
 }
 
-export function locateOutputBlock(doc: Y.Doc, id: string, position?: unknown): OutputBlockRange | null {
-  const blocks = findOutputBlocks(contentOf(doc).toString(), id);
+/** `current`: the content text as it is now, when the caller has it already. */
+export function locateOutputBlock(doc: Y.Doc, id: string, position?: unknown, current = contentOf(doc).toString()): OutputBlockRange | null {
+  const blocks = findOutputBlocks(current, id);
   if (blocks.length === 0) return null;
   const index = resolvePosition(doc, position);
   if (index !== null) {
@@ -78,12 +79,13 @@ export function blockContent(output: string): string {
 export function writeOutput(doc: Y.Doc, id: string, output: string, position?: unknown, origin: unknown = null): boolean {
   let found = false;
   doc.transact(() => {
-    reconcileOutputBlocks(doc, id, position);
-    const block = locateOutputBlock(doc, id, position);
+    const text = contentOf(doc);
+    let whole = text.toString();
+    if (reconcileOutputBlocks(doc, id, position, null, whole)) whole = text.toString();
+    const block = locateOutputBlock(doc, id, position, whole);
     if (block === null) return;
     found = true;
-    const text = contentOf(doc);
-    const current = text.toString().slice(block.contentStart, block.contentEnd);
+    const current = whole.slice(block.contentStart, block.contentEnd);
     const wanted = blockContent(output);
     if (current === wanted) return;
     let prefix = 0;
@@ -111,17 +113,18 @@ export function writeOutput(doc: Y.Doc, id: string, output: string, position?: u
  * and the other copies are removed with the blank line before them, so the document shows
  * the output once. Returns true when it changed the text.
  */
-export function reconcileOutputBlocks(doc: Y.Doc, id: string, position: unknown, origin: unknown = null): boolean {
+export function reconcileOutputBlocks(doc: Y.Doc, id: string, position: unknown, origin: unknown = null, whole?: string): boolean {
   const text = contentOf(doc);
   const marker = '```' + OUTPUT_INFO_PREFIX + id;
-  const first = text.toString().indexOf(marker);
-  if (first === -1 || text.toString().indexOf(marker, first + 1) === -1) return false;
+  const before = whole ?? text.toString();
+  const first = before.indexOf(marker);
+  if (first === -1 || before.indexOf(marker, first + 1) === -1) return false;
   let changed = false;
   doc.transact(() => {
     const current = text.toString();
     const blocks = findOutputBlocks(current, id);
     if (blocks.length < 2) return;
-    const keep = locateOutputBlock(doc, id, position) ?? blocks[0];
+    const keep = locateOutputBlock(doc, id, position, current) ?? blocks[0];
     const contents = blocks.map((block) => current.slice(block.contentStart, block.contentEnd));
     const longest = contents.reduce((best, next) => (next.length > best.length ? next : best), '');
     const extra = blocks.filter((block) => block.start !== keep.start).sort((a, b) => b.start - a.start);

@@ -6,7 +6,7 @@
 // exit code once stopped (SIGINT/SIGTERM, or the caller's signal).
 import { randomBytes } from 'node:crypto';
 import { docNameProblem } from '../../../shared/doc-name';
-import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
+import type { MrpRuntime } from '../mrp/mrp-runtime';
 import { MonitorHost } from './monitor-host';
 import { LOG_LEVELS } from '../parts/log-level';
 import type { LogLevel } from '../parts/log-level';
@@ -109,6 +109,8 @@ export async function runMonitorMain(argv: string[], { stdout = process.stdout, 
     // In-process and for this monitor only: a token keeps other local processes from running
     // code through it (issue 15).
     const token = randomBytes(32).toString('base64url');
+    // Loaded only here: a monitor given its runtimes never pays for the runtime's modules.
+    const { startMrpRuntime } = await import('../mrp/mrp-runtime');
     builtin = await startMrpRuntime({ port: 0, token, log: () => {}, pythonPath: runtimes.python ? null : undefined });
     for (const [language, url] of Object.entries(builtin.urls)) {
       if (runtimes[language]) continue;

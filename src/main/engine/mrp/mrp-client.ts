@@ -1,10 +1,12 @@
 // Client for an MRP runtime (mrmd-python, our built-in runtime, or any compatible one), given
-// its base URL such as `http://127.0.0.1:8000/mrp/v1`. Uses Node's global fetch.
+// its base URL such as `http://127.0.0.1:8000/mrp/v1`. Speaks node:http on a keep-alive agent
+// (http-call.ts says why not fetch).
 //
 // Errors: a non-2xx answer throws `MrpHttpError` with the status (`isConflict` for 409, which
 // a busy runtime that does not queue sends, so callers can wait and retry); a failure to reach
 // the runtime throws `MrpConnectionError`. Leaving an `executeStream` loop early closes the
 // request; our runtime then interrupts that execution.
+import { httpCall, readText, type HttpAnswer } from './http-call';
 import { MrpExecuteResult, parseMrpEvent, type MrpEvent } from './mrp-events';
 import { readSse } from './read-sse';
 
@@ -64,7 +66,6 @@ export class MrpClient {
       signal: signal ?? null,
       accept: 'text/event-stream',
     });
-    if (response.body === null) return;
     for await (const message of readSse(response.body)) {
       yield parseMrpEvent(message.event, parseData(message.data));
     }
@@ -73,7 +74,7 @@ export class MrpClient {
   /** The non-streaming form: waits for the whole cell and returns its collected result. */
   async execute({ code, execId, session, storeHistory = true, signal }: ExecuteOptions): Promise<MrpExecuteResult> {
     const response = await this.post('execute', executeBody(code, execId, session, storeHistory), { signal: signal ?? null });
-    return MrpExecuteResult.parse(await response.json());
+    return MrpExecuteResult.parse(JSON.parse(await readText(response.body)));
   }
 
   /** Answers a `stdin_request`; `accepted` is false when nothing was waiting. */
@@ -95,20 +96,25 @@ export class MrpClient {
   }
 
   async health(): Promise<Record<string, unknown>> {
-    return (await (await this.request('GET', 'health')).json()) as Record<string, unknown>;
+    return (await this.requestJson('GET', 'health')) as Record<string, unknown>;
   }
 
   async capabilities(): Promise<Record<string, unknown>> {
-    return (await (await this.request('GET', 'capabilities')).json()) as Record<string, unknown>;
+    return (await this.requestJson('GET', 'capabilities')) as Record<string, unknown>;
   }
 
-  private async postJson(path: string, body: unknown): Promise<unknown> {
-    const response = await this.post(path, body, { signal: AbortSignal.timeout(this.requestTimeoutMs) });
-    return response.json();
+  private postJson(path: string, body: unknown): Promise<unknown> {
+    return this.requestJson('POST', path, JSON.stringify(body));
+  }
+
+  /** A short request: the time limit covers reading the answer too. */
+  private async requestJson(method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
+    const response = await this.request(method, path, { body });
+    return JSON.parse(await readText(response.body));
   }
 
   /** `signal: null` means no time limit (a cell may run for hours). */
-  private post(path: string, body: unknown, { signal, accept }: { signal?: AbortSignal | null; accept?: string }): Promise<Response> {
+  private post(path: string, body: unknown, { signal, accept }: { signal?: AbortSignal | null; accept?: string }): Promise<HttpAnswer> {
     return this.request('POST', path, { body: JSON.stringify(body), signal, accept });
   }
 
@@ -116,20 +122,20 @@ export class MrpClient {
     method: 'GET' | 'POST',
     path: string,
     { body, signal = AbortSignal.timeout(this.requestTimeoutMs), accept = 'application/json' }: { body?: string; signal?: AbortSignal | null; accept?: string } = {},
-  ): Promise<Response> {
+  ): Promise<HttpAnswer> {
     const url = `${this.baseUrl}/${path}`;
     const headers: Record<string, string> = { Accept: accept };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
-    let response: Response;
+    let response: HttpAnswer;
     try {
-      response = await fetch(url, { method, headers, body, signal });
+      response = await httpCall(url, { method, headers, body, signal });
     } catch (error) {
       // An abort is the caller's own decision: let it through as it is.
       if (signal?.aborted) throw error;
       throw new MrpConnectionError(url, error);
     }
-    if (!response.ok) throw new MrpHttpError(response.status, url, await response.text().catch(() => ''));
+    if (response.status < 200 || response.status > 299) throw new MrpHttpError(response.status, url, await readText(response.body).catch(() => ''));
     return response;
   }
 }

@@ -1,5 +1,5 @@
-// Server-sent events from a fetch body, per the WHATWG event-stream rules that matter here:
-// lines end in \n, \r\n or \r (sse-starlette sends \r\n); `event:` and `data:` fields (several
+// Server-sent events from a response body (node:http's answer or a fetch body), per the
+// WHATWG event-stream rules that matter here: lines end in \n, \r\n or \r (sse-starlette sends \r\n); `event:` and `data:` fields (several
 // data lines join with \n); one leading space after the colon is dropped; `:` lines are
 // comments (keep-alives); a blank line dispatches. Chunks may split anywhere, even a \r\n.
 export interface SseMessage {
@@ -7,21 +7,23 @@ export interface SseMessage {
   data: string;
 }
 
-export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
-  const reader = body.getReader();
+export async function* readSse(body: AsyncIterable<Uint8Array | string>): AsyncGenerator<SseMessage> {
   const decoder = new TextDecoder();
   let buffer = '';
   let event = '';
   let data: string[] = [];
+  // Leaving early (break, abort, error) ends the iteration, which releases the body: a fetch
+  // body is cancelled, a node:http answer destroyed.
+  const chunks = body[Symbol.asyncIterator]();
   let finished = false;
   try {
     while (!finished) {
-      const { done, value } = await reader.read();
+      const { done, value } = await chunks.next();
       if (done) {
         finished = true;
         buffer += decoder.decode();
       } else {
-        buffer += decoder.decode(value, { stream: true });
+        buffer += typeof value === 'string' ? value : decoder.decode(value, { stream: true });
       }
       for (;;) {
         const match = /\r\n|\r|\n/.exec(buffer);
@@ -46,7 +48,6 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
       }
     }
   } finally {
-    // Leaving early (break, abort, error) releases the connection.
-    await reader.cancel().catch(() => {});
+    if (!finished) await chunks.return?.().catch(() => {});
   }
 }
