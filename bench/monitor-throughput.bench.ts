@@ -135,7 +135,7 @@ function until(map: Y.Map<unknown>, test: () => boolean, ms: number): Promise<bo
 const TERMINAL = new Set(['completed', 'error', 'cancelled']);
 
 /** Cells run per turn when the rows of one run alternate (see `runInterleaved`). */
-const TURN_CELLS = 10;
+const TURN_CELLS = Math.max(1, Number(process.env.MONITOR_THROUGHPUT_TURN ?? 10));
 
 interface OpenRow {
   /** Runs cells `from` to `to` (exclusive), one after another. */

@@ -297,7 +297,11 @@ export class ExecutionRun {
   }
 
   private touch(): void {
-    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    // Every event re-arms the timer: refresh() moves it instead of making a new one.
+    if (this.idleTimer !== null) {
+      this.idleTimer.refresh();
+      return;
+    }
     this.idleTimer = setTimeout(() => {
       this.stuck = true;
       this.abort.abort();
