@@ -17,7 +17,16 @@ const OPENING = /^(`{3,})([^`\s]*)(?:[ \t]+[^`]*)?$/;
 const CLOSING = /^(`{3,})[ \t]*$/;
 const BACKTICK = 0x60;
 
-export function parseFences(text: string): FencedBlock[] {
+/** The last text parsed and its blocks: one output write asks several times of one text. */
+let last: { text: string; blocks: readonly FencedBlock[] } = { text: '', blocks: [] };
+
+/** The blocks of `text`, in order. The array is shared with later callers: do not change it. */
+export function parseFences(text: string): readonly FencedBlock[] {
+  if (text !== last.text) last = { text, blocks: scan(text) };
+  return last.blocks;
+}
+
+function scan(text: string): FencedBlock[] {
   const blocks: FencedBlock[] = [];
   let open: { fence: number; info: string; start: number; codeStart: number } | null = null;
   let lineStart = 0;

@@ -37,6 +37,7 @@ export function outputBlockText(id: string): string {
 }
 
 export function findOutputBlocks(text: string, id: string): OutputBlockRange[] {
+  if (!text.includes('```' + OUTPUT_INFO_PREFIX + id)) return [];
   return parseFences(text)
     .filter((block) => block.info === OUTPUT_INFO_PREFIX + id)
     .map((block) => ({ start: block.start, contentStart: block.codeStart, contentEnd: block.codeEnd, end: block.end }));
@@ -179,7 +180,7 @@ export function ensureOutputBlock(doc: Y.Doc, id: string, entry: ExecutionEntry,
   return outputPositionFor(doc, id);
 }
 
-function findCodeCell(blocks: FencedBlock[], text: string, entry: ExecutionEntry): FencedBlock | null {
+function findCodeCell(blocks: readonly FencedBlock[], text: string, entry: ExecutionEntry): FencedBlock | null {
   const code = typeof entry.code === 'string' ? entry.code.trim() : null;
   if (code === null) return null;
   const language = typeof entry.language === 'string' ? entry.language.toLowerCase() : '';
