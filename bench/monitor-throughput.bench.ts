@@ -10,13 +10,16 @@
 // The legacy monitor is never committed: it is read from $LEGACY_MRMD_MONITOR or the
 // git-ignored bench/vendor/mrmd-monitor (github:MaximeRivest/mrmd-monitor at eef65f0); without
 // it those rows are skipped with a message and our figures are printed alone.
-// In each run the two monitors take turns of ten cells (both connected throughout, each on its
-// own document), so load that changes during a run weighs on both alike.
+// In each run the two monitors take turns of one cell, in alternating order (both connected
+// throughout, each on its own document), so load that changes during a run weighs on both
+// alike; MONITOR_THROUGHPUT_TURN=N makes the turns N cells long.
 // MONITOR_THROUGHPUT_RUNS (default 3) repeats every row; min/median/max are printed.
 // MONITOR_THROUGHPUT_CELLS=N caps the cells per row, MONITOR_THROUGHPUT_MONITORS=N keeps the
-// rows with N monitors (quick checks). Also printed: the monitor processes' CPU time per cell.
+// rows with N monitors (quick checks). Also printed: the monitor processes' CPU time per cell
+// (the scheduler's run time, in turns only). MONITOR_THROUGHPUT_CPU_PROF=DIR writes a V8 CPU
+// profile of every monitor process (built CLI and legacy) to DIR/ours and DIR/legacy.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +28,7 @@ import { createInterface } from 'node:readline';
 import type * as Y from 'yjs';
 import { sourceCliArgv } from '../test/helpers/cli-argv';
 import { EditorPeer } from '../src/main/engine/monitors/editor-peer.test-kit';
+import { cpuMs as processCpuMs } from './daemon-process';
 import { percentile } from './figures';
 
 const CELL_CAP = Number(process.env.MONITOR_THROUGHPUT_CELLS ?? Infinity);
@@ -134,8 +138,13 @@ function until(map: Y.Map<unknown>, test: () => boolean, ms: number): Promise<bo
 
 const TERMINAL = new Set(['completed', 'error', 'cancelled']);
 
-/** Cells run per turn when the rows of one run alternate (see `runInterleaved`). */
-const TURN_CELLS = Math.max(1, Number(process.env.MONITOR_THROUGHPUT_TURN ?? 10));
+/**
+ * Cells run per turn when the rows of one run alternate (see `runInterleaved`). One: on this
+ * shared machine the load changes within a second, and turns of ten cells (half a second to a
+ * second) let a burst fall on one monitor's turn only (one run's ratio spread 0.76–1.17×;
+ * with turns of one cell 1.03–1.08× at the same load).
+ */
+const TURN_CELLS = Math.max(1, Number(process.env.MONITOR_THROUGHPUT_TURN ?? 1));
 
 interface OpenRow {
   /** Runs cells `from` to `to` (exclusive), one after another. */
@@ -260,19 +269,13 @@ async function runInterleaved(kinds: readonly Kind[], monitors: number, cells: n
   }
 }
 
-/** User + system CPU of the processes in ms, from /proc (Linux); null elsewhere. */
+/** CPU time of the processes in ms (daemon-process.ts: the scheduler's ns), null without /proc. */
 function cpuMs(children: ChildProcess[]): number | null {
-  let ticks = 0;
-  for (const child of children) {
-    try {
-      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return null;
-    }
+  try {
+    return children.reduce((sum, child) => sum + processCpuMs(child.pid!), 0);
+  } catch {
+    return null;
   }
-  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
 
 function spread(values: number[], digits = 2): string {
