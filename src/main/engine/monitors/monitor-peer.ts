@@ -14,6 +14,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { ExecutionSnapshot, MonitorSnapshot } from '../../../shared/model';
+import { batchSends, type BatchedSends } from './batched-sends';
 import { ExecutionDriver } from './execution-driver';
 import { STATUS, executionsOf, isTerminal, readEntry, toExecutionSnapshot, updateEntry } from './execution-entry';
 import type { ExecutionRunner } from './execution-runner';
@@ -57,6 +58,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
   private announced = '';
   private announceTimer: NodeJS.Immediate | null = null;
   private provider: WebsocketProvider | null = null;
+  private sends: BatchedSends | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private connection: Connection = 'stopped';
   private synced = false;
@@ -103,15 +105,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       maxBackoffTime: this.timing.maxReconnectBackoffMs,
     });
     this.provider = provider;
-    // y-websocket sends the server every awareness update it applies, remote ones included,
-    // which the server already has; with acknowledgements in awareness that echo doubled the
-    // traffic. Send only what this peer changed.
-    const sendAwareness = provider._awarenessUpdateHandler;
-    provider.awareness.off('update', sendAwareness);
-    provider._awarenessUpdateHandler = (change, origin) => {
-      if (origin !== provider) sendAwareness(change, origin);
-    };
-    provider.awareness.on('update', provider._awarenessUpdateHandler);
+    this.sends = batchSends(provider);
     provider.awareness.setLocalStateField('user', { name: this.options.name ?? 'mrmd-monitor', color: MONITOR_COLOR, type: 'monitor' });
     this.announce();
     this.presence.update(provider.awareness.getStates());
@@ -171,7 +165,9 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     const provider = this.provider;
     this.provider = null;
     if (provider !== null) {
+      // The failures just written go out before we leave (awareness flushes them first).
       provider.awareness.setLocalState(null);
+      this.sends?.flush();
       // y-websocket schedules a reconnect from the socket's close handler even after
       // disconnect(); detach the socket first so destroy() leaves no timer behind.
       provider.shouldConnect = false;
