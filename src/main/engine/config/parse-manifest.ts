@@ -9,6 +9,7 @@ import { FieldReader, fieldPath } from './field-reader';
 import type { LoadResult, Manifest } from './manifest-types';
 import { readMonitors } from './read-monitors';
 import { BUILT_IN_DEFAULTS, ON_DEPENDENCY_DOWN, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
+import { readSchedules } from './read-schedules';
 import { readSync } from './read-sync';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
@@ -28,7 +29,7 @@ export interface ManifestLoadOptions {
   logDir?: string;
 }
 
-export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs'] as const;
+export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs', 'schedules'] as const;
 export const DEFAULTS_KEYS = [
   'restart_delay_seconds',
   'stop_timeout_seconds',
@@ -103,11 +104,12 @@ export function readManifestTree(
     options.logDir !== undefined ? resolveManifestPath(process.cwd(), options.logDir) : join(manifestDir, 'logs');
   const defaults = readDefaults(reader, top);
   const logs = readLogs(reader, reader.table(top, '', 'logs'));
+  const schedules = readSchedules(reader, top);
 
   const servicesTable = reader.table(top, '', 'services');
   const drafts: ServiceDraft[] = [];
   for (const [name, entry] of servicesTable?.entries ?? []) {
-    drafts.push(readService(reader, name, entry, { root, defaults, testing: options.testing === true }));
+    drafts.push(readService(reader, name, entry, { root, defaults, testing: options.testing === true, schedules }));
   }
   const overlayReader = overlay ? new FieldReader(overlay.file) : undefined;
   const overlayNames: string[] = [];
@@ -119,7 +121,7 @@ export function readManifestTree(
         continue;
       }
       overlayNames.push(name);
-      drafts.push(readService(overlayReader, name, entry, { root, defaults, testing: options.testing === true }));
+      drafts.push(readService(overlayReader, name, entry, { root, defaults, testing: options.testing === true, schedules }));
     }
   }
   const syncTable = reader.table(top, '', 'sync');
@@ -140,6 +142,7 @@ export function readManifestTree(
   const manifest: Manifest = { file: resolve(file), root, logDir, logs, services };
   if (overlay) manifest.overlay = { file: resolve(overlay.file), services: overlayNames };
   if (sync) manifest.sync = sync;
+  if (Object.keys(schedules).length > 0) manifest.schedules = schedules;
   if (monitors) manifest.monitors = monitors;
   return { ok: true, manifest };
 }
