@@ -83,7 +83,10 @@ export function describeService(service: ServiceSnapshot, now?: number): string 
   const { label, detail } = describeState(service.state, now);
   const health = service.state.kind === 'running' && service.health !== 'unknown' ? `, ${service.health}` : '';
   const degraded = service.degraded ? `; degraded: ${service.degraded}` : '';
-  return `${label}${health}${detail ? ` (${detail})` : ''}${degraded}`;
+  // A closed state already says its schedule; a running one says when it closes.
+  const hours = service.schedule && service.state.kind !== 'closed' ? `; ${describeSchedule(service.schedule, now)}` : '';
+  const restart = service.dailyRestart ? `; restarts ${formatLocalTime(service.dailyRestart.nextAt, service.dailyRestart.timezone, now)}` : '';
+  return `${label}${health}${detail ? ` (${detail})` : ''}${degraded}${hours}${restart}`;
 }
 
 /**

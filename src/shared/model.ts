@@ -118,8 +118,8 @@ export const ServiceSnapshot = z.object({
   transitions: z.array(Transition),
   /** Set for a service with `schedule = "NAME"` (issue 18). */
   schedule: ScheduleStatus.optional(),
-  /** `daily_restart`: the next clean restart (it happens only if the service is running then). */
-  nextRestartAt: z.number().optional(),
+  /** `daily_restart`: its time of day, zone and next instant (a restart happens only if the service is running then). */
+  dailyRestart: z.object({ time: z.string(), timezone: z.string(), nextAt: z.number() }).optional(),
 });
 export type ServiceSnapshot = z.infer<typeof ServiceSnapshot>;
 

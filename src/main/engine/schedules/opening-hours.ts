@@ -92,14 +92,15 @@ export class OpeningHours {
   }
 
   /** The snapshot fields of a service: its schedule now and its next daily restart. */
-  timing(name: string): Pick<ServiceSnapshot, 'schedule' | 'nextRestartAt'> {
+  timing(name: string): Pick<ServiceSnapshot, 'schedule' | 'dailyRestart'> {
     const entry = this.entries.get(name);
     if (!entry) return {};
-    const timing: Pick<ServiceSnapshot, 'schedule' | 'nextRestartAt'> = {};
+    const timing: Pick<ServiceSnapshot, 'schedule' | 'dailyRestart'> = {};
     const schedule = entry.spec.schedule;
     const state = schedule ? this.states.get(schedule.name)?.state : undefined;
     if (schedule && state) timing.schedule = status(schedule, state);
-    if (entry.nextRestartAt !== undefined) timing.nextRestartAt = entry.nextRestartAt;
+    const restart = entry.spec.dailyRestart;
+    if (restart && entry.nextRestartAt !== undefined) timing.dailyRestart = { time: clockText(restart.minute), timezone: restart.timezone, nextAt: entry.nextRestartAt };
     return timing;
   }
 

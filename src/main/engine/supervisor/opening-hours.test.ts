@@ -18,8 +18,8 @@ const pid = (snapshot: ServiceSnapshot | undefined) => (snapshot?.state.kind ===
 function setUp(start: string) {
   const clock = new HandClock(utc(start));
   const made = harness.supervisor({ clock });
-  const until = (name: string, kind: string) =>
-    waitFor(() => made.supervisor.get(name), (snapshot) => snapshot?.state.kind === kind, { what: `${name} ${kind}` });
+  const until = async (name: string, kind: string): Promise<ServiceSnapshot> =>
+    (await waitFor(() => made.supervisor.get(name), (snapshot) => snapshot?.state.kind === kind, { what: `${name} ${kind}` }))!;
   return { ...made, clock, until };
 }
 
@@ -88,13 +88,13 @@ describe('opening hours in the supervisor', () => {
     const daily = { minute: 4 * 60, timezone: 'UTC' };
     await supervisor.apply([makeSpec('kiosk', 'exec sleep 60', { dailyRestart: daily }), makeSpec('spare', 'exec sleep 60', { dailyRestart: daily })]);
     const before = await until('kiosk', 'running');
-    expect(before.nextRestartAt).toBe(utc('2026-12-05T04:00:00'));
+    expect(before.dailyRestart).toEqual({ time: '04:00', timezone: 'UTC', nextAt: utc('2026-12-05T04:00:00') });
     await supervisor.stop('spare');
 
     clock.moveTo(utc('2026-12-05T04:00:00'));
-    const after = await waitFor(() => supervisor.get('kiosk'), (snapshot) => pid(snapshot) !== undefined && pid(snapshot) !== pid(before), { what: 'a new kiosk process' });
+    const after = (await waitFor(() => supervisor.get('kiosk'), (snapshot) => pid(snapshot) !== undefined && pid(snapshot) !== pid(before), { what: 'a new kiosk process' }))!;
     expect(after.restarts).toBe(0);
-    expect(after.nextRestartAt).toBe(utc('2026-12-06T04:00:00'));
+    expect(after.dailyRestart?.nextAt).toBe(utc('2026-12-06T04:00:00'));
     expect(after.transitions.map((t) => `${t.to}: ${t.reason}`)).toContain('exited: daily restart (04:00)');
     expect(supervisor.get('spare')?.state).toMatchObject({ kind: 'exited', requested: true });
 
@@ -103,6 +103,6 @@ describe('opening hours in the supervisor', () => {
     clock.moveTo(utc('2026-12-06T09:00:00'));
     await waitFor(() => logs.text('orchestrator', 'system'), (text) => text.includes('kiosk: daily restart of 04:00 skipped'), { what: 'the skip logged' });
     expect(pid(supervisor.get('kiosk'))).toBe(second);
-    expect(supervisor.get('kiosk')?.nextRestartAt).toBe(utc('2026-12-07T04:00:00'));
+    expect(supervisor.get('kiosk')?.dailyRestart?.nextAt).toBe(utc('2026-12-07T04:00:00'));
   });
 });

@@ -35,7 +35,7 @@ export interface UnitHost {
   /** Reads device presence now, undebounced; what is missing arrives via setMissingDevices. */
   checkDevicesNow(): void;
   /** Opening hours and next daily restart, for the snapshot (schedules/opening-hours.ts). */
-  timing(service: string): Pick<ServiceSnapshot, 'schedule' | 'nextRestartAt'>;
+  timing(service: string): Pick<ServiceSnapshot, 'schedule' | 'dailyRestart'>;
 }
 
 const MAX_TRANSITIONS = 20;
