@@ -67,6 +67,14 @@ export function formatLocalTime(at: number, timezone: string, now: number = Date
   }
 }
 
+/** The node's short line: "gallery: open until Sat 18:00 · restart Sun 04:00" (a closed state says its hours itself). */
+export function describeHours(service: Pick<ServiceSnapshot, 'state' | 'schedule' | 'dailyRestart'>, now: number = Date.now()): string | null {
+  const parts: string[] = [];
+  if (service.schedule && service.state.kind !== 'closed') parts.push(describeSchedule(service.schedule, now));
+  if (service.dailyRestart) parts.push(`restart ${formatLocalTime(service.dailyRestart.nextAt, service.dailyRestart.timezone, now)}`);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
 /** What a scheduled service's opening hours say now: "gallery: open until Tue 18:00". */
 export function describeSchedule(schedule: ScheduleStatus, now: number = Date.now()): string {
   const change = schedule.nextChangeAt === null ? null : formatLocalTime(schedule.nextChangeAt, schedule.timezone, now);

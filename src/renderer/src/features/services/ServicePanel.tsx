@@ -1,4 +1,4 @@
-import { describeProbe, describeState, formatBytes } from '../../../../shared/describe-state';
+import { describeProbe, describeSchedule, describeState, formatBytes, formatLocalTime } from '../../../../shared/describe-state';
 import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
 import { plural } from '../../../../shared/plural';
@@ -89,6 +89,22 @@ export function ServicePanel() {
             <dd>
               {service.probe.type} <code>{service.probe.target}</code>
               {service.lastProbe && <ProbeLine result={service.lastProbe} now={now} />}
+            </dd>
+          </>
+        )}
+        {service.schedule && (
+          <>
+            <dt>Opening hours</dt>
+            <dd data-fact="schedule">
+              {describeSchedule(service.schedule, now)} <span className="fact-note">({service.schedule.timezone})</span>
+            </dd>
+          </>
+        )}
+        {service.dailyRestart && (
+          <>
+            <dt>Daily restart</dt>
+            <dd data-fact="daily-restart">
+              {service.dailyRestart.time} <span className="fact-note">({service.dailyRestart.timezone})</span>, next {formatLocalTime(service.dailyRestart.nextAt, service.dailyRestart.timezone, now)}
             </dd>
           </>
         )}
