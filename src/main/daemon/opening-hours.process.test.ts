@@ -44,7 +44,7 @@ describe('showrunner serve with opening hours', () => {
     expect(describeService(closed)).toMatch(new RegExp(`^Closed \\(gallery: until ${day[0].toUpperCase()}${day.slice(1)} 10:00\\); restarts \\w{3} 04:00$`));
     // No process was ever started for it.
     expect(closed.transitions.map((t) => t.to)).toEqual(['closed']);
-    await waitFor(closedDaemon.stderr, (text) => text.includes('projector: blocked → closed: outside opening hours'), { what: 'the transition line' });
+    await waitFor(closedDaemon.stderr, (text) => text.includes('projector: blocked → closed: outside opening hours: gallery closed'), { what: 'the transition line' });
 
     const running = (await waitFor(projector(openDaemon), (service) => service?.state.kind === 'running', { what: 'projector running', timeoutMs: 60_000 }))!;
     expect(running.schedule).toEqual({ name: 'gallery', timezone: 'UTC', open: true, nextChangeAt: null });

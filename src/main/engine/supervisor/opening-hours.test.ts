@@ -46,7 +46,7 @@ describe('opening hours in the supervisor', () => {
     const after = await until('projector', 'closed');
     expect(after.state).toMatchObject({ opensAt: utc('2026-12-06T10:00:00') });
     expect(transitions().filter((line) => line.startsWith('projector'))).toEqual([
-      'projector closed: outside opening hours',
+      'projector closed: outside opening hours: gallery closed',
       'projector starting: opening hours: open',
       expect.stringMatching(/^projector running: started \(pid \d+\)$/),
       'projector stopping: outside opening hours: gallery closed',

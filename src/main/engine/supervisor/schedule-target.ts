@@ -37,5 +37,6 @@ export function scheduleTarget(units: ReadonlyMap<string, ServiceUnit>, publish:
 export function startUnlessClosed(hours: OpeningHours, unit: ServiceUnit, reason: string): Promise<void> {
   const closed = hours.closedState(unit.name);
   if (!closed) return unit.start(reason);
-  return unit.stop({ reason: 'outside opening hours', final: 'exited', hard: false, closed });
+  const schedule = closed.kind === 'closed' ? closed.schedule : 'schedule';
+  return unit.stop({ reason: `outside opening hours: ${schedule} closed`, final: 'exited', hard: false, closed });
 }

@@ -43,7 +43,7 @@ export const ServiceNode = memo(function ServiceNode({ data, selected }: NodePro
         <div className="node-detail">{detail ?? ' '}</div>
       )}
       {hours && (
-        <div className="node-hours" data-hours>
+        <div className="node-hours" data-hours title={hours}>
           {hours}
         </div>
       )}
