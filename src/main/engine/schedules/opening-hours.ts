@@ -124,14 +124,14 @@ export class OpeningHours {
     const changed = new Set<string>();
     const fresh = this.evaluateSchedules(now, jumpedBack);
     const closing: { name: string; state: ServiceState }[] = [];
-    const opening: string[] = [];
+    const opening: { name: string; why: string }[] = [];
     const restarts: { name: string; reason: string }[] = [];
     for (const [name, entry] of this.entries) {
       const schedule = entry.spec.schedule;
       if (schedule && fresh.has(schedule.name)) changed.add(name);
       const open = schedule ? (this.states.get(schedule.name)?.state.open ?? true) : true;
       if (entry.open !== undefined && entry.open !== open) {
-        if (open) opening.push(name);
+        if (open) opening.push({ name, why: schedule ? `opening hours: ${schedule.name} open` : 'opening hours: no longer scheduled' });
         else closing.push({ name, state: this.closedState(name) as ServiceState });
         changed.add(name);
       }
@@ -140,12 +140,16 @@ export class OpeningHours {
     }
     if (closing.length > 0 || opening.length > 0 || restarts.length > 0) {
       this.work = this.work.then(async () => {
-        for (const schedule of new Set(closing.map(({ name }) => this.entries.get(name)?.spec.schedule?.name ?? 'schedule'))) {
-          const names = closing.filter(({ name }) => (this.entries.get(name)?.spec.schedule?.name ?? 'schedule') === schedule);
+        // A supervisor shutting down must not have a late action start anything again.
+        for (const schedule of new Set(closing.map(({ state }) => (state.kind === 'closed' ? state.schedule : '')))) {
+          if (this.disposed) return;
+          const names = closing.filter(({ state }) => state.kind === 'closed' && state.schedule === schedule);
           await this.target.close(names, `outside opening hours: ${schedule} closed`);
         }
-        if (opening.length > 0) await this.target.open(opening, 'opening hours: open');
-        for (const { name, reason } of restarts) await this.target.restart(name, reason);
+        for (const why of new Set(opening.map((entry) => entry.why))) {
+          if (!this.disposed) await this.target.open(opening.filter((entry) => entry.why === why).map((entry) => entry.name), why);
+        }
+        for (const { name, reason } of restarts) if (!this.disposed) await this.target.restart(name, reason);
       }).catch((error) => this.target.say(`opening hours: ${(error as Error).message}`));
     }
     if (changed.size > 0) this.target.changed([...changed]);

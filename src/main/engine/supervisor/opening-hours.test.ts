@@ -47,7 +47,7 @@ describe('opening hours in the supervisor', () => {
     expect(after.state).toMatchObject({ opensAt: utc('2026-12-06T10:00:00') });
     expect(transitions().filter((line) => line.startsWith('projector'))).toEqual([
       'projector closed: outside opening hours: gallery closed',
-      'projector starting: opening hours: open',
+      'projector starting: opening hours: gallery open',
       expect.stringMatching(/^projector running: started \(pid \d+\)$/),
       'projector stopping: outside opening hours: gallery closed',
       'projector closed: outside opening hours: gallery closed',
