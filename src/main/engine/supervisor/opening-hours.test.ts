@@ -72,6 +72,16 @@ describe('opening hours in the supervisor', () => {
     await until('projector', 'closed');
   });
 
+  it('applies a schedule added or removed by a manifest reload to the running service, in place', async () => {
+    const { supervisor, until } = setUp('2026-12-05T19:00:00');
+    await supervisor.apply([makeSpec('projector', 'exec sleep 60')]);
+    await until('projector', 'running');
+    await supervisor.apply([makeSpec('projector', 'exec sleep 60', { schedule: gallery })]);
+    expect((await until('projector', 'closed')).transitions.at(-1)?.reason).toBe('outside opening hours: gallery closed');
+    await supervisor.apply([makeSpec('projector', 'exec sleep 60')]);
+    expect((await until('projector', 'running')).transitions.map((t) => t.reason)).toContain('opening hours: no longer scheduled');
+  });
+
   it('catches up when the clock jumps (a suspend over the opening): the state is what the schedule says now', async () => {
     const { supervisor, clock, until } = setUp('2026-12-05T08:00:00');
     await supervisor.apply([makeSpec('projector', 'exec sleep 60', { schedule: gallery })]);
