@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceSnapshot } from '../../shared/model';
 import { describeService } from '../../shared/describe-state';
@@ -45,6 +46,15 @@ describe('showrunner serve with opening hours', () => {
     // No process was ever started for it.
     expect(closed.transitions.map((t) => t.to)).toEqual(['closed']);
     await waitFor(closedDaemon.stderr, (text) => text.includes('projector: blocked → closed: outside opening hours: gallery closed'), { what: 'the transition line' });
+
+    // The daemon's own OpenAPI document describes the closed record it serves.
+    const doc = await closedDaemon.get<{ components: { schemas: Record<string, unknown> } }>('/api/openapi.json');
+    const ajv = new Ajv2020({ strict: true, allErrors: true, strictTypes: false, allowUnionTypes: true });
+    ajv.addVocabulary(['components']);
+    ajv.addSchema({ $id: 'https://showrunner.invalid/openapi.json', components: { schemas: doc.components.schemas } });
+    const validate = ajv.compile({ $ref: 'https://showrunner.invalid/openapi.json#/components/schemas/ServiceSnapshot' });
+    expect(validate(closed), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...closed, state: { kind: 'closed', schedule: 'gallery' } })).toBe(false);
 
     const running = (await waitFor(projector(openDaemon), (service) => service?.state.kind === 'running', { what: 'projector running', timeoutMs: 60_000 }))!;
     expect(running.schedule).toEqual({ name: 'gallery', timezone: 'UTC', open: true, nextChangeAt: null });
