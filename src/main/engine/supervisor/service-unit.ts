@@ -40,7 +40,7 @@ export interface UnitHost {
 
 const MAX_TRANSITIONS = 20;
 /** States a run only reaches as its last. */
-const RUN_ENDS = new Set<ServiceState['kind']>(['exited', 'completed', 'failed', 'disabled']);
+const RUN_ENDS = new Set<ServiceState['kind']>(['exited', 'completed', 'failed', 'disabled', 'closed']);
 export class ServiceUnit {
   enabled: boolean;
   private state: ServiceState;
