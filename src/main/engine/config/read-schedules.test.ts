@@ -86,6 +86,11 @@ describe('opening hours in the manifest', () => {
     ]);
   });
 
+  it('takes a bare TOML date in closed_on as well as a quoted one', () => {
+    const result = parseManifest('[schedules.s]\nopen = ["daily 10:00-18:00"]\nclosed_on = [2026-12-25, "2027-01-01"]\n', join(dir, 'services.toml'));
+    expect(result.ok && result.manifest.schedules?.s.closedOn).toEqual(['2026-12-25', '2027-01-01']);
+  });
+
   it('refuses a date that is not a real YYYY-MM-DD', async () => {
     expect(await check('[schedules.s]\nopen = ["daily 10:00-18:00"]\nclosed_on = ["2026-02-30", "25/12/2026", 20261225]\n')).toEqual([
       '3:14: schedules.s.closed_on[0]: "2026-02-30" is not a date YYYY-MM-DD, such as "2026-12-25"',

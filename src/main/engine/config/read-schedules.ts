@@ -73,6 +73,8 @@ function readZone(reader: FieldReader, table: TomlTable, path: string): string |
 }
 
 function readDate(reader: FieldReader, node: TomlNode, field: string): string | undefined {
+  // A bare TOML local date (closed_on = [2026-12-25]) is as good as a quoted one.
+  if (node.type === 'datetime' && dayOfDate(String(node.value)) !== undefined) return String(node.value);
   const text = reader.stringValue(node, field);
   if (text === undefined) return undefined;
   if (dayOfDate(text) !== undefined) return text;
