@@ -69,6 +69,8 @@ export function instantOf(zone: string, day: number, minute: number): number {
   const wall = day * DAY_MS + minute * 60_000;
   const before = zoneOffsetMs(zone, wall - DAY_MS);
   const after = zoneOffsetMs(zone, wall + DAY_MS);
+  // No change within a day either side (nearly every day): one reading, nothing to choose.
+  if (before === after) return wall - before;
   const valid = [...new Set([before, after])].map((offset) => wall - offset).filter((at) => wall - zoneOffsetMs(zone, at) === at);
   // Two readings: the first. None: in the gap, read with the offset from before the change.
   return valid.length > 0 ? Math.min(...valid) : wall - before;
