@@ -14,6 +14,7 @@ function recorder() {
   const target: HoursTarget = {
     close: async (closing, reason) => void calls.push(`close ${closing.map((c) => c.name).join(',')}: ${reason}`),
     open: async (names, reason) => void calls.push(`open ${names.join(',')}: ${reason}`),
+    reclose: (closing, reason) => void calls.push(`reclose ${closing.map((c) => c.name).join(',')}: ${reason}`),
     restart: async (name, reason) => void calls.push(`restart ${name}: ${reason}`),
     changed: () => {},
     say: (line) => calls.push(`say ${line}`),

@@ -29,6 +29,8 @@ export const systemClock: ScheduleClock = {
 export interface HoursTarget {
   /** Stop these in reverse dependency order, each ending in its `closed` state. */
   close(closing: { name: string; state: ServiceState }[], reason: string): Promise<void>;
+  /** Those of these that are `closed` take this newer `closed` state (the schedule was edited, the clock set back). */
+  reclose(closing: { name: string; state: ServiceState }[], reason: string): void;
   /** Start those of these that are `closed`. */
   open(names: string[], reason: string): Promise<void>;
   /** A clean restart, only if the service is running. */
@@ -124,6 +126,7 @@ export class OpeningHours {
     const changed = new Set<string>();
     const fresh = this.evaluateSchedules(now, jumpedBack);
     const closing: { name: string; state: ServiceState }[] = [];
+    const reclosing: { name: string; state: ServiceState }[] = [];
     const opening: { name: string; why: string }[] = [];
     const restarts: { name: string; reason: string }[] = [];
     for (const [name, entry] of this.entries) {
@@ -134,6 +137,8 @@ export class OpeningHours {
         if (open) opening.push({ name, why: schedule ? `opening hours: ${schedule.name} open` : 'opening hours: no longer scheduled' });
         else closing.push({ name, state: this.closedState(name) as ServiceState });
         changed.add(name);
+      } else if (entry.open === false && !open && schedule && fresh.has(schedule.name)) {
+        reclosing.push({ name, state: this.closedState(name) as ServiceState });
       }
       entry.open = open;
       if (this.restartDue(entry, now, jumpedBack, changed)) restarts.push({ name, reason: `daily restart (${clockText(entry.spec.dailyRestart!.minute)})` });
@@ -152,6 +157,7 @@ export class OpeningHours {
         for (const { name, reason } of restarts) if (!this.disposed) await this.target.restart(name, reason);
       }).catch((error) => this.target.say(`opening hours: ${(error as Error).message}`));
     }
+    if (reclosing.length > 0) this.target.reclose(reclosing, 'opening hours changed');
     if (changed.size > 0) this.target.changed([...changed]);
     this.arm(now);
   }

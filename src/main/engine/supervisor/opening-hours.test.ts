@@ -82,6 +82,16 @@ describe('opening hours in the supervisor', () => {
     expect((await until('projector', 'running')).transitions.map((t) => t.reason)).toContain('opening hours: no longer scheduled');
   });
 
+  it('moves the next opening of a closed service when a reload edits its schedule', async () => {
+    const { supervisor, until } = setUp('2026-12-05T19:00:00');
+    await supervisor.apply([makeSpec('projector', 'exec sleep 60', { schedule: gallery })]);
+    expect((await until('projector', 'closed')).state).toMatchObject({ opensAt: utc('2026-12-06T10:00:00') });
+    const later: ScheduleSpec = { ...gallery, windows: [{ ...gallery.windows[0], startMinute: 720 }] };
+    await supervisor.apply([makeSpec('projector', 'exec sleep 60', { schedule: later })]);
+    await waitFor(() => supervisor.get('projector')?.state, (state) => state?.kind === 'closed' && state.opensAt === utc('2026-12-06T12:00:00'), { what: 'opens at 12:00' });
+    expect(supervisor.get('projector')?.schedule?.nextChangeAt).toBe(utc('2026-12-06T12:00:00'));
+  });
+
   it('catches up when the clock jumps (a suspend over the opening): the state is what the schedule says now', async () => {
     const { supervisor, clock, until } = setUp('2026-12-05T08:00:00');
     await supervisor.apply([makeSpec('projector', 'exec sleep 60', { schedule: gallery })]);

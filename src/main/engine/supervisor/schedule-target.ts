@@ -12,6 +12,15 @@ export function scheduleTarget(units: ReadonlyMap<string, ServiceUnit>, publish:
       const chosen = [...states.keys()].flatMap((name) => units.get(name) ?? []);
       await stopInReverse(chosen, (unit) => unit.stop({ reason, final: 'exited', hard: false, closed: states.get(unit.name) }));
     },
+    reclose(closing, reason) {
+      for (const { name, state } of closing) {
+        const unit = units.get(name);
+        const now = unit?.status().state;
+        // Only a unit still shown closed, and only when the opening moved: no closed → closed noise.
+        if (!unit || now?.kind !== 'closed' || JSON.stringify(now) === JSON.stringify(state)) continue;
+        void unit.stop({ reason, final: 'exited', hard: false, closed: state });
+      }
+    },
     async open(names, reason) {
       const closed = names.flatMap((name) => units.get(name) ?? []).filter((unit) => unit.status().state.kind === 'closed');
       // Each waits for its own dependencies, as at autostart.
