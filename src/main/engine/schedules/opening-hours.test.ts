@@ -62,4 +62,18 @@ describe('OpeningHours', () => {
     expect(hours.timing('k').dailyRestart).toEqual({ time: '18:10', timezone: 'UTC', nextAt: utc('2026-12-05T18:10:00') });
     hours.dispose();
   });
+
+  it('restarts once a day across the spring change in Paris: a skipped 02:30 at 03:30 CEST', async () => {
+    const clock = new HandClock(utc('2026-03-28T12:00:00'));
+    const { calls, target } = recorder();
+    const hours = new OpeningHours(clock, target);
+    hours.update([{ ...serviceSpec('k', 'true'), dailyRestart: { minute: 150, timezone: 'Europe/Paris' } }]);
+    expect(hours.timing('k').dailyRestart?.nextAt).toBe(utc('2026-03-29T01:30:00'));
+    clock.moveTo(utc('2026-03-29T01:30:00'));
+    clock.moveTo(utc('2026-03-30T00:29:00'));
+    await hours.settled();
+    expect(calls).toEqual(['restart k: daily restart (02:30)']);
+    expect(hours.timing('k').dailyRestart?.nextAt).toBe(utc('2026-03-30T00:30:00'));
+    hours.dispose();
+  });
 });
