@@ -2,7 +2,7 @@
 // their states in `<state dir>/status/<instance key>.json`, one file per instance like the lock
 // and the token, rewritten atomically (temp file, rename) shortly after every change, so a
 // reader never sees half a file. On a clean stop the last write says `running: false`.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SystemSnapshot } from '../../shared/model';
 import type { EventHub } from '../engine/api/event-hub';
@@ -22,6 +22,21 @@ export interface StatusFileOptions {
 
 export function statusFilePath(stateDir: string, instanceKey: string): string {
   return join(stateDir, 'status', `${instanceKey}.json`);
+}
+
+/**
+ * What the previous daemon of this instance left: a file still saying `running: true` was never
+ * given its clean stop's last write (kill -9, a crash, power lost). Read under the supervisor
+ * lock, before this daemon's first write, so no live daemon of the instance can be its writer.
+ */
+export async function previousUncleanExit(stateDir: string, instanceKey: string): Promise<{ pid: number | null; lastSeen: string | null } | undefined> {
+  try {
+    const status = JSON.parse(await readFile(statusFilePath(stateDir, instanceKey), 'utf8')) as { running?: unknown; pid?: unknown; updatedAt?: unknown };
+    if (status?.running !== true) return undefined;
+    return { pid: typeof status.pid === 'number' ? status.pid : null, lastSeen: typeof status.updatedAt === 'string' ? status.updatedAt : null };
+  } catch {
+    return undefined;
+  }
 }
 
 export class StatusFile {
