@@ -209,6 +209,7 @@ export const AlertsStatus = z.object({
       inPlace: z.boolean(),
       why: z.string().nullable(),
       beats: z.number().int(),
+      checkedAt: z.number().nullable(),
       lastBeatAt: z.number().nullable(),
       lastError: z.string().nullable(),
     })

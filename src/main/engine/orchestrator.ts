@@ -73,8 +73,8 @@ export interface OrchestratorOptions {
   log?: (line: string) => void;
   /** The previous daemon of this instance did not stop cleanly: an `[alerts]` alert at start. */
   uncleanExit?: AlertDispatcherOptions['uncleanExit'];
-  /** Tests: a shorter once-per-service window and retry delays for `[alerts]`. */
-  alertTiming?: Pick<AlertDispatcherOptions, 'windowMs' | 'delivery'>;
+  /** Tests: the once-per-service window, its clock and the retry delays of `[alerts]`. */
+  alertTiming?: Pick<AlertDispatcherOptions, 'windowMs' | 'clock' | 'delivery'>;
 }
 
 export interface Orchestrator {
@@ -145,7 +145,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   devices.on('changed', ({ devices: list, missingByService }) => {
     const before = new Map(supervisor.snapshot().map((service) => [service.name, service.state.kind as string]));
     for (const [name, missing] of missingByService) supervisor.setMissingDevices(name, missing);
-    alerts.devicesChanged(missingByService, before, (name) => supervisor.get(name)?.state.kind);
+    alerts.devicesChanged(missingByService, before, (name) => manifest?.services.find((spec) => spec.name === name)?.deviceRestartPolicy !== 'on_reconnect');
     hub.publish('devices.changed', { devices: list });
   });
   supervisor.checkDevicesWith(() => devices.settleNow());

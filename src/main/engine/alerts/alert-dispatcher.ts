@@ -9,7 +9,7 @@ import type { AlertsSpec } from '../config/read-alerts';
 import type { AlertBody, AlertKind } from './alert-body';
 import { AlertDelivery, type AlertDeliveryOptions } from './alert-delivery';
 import { AlertQueue } from './alert-queue';
-import { AlertRateLimit } from './alert-rate-limit';
+import { AlertRateLimit, REAL_CLOCK, type AlertClock } from './alert-rate-limit';
 import { Heartbeat } from './heartbeat';
 
 export interface AlertDispatcherOptions {
@@ -22,7 +22,7 @@ export interface AlertDispatcherOptions {
   uncleanExit?: { pid: number | null; lastSeen: string | null };
   /** One alert per service per window; 60 s unless a test shortens it. */
   windowMs?: number;
-  now?: () => number;
+  clock?: AlertClock;
   delivery?: Pick<AlertDeliveryOptions, 'timeoutMs' | 'baseDelayMs' | 'maxDelayMs' | 'random'>;
 }
 
@@ -43,7 +43,7 @@ export class AlertDispatcher {
   private closed = false;
 
   constructor(private readonly options: AlertDispatcherOptions) {
-    this.limit = new AlertRateLimit<AlertEvent>(options.windowMs ?? 60_000, (_key, event, suppressed) => this.enqueue(event, suppressed), options.now);
+    this.limit = new AlertRateLimit<AlertEvent>(options.windowMs ?? 60_000, (_key, event, suppressed) => this.enqueue(event, suppressed), options.clock);
     this.heartbeat = new Heartbeat(options.services, options.log);
     this.uncleanPending = options.uncleanExit;
     if (options.uncleanExit) {
@@ -87,17 +87,19 @@ export class AlertDispatcher {
 
   /**
    * After the device registry's change was handed to the supervisor: `before` is each service's
-   * state kind just before, `now` reads it after (a running service may be stopping already).
+   * state kind just before. `stops` says whether the service's device policy stops it now
+   * (`immediate`): its stop is under way, so `to` is "stopping"; else it keeps running.
    */
-  devicesChanged(missingByService: ReadonlyMap<string, readonly string[]>, before: ReadonlyMap<string, string>, now: (name: string) => string | undefined): void {
+  devicesChanged(missingByService: ReadonlyMap<string, readonly string[]>, before: ReadonlyMap<string, string>, stops: (name: string) => boolean): void {
     for (const [name, missing] of missingByService) {
       const earlier = this.lastMissing.get(name) ?? new Set<string>();
       const gone = missing.filter((device) => !earlier.has(device));
       this.lastMissing.set(name, new Set(missing));
       const from = before.get(name);
       if (gone.length === 0 || from !== 'running') continue;
-      const reason = `device ${gone.join(', ')} disappeared`;
-      this.raise(name, kind('device-missing', name, from, now(name) ?? from, reason, this.time()));
+      const stopping = stops(name);
+      const reason = `device ${gone.join(', ')} disappeared; ${stopping ? 'stopped until it is back' : 'keeps running and restarts once it is back (device_restart_policy = on_reconnect)'}`;
+      this.raise(name, kind('device-missing', name, from, stopping ? 'stopping' : 'running', reason, this.time()));
     }
   }
 
@@ -142,7 +144,7 @@ export class AlertDispatcher {
   }
 
   private time(): string {
-    return new Date(this.options.now?.() ?? Date.now()).toISOString();
+    return new Date((this.options.clock ?? REAL_CLOCK).now()).toISOString();
   }
 }
 

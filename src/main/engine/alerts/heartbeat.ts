@@ -18,6 +18,8 @@ export interface HeartbeatStatus {
   inPlace: boolean;
   why: string | null;
   beats: number;
+  /** When the condition was last checked (a beat goes, or not, each interval). */
+  checkedAt: number | null;
   lastBeatAt: number | null;
   lastError: string | null;
 }
@@ -26,6 +28,7 @@ export class Heartbeat {
   private target: HeartbeatTarget | undefined;
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
+  private checkedAt: number | null = null;
   private lastBeatAt: number | null = null;
   private lastError: string | null = null;
   /** The last condition logged, so the log says each change once, not every interval. */
@@ -49,7 +52,7 @@ export class Heartbeat {
   status(): HeartbeatStatus | null {
     if (!this.target) return null;
     const now = servicesInPlace(this.services());
-    return { intervalMs: this.target.intervalMs, inPlace: now.ok, why: now.ok ? null : now.why, beats: this.beats, lastBeatAt: this.lastBeatAt, lastError: this.lastError };
+    return { intervalMs: this.target.intervalMs, inPlace: now.ok, why: now.ok ? null : now.why, beats: this.beats, checkedAt: this.checkedAt, lastBeatAt: this.lastBeatAt, lastError: this.lastError };
   }
 
   close(): void {
@@ -71,6 +74,7 @@ export class Heartbeat {
     const check = servicesInPlace(this.services());
     if (!check.ok) {
       this.say(`heartbeat paused: ${check.why}`);
+      this.checkedAt = Date.now();
     } else {
       const error = await this.send(target);
       if (error === null) {
@@ -82,6 +86,7 @@ export class Heartbeat {
         this.lastError = error;
         this.say(`heartbeat not accepted: ${error}`);
       }
+      this.checkedAt = Date.now();
     }
     // configure() may have replaced the target (and its timer) meanwhile.
     if (this.target === target) this.schedule(Math.max(0, target.intervalMs - (Date.now() - started)));
