@@ -47,6 +47,12 @@ describe('alerts across daemon restarts', { timeout: 300_000 }, () => {
     await waitFor(() => cli.output(), (text) => /listening on http/.test(text), { what: 'the listening line', timeoutMs: LONG });
   }
 
+  async function apiGet(cli: RunningCli, path: string): Promise<unknown> {
+    const url = new URL(/listening on (\S+)/.exec(cli.output())![1]!);
+    const response = await fetch(`${url.origin}${path}`, { headers: { authorization: `Bearer ${url.searchParams.get('token')}` } });
+    return path === '/metrics' ? response.text() : response.json();
+  }
+
   async function queued(manifest: string): Promise<AlertBody[]> {
     try {
       return (JSON.parse(await readFile(alertQueuePath(stateDir, manifestKey(manifest)), 'utf8')) as { items: { body: AlertBody }[] }).items.map((item) => item.body);
@@ -69,6 +75,10 @@ describe('alerts across daemon restarts', { timeout: 300_000 }, () => {
     await listening(first);
     await waitFor(() => first.output(), (text) => text.includes('ECONNREFUSED'), { what: 'a refused delivery', timeoutMs: LONG });
     expect((await queued(manifest)).map((body) => body.id)).toEqual([`${key}-1`]);
+    // The API says what the queue holds.
+    const status = (await apiGet(first, '/api/status')) as { alerts: { webhook: boolean; queued: number; lastError: string } };
+    expect(status.alerts).toMatchObject({ webhook: true, queued: 1, lastError: 'ECONNREFUSED' });
+    expect(await apiGet(first, '/metrics')).toContain('showrunner_alerts_queued 1\n');
     first.child.kill('SIGKILL');
     await first.exited;
 
