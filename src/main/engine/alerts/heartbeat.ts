@@ -4,7 +4,7 @@
 // machine is gone. Beats are not queued: a missed one is the message.
 import type { ServiceSnapshot } from '../../../shared/model';
 import { describeFetchError } from './alert-delivery';
-import { servicesInPlace } from './services-in-place';
+import { servicesInPlace, type InPlace } from './services-in-place';
 
 export interface HeartbeatTarget {
   url: string;
@@ -14,7 +14,7 @@ export interface HeartbeatTarget {
 
 export interface HeartbeatStatus {
   intervalMs: number;
-  /** Whether the condition holds now; `why` names the first service out of place. */
+  /** Whether the condition held at the last check (`checkedAt`); `why` names the first service out of place. */
   inPlace: boolean;
   why: string | null;
   beats: number;
@@ -29,6 +29,7 @@ export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private beats = 0;
   private checkedAt: number | null = null;
+  private lastCheck: InPlace | null = null;
   private lastBeatAt: number | null = null;
   private lastError: string | null = null;
   /** The last condition logged, so the log says each change once, not every interval. */
@@ -51,8 +52,9 @@ export class Heartbeat {
 
   status(): HeartbeatStatus | null {
     if (!this.target) return null;
-    const now = servicesInPlace(this.services());
-    return { intervalMs: this.target.intervalMs, inPlace: now.ok, why: now.ok ? null : now.why, beats: this.beats, checkedAt: this.checkedAt, lastBeatAt: this.lastBeatAt, lastError: this.lastError };
+    // As of the last check, not recomputed: a snapshot is read often, the services rarely change.
+    const last = this.lastCheck ?? { ok: false, why: 'not checked yet' };
+    return { intervalMs: this.target.intervalMs, inPlace: last.ok, why: last.ok ? null : last.why, beats: this.beats, checkedAt: this.checkedAt, lastBeatAt: this.lastBeatAt, lastError: this.lastError };
   }
 
   close(): void {
@@ -72,6 +74,7 @@ export class Heartbeat {
     if (!target) return;
     const started = Date.now();
     const check = servicesInPlace(this.services());
+    this.lastCheck = check;
     if (!check.ok) {
       this.say(`heartbeat paused: ${check.why}`);
       this.checkedAt = Date.now();
