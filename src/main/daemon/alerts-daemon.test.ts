@@ -12,6 +12,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../../test/helper
 import type { AlertBody } from '../engine/alerts/alert-body';
 import { alertQueuePath } from '../engine/alerts/alert-queue';
 import { manifestKey } from '../engine/instance/manifest-key';
+import { defaultStateDir } from '../engine/instance/state-dir';
 
 const LONG = 90_000;
 
@@ -39,8 +40,13 @@ describe('alerts across daemon restarts', { timeout: 300_000 }, () => {
   const failing = (name: string) => `[services.${name}]\ncommand = "exit 3"\nrestart = "on-failure"\nmax_restarts = 0\n`;
   const steady = (name: string) => `[services.${name}]\ncommand = "sleep 600"\n`;
 
-  function serve(manifest: string): RunningCli {
-    return runCliProcess(['serve', '--config', manifest, '--port', '0', '--state-dir', stateDir, '--quiet'], { env: { XDG_RUNTIME_DIR: join(dir, 'run') } });
+  /** Inside the test run's private HOME, whatever the machine's XDG_STATE_HOME says. */
+  const homeState = () => join(process.env.HOME!, '.local', 'state');
+
+  /** `home`: no --state-dir, the (test run's private) HOME's state dir, as an operator runs it. */
+  function serve(manifest: string, { home = false } = {}): RunningCli {
+    const where = home ? [] : ['--state-dir', stateDir];
+    return runCliProcess(['serve', '--config', manifest, '--port', '0', ...where, '--quiet'], { env: { XDG_RUNTIME_DIR: join(dir, 'run'), XDG_STATE_HOME: homeState() } });
   }
 
   async function listening(cli: RunningCli): Promise<void> {
@@ -53,9 +59,9 @@ describe('alerts across daemon restarts', { timeout: 300_000 }, () => {
     return path === '/metrics' ? response.text() : response.json();
   }
 
-  async function queued(manifest: string): Promise<AlertBody[]> {
+  async function queued(manifest: string, { home = false } = {}): Promise<AlertBody[]> {
     try {
-      return (JSON.parse(await readFile(alertQueuePath(stateDir, manifestKey(manifest)), 'utf8')) as { items: { body: AlertBody }[] }).items.map((item) => item.body);
+      return (JSON.parse(await readFile(alertQueuePath(home ? defaultStateDir({ XDG_STATE_HOME: homeState() }) : stateDir, manifestKey(manifest)), 'utf8')) as { items: { body: AlertBody }[] }).items.map((item) => item.body);
     } catch {
       return [];
     }
@@ -104,27 +110,28 @@ describe('alerts across daemon restarts', { timeout: 300_000 }, () => {
     expect(await stop(third)).toBe(0);
   });
 
-  it('keeps one queue per manifest under one state dir, across a clean stop', async () => {
+  it('keeps one queue per manifest under one HOME, across a clean stop', async () => {
+    const home = { home: true };
     const a = await writeManifest('a', failing('alpha'));
     const b = await writeManifest('b', `${failing('beta')}\n${steady('keep')}`);
-    const daemonA = serve(a);
-    const daemonB = serve(b);
-    await waitFor(() => queued(a), (list) => list.length === 1, { what: "a's alert on disk", timeoutMs: LONG });
-    await waitFor(() => queued(b), (list) => list.length === 1, { what: "b's alert on disk", timeoutMs: LONG });
-    expect((await queued(a))[0]).toMatchObject({ service: 'alpha', instance: manifestKey(a), manifest: a });
-    expect((await queued(b))[0]).toMatchObject({ service: 'beta', instance: manifestKey(b), manifest: b });
+    const daemonA = serve(a, home);
+    const daemonB = serve(b, home);
+    await waitFor(() => queued(a, home), (list) => list.length === 1, { what: "a's alert on disk", timeoutMs: LONG });
+    await waitFor(() => queued(b, home), (list) => list.length === 1, { what: "b's alert on disk", timeoutMs: LONG });
+    expect((await queued(a, home))[0]).toMatchObject({ service: 'alpha', instance: manifestKey(a), manifest: a });
+    expect((await queued(b, home))[0]).toMatchObject({ service: 'beta', instance: manifestKey(b), manifest: b });
     expect([await stop(daemonA), await stop(daemonB)]).toEqual([0, 0]);
     // Still there after a clean stop; only b's daemon comes back, and sends only b's.
-    expect(await queued(a)).toHaveLength(1);
+    expect(await queued(a, home)).toHaveLength(1);
     await receiver.start();
-    const again = serve(b);
+    const again = serve(b, home);
     await waitFor(() => posts(), (list) => list.length >= 2, { what: "b's two alerts", timeoutMs: LONG });
     expect(posts().map((body) => [body.id, body.service])).toEqual([
       [`${manifestKey(b)}-1`, 'beta'],
       [`${manifestKey(b)}-2`, 'beta'],
     ]);
     expect(again.output()).not.toContain('did not stop cleanly');
-    expect(await queued(a)).toHaveLength(1);
+    expect(await queued(a, home)).toHaveLength(1);
     expect(await stop(again)).toBe(0);
   });
 });
