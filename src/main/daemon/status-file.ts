@@ -45,6 +45,7 @@ export class StatusFile {
   private writing: Promise<void> = Promise.resolve();
   private readonly session;
   private closed = false;
+  private durableOnce = false;
 
   constructor(private readonly options: StatusFileOptions) {
     this.path = statusFilePath(options.stateDir, options.instanceKey);
@@ -101,6 +102,10 @@ export class StatusFile {
       })),
     };
     await mkdir(join(this.options.stateDir, 'status'), { recursive: true });
-    await writeFileDurable(this.path, JSON.stringify(status, null, 2) + '\n', { sync: false });
+    // The first write (`running: true`, the unclean-exit marker) and the clean stop's last are
+    // fsynced, so a power cut cannot lose them; the rewrites in between need not be.
+    const sync = !this.durableOnce || !running;
+    await writeFileDurable(this.path, JSON.stringify(status, null, 2) + '\n', { sync });
+    this.durableOnce = true;
   }
 }
