@@ -4,7 +4,7 @@
 // under a running service is an alert; the heartbeat goes while all is in place and stops
 // when a service fails.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { manifestKey } from '../instance/manifest-key';
 import { createOrchestrator, type Orchestrator, type OrchestratorOptions } from '../orchestrator';
 import type { AlertBody } from './alert-body';
 import type { AlertClock } from './alert-rate-limit';
+import { alertQueuePath } from './alert-queue';
 
 const LONG = 60_000;
 
@@ -130,6 +131,30 @@ describe('alerts from the orchestrator', { timeout: 120_000 }, () => {
     await waitFor(() => lines.join('\n'), (text) => text.includes('alert for cam held'), { what: 'a held alert', timeoutMs: LONG });
     expect(posts()).toHaveLength(1);
     expect(existsSync(join(dir, 'dev', 'cam0'))).toBe(false);
+  });
+
+  it('takes [alerts] added to a running manifest, and stops alerting when it is removed', async () => {
+    const trigger = join(dir, 'fail-now');
+    const services = `[services.api]\ncommand = ${JSON.stringify(`while [ ! -f '${trigger}' ]; do sleep 0.05; done; exit 5`)}\nrestart = "on-failure"\nmax_restarts = 0\n`;
+    await writeFile(file, services);
+    orchestrator = await createOrchestrator({ manifestPath: file, stateDir: join(dir, 'state'), usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0, cliArgv: sourceCliArgv, log: (line) => lines.push(line) });
+    await waitFor(() => service('api')?.state.kind, (kind) => kind === 'running', { what: 'api running', timeoutMs: LONG });
+    expect(orchestrator.snapshot().alerts).toBeNull();
+    await writeFile(file, `${services}\n[alerts]\n${webhook()}\n`);
+    await waitFor(() => orchestrator!.snapshot().alerts?.webhook, (on) => on === true, { what: 'the webhook configured', timeoutMs: LONG });
+    await writeFile(trigger, '');
+    await waitFor(() => posts(), (list) => list.length === 1, { what: 'an alert', timeoutMs: LONG });
+    expect(posts()[0]).toMatchObject({ service: 'api', kind: 'service-failed' });
+    // Removed: the next failure is not sent (the queue file stays for a later webhook).
+    await writeFile(file, services);
+    await waitFor(() => orchestrator!.snapshot().alerts, (status) => status !== undefined && status?.webhook === false, { what: 'the webhook removed', timeoutMs: LONG });
+    await orchestrator!.call('services.start', { name: 'api' });
+    await waitFor(() => service('api').transitions.filter((t) => t.to === 'failed').length, (n) => n === 2, { what: 'a second failure', timeoutMs: LONG });
+    await orchestrator!.close();
+    expect(posts()).toHaveLength(1);
+    // Not held for later either: closing would have queued a held alert on disk.
+    expect(lines.some((line) => line.startsWith('alert for api held'))).toBe(false);
+    expect(JSON.parse(await readFile(alertQueuePath(join(dir, 'state'), manifestKey(file)), 'utf8')).items).toEqual([]);
   });
 
   it('beats while every autostarted service is in place and stops when one fails', async () => {
