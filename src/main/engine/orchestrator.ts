@@ -143,7 +143,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   if (usb) sources.push(usb);
   const devices = new DeviceRegistry({ sources, debounceMs: options.deviceDebounceMs });
   devices.on('changed', ({ devices: list, missingByService }) => {
-    const before = new Map(supervisor.snapshot().map((service) => [service.name, service.state.kind as string]));
+    const before = new Map([...missingByService].filter(([, missing]) => missing.length > 0).map(([name]) => [name, supervisor.get(name)?.state.kind ?? 'gone']));
     for (const [name, missing] of missingByService) supervisor.setMissingDevices(name, missing);
     alerts.devicesChanged(missingByService, before, (name) => manifest?.services.find((spec) => spec.name === name)?.deviceRestartPolicy !== 'on_reconnect');
     hub.publish('devices.changed', { devices: list });
