@@ -18,6 +18,7 @@ import { transitionLine } from './transition-line';
 import { StatusFile } from '../daemon/status-file';
 import { jsonLogLine } from './json-log-line';
 import { prepareAccess } from './prepare-access';
+import { manifestViewerToken } from './manifest-viewer-token';
 import { AuditLog, auditFilePath } from './audit-log';
 import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
 
@@ -77,7 +78,8 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     await shutdown.finish();
     return 2;
   }
-  const access = await prepareAccess({ host, operatorToken: token, viewerFlag, viewerEnv, tls: tlsRequest, stateDir: orchestratorOptions.stateDir, key: instance.key });
+  const viewerFromManifest = manifestPath && viewerFlag === undefined && !viewerEnv ? await manifestViewerToken(manifestPath) : undefined;
+  const access = await prepareAccess({ host, operatorToken: token, viewerFlag, viewerEnv, viewerFromManifest, tls: tlsRequest, stateDir: orchestratorOptions.stateDir, key: instance.key });
   if (!access.ok) {
     log(`showrunner: ${access.message}`);
     await shutdown.finish();

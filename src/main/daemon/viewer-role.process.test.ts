@@ -58,7 +58,7 @@ async function openSocket(url: string, token: string) {
   const call = async (method: string, args: unknown) => {
     const mine = ++id;
     ws.send(JSON.stringify({ type: 'call', id: mine, method, args }));
-    const reply = await waitFor(() => messages.find((message) => message.type === 'reply' && message.id === mine), Boolean, { what: `reply to ${method}` });
+    const reply: any = await waitFor(() => messages.find((message) => message.type === 'reply' && message.id === mine), Boolean, { what: `reply to ${method}` });
     return reply.reply;
   };
   return { ws, messages, call };

@@ -77,6 +77,12 @@ export interface MonitorsSpec {
   python?: string;
 }
 
+/** `[access]` (read-access.ts): the viewer token, read from its file when the manifest loads. */
+export interface AccessSpec {
+  viewerToken?: string;
+  viewerTokenFile?: string;
+}
+
 export interface Manifest {
   /** Absolute path of the services.toml, or null for a manifest built in code. */
   file: string | null;
@@ -90,6 +96,7 @@ export interface Manifest {
   services: ServiceSpec[];
   sync?: SyncSpec;
   monitors?: MonitorsSpec;
+  access?: AccessSpec;
   /** The services the management API added, from the overlay file beside the manifest. */
   overlay?: { file: string; services: string[] };
 }
