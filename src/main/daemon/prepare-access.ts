@@ -2,6 +2,7 @@
 // (`--viewer-token`, else SHOWRUNNER_VIEWER_TOKEN, else the manifest's `[access]
 // viewer_token_file`), and the TLS certificate (`--tls`, `--tls-cert/--tls-key`). A problem is
 // a message for the operator and a refusal to start, never a crash.
+import { networkInterfaces } from 'node:os';
 import { isLoopbackHost } from '../engine/net/loopback-host';
 import { MIN_REMOTE_TOKEN_LENGTH, tokensMatch } from './token-auth';
 import { tlsIdentity, TlsSetupError, type TlsIdentity } from './tls-identity';
@@ -23,6 +24,17 @@ export interface AccessRequest {
 
 export type PreparedAccess = { ok: true; viewerToken: string | null; tls: TlsIdentity | null } | { ok: false; message: string };
 
+/** Names a generated certificate covers besides localhost and loopback: the bound address, or on
+ *  a wildcard bind every address the machine has now (a later DHCP change needs `--tls-cert`). */
+function certificateNames(host: string): string[] {
+  if (isLoopbackHost(host)) return [];
+  if (host !== '0.0.0.0' && host !== '::') return [host];
+  return Object.values(networkInterfaces())
+    .flatMap((addresses) => addresses ?? [])
+    .filter((address) => !address.internal && (host === '::' || address.family === 'IPv4'))
+    .map((address) => address.address.replace(/%.*$/, ''));
+}
+
 export async function prepareAccess(request: AccessRequest): Promise<PreparedAccess> {
   const viewerToken = request.viewerFlag ?? (request.viewerEnv || undefined) ?? request.viewerFromManifest ?? null;
   if (viewerToken !== null) {
@@ -35,7 +47,7 @@ export async function prepareAccess(request: AccessRequest): Promise<PreparedAcc
   }
   if (!request.tls) return { ok: true, viewerToken, tls: null };
   try {
-    const hostNames = isLoopbackHost(request.host) || request.host === '0.0.0.0' || request.host === '::' ? [] : [request.host];
+    const hostNames = certificateNames(request.host);
     const tls = await tlsIdentity({ stateDir: request.stateDir, key: request.key, certFile: request.tls.certFile, keyFile: request.tls.keyFile, hostNames });
     return { ok: true, viewerToken, tls };
   } catch (error) {
