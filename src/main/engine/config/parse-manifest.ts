@@ -11,6 +11,7 @@ import { readMonitors } from './read-monitors';
 import { BUILT_IN_DEFAULTS, ON_DEPENDENCY_DOWN, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
 import { readSync } from './read-sync';
 import { readAccess } from './read-access';
+import { readAlerts } from './read-alerts';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
 import { selectServices } from './select-services';
@@ -29,7 +30,7 @@ export interface ManifestLoadOptions {
   logDir?: string;
 }
 
-export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs', 'access'] as const;
+export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs', 'alerts', 'access'] as const;
 export const DEFAULTS_KEYS = [
   'restart_delay_seconds',
   'stop_timeout_seconds',
@@ -129,6 +130,8 @@ export function readManifestTree(
   const monitors = monitorsTable ? readMonitors(reader, monitorsTable, root) : undefined;
   const accessTable = reader.table(top, '', 'access');
   const access = accessTable ? readAccess(reader, accessTable, manifestDir) : undefined;
+  const alertsTable = reader.table(top, '', 'alerts');
+  const alerts = alertsTable ? readAlerts(reader, alertsTable) : undefined;
   const builtins = [...(sync?.enabled ? [SYNC_SERVICE] : []), ...(monitors ? [RUNTIME_SERVICE] : [])];
   resolveDependencies(reader, drafts, builtins);
   checkNames(reader, drafts, { sync: sync?.enabled === true, runtime: monitors !== undefined });
@@ -145,6 +148,7 @@ export function readManifestTree(
   if (sync) manifest.sync = sync;
   if (monitors) manifest.monitors = monitors;
   if (access) manifest.access = access;
+  if (alerts) manifest.alerts = alerts;
   return { ok: true, manifest };
 }
 
