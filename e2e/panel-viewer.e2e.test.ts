@@ -2,6 +2,8 @@
 // it learns its role from the server, shows a "read-only" badge and no action anywhere (top
 // bar, graph side panel, list, monitors, keyboard), while the operator's panel beside it keeps
 // every action.
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,5 +75,33 @@ describe.skipIf(!chromiumAvailable())('the panel as a viewer', () => {
     await operator.getByRole('list', { name: 'Services' }).waitFor();
     expect(await operator.locator('.service-actions').count()).toBeGreaterThan(0);
     expect(await actionButtons(operator)).toContain('Add service');
+  });
+
+  it('works over https and wss with the generated certificate, pinned by its key', async () => {
+    const tls = await startDaemon(['--config', join(fixtures, 'services.toml'), '--tls', '--viewer-token', VIEWER]);
+    try {
+      expect(tls.origin).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const certPath = /TLS certificate (\S+) /.exec(tls.stderr())![1];
+      const spki = createHash('sha256')
+        .update(new X509Certificate(await readFile(certPath, 'utf8')).publicKey.export({ type: 'spki', format: 'der' }))
+        .digest('base64');
+      const pinned = await launchChromium([`--ignore-certificate-errors-spki-list=${spki}`]);
+      try {
+        const page = await (await pinned.newContext()).newPage();
+        await page.goto(`${tls.origin}/?token=${encodeURIComponent(VIEWER)}`);
+        await page.locator('[data-service="colours"]').first().waitFor({ timeout: 20_000 });
+        await expect.poll(() => page.getByRole('status', { name: 'Connection' }).textContent(), { timeout: 20_000 }).toBe('Connected');
+        await expect.poll(() => page.getByRole('status', { name: 'Access' }).textContent(), { timeout: 20_000 }).toBe('read-only');
+        expect(await actionButtons(page)).toEqual([]);
+      } finally {
+        await pinned.close();
+      }
+      // Without the pin the browser refuses the certificate.
+      const page = await (await browser.newContext()).newPage();
+      const error = await page.goto(`${tls.origin}/`).then(() => null, (caught: Error) => caught.message);
+      expect(error).toMatch(/ERR_CERT/);
+    } finally {
+      expect(await tls.stop()).toBe(0);
+    }
   });
 });
