@@ -100,6 +100,12 @@ export interface MonitorsSpec {
   python?: string;
 }
 
+/** `[access]` (read-access.ts): the viewer token, read from its file when the manifest loads. */
+export interface AccessSpec {
+  viewerToken?: string;
+  viewerTokenFile?: string;
+}
+
 export interface Manifest {
   /** Absolute path of the services.toml, or null for a manifest built in code. */
   file: string | null;
@@ -115,6 +121,7 @@ export interface Manifest {
   monitors?: MonitorsSpec;
   /** `[schedules.*]` by name. Optional for manifests built in code. */
   schedules?: Record<string, ScheduleSpec>;
+  access?: AccessSpec;
   /** `[alerts]`: webhook alerts and the heartbeat (issue 18). */
   alerts?: AlertsSpec;
   /** The services the management API added, from the overlay file beside the manifest. */

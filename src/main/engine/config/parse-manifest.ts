@@ -11,6 +11,7 @@ import { readMonitors } from './read-monitors';
 import { BUILT_IN_DEFAULTS, ON_DEPENDENCY_DOWN, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
 import { readSchedules } from './read-schedules';
 import { readSync } from './read-sync';
+import { readAccess } from './read-access';
 import { readAlerts } from './read-alerts';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
@@ -30,7 +31,7 @@ export interface ManifestLoadOptions {
   logDir?: string;
 }
 
-export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs', 'alerts', 'schedules'] as const;
+export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs', 'alerts', 'access', 'schedules'] as const;
 export const DEFAULTS_KEYS = [
   'restart_delay_seconds',
   'stop_timeout_seconds',
@@ -129,6 +130,8 @@ export function readManifestTree(
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
   const monitors = monitorsTable ? readMonitors(reader, monitorsTable, root) : undefined;
+  const accessTable = reader.table(top, '', 'access');
+  const access = accessTable ? readAccess(reader, accessTable, manifestDir) : undefined;
   const alertsTable = reader.table(top, '', 'alerts');
   const alerts = alertsTable ? readAlerts(reader, alertsTable) : undefined;
   const builtins = [...(sync?.enabled ? [SYNC_SERVICE] : []), ...(monitors ? [RUNTIME_SERVICE] : [])];
@@ -147,6 +150,7 @@ export function readManifestTree(
   if (sync) manifest.sync = sync;
   if (Object.keys(schedules).length > 0) manifest.schedules = schedules;
   if (monitors) manifest.monitors = monitors;
+  if (access) manifest.access = access;
   if (alerts) manifest.alerts = alerts;
   return { ok: true, manifest };
 }

@@ -3,6 +3,7 @@ import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
 import { plural } from '../../../../shared/plural';
 import { useLive, useStatusClock } from '../shell/use-live';
+import { useOperator } from '../shell/use-operator';
 
 const ACTIVE = new Set(['starting', 'running', 'stopping', 'backoff', 'blocked']);
 
@@ -18,6 +19,7 @@ export function ServicePanel() {
   const call = useSystem((state) => state.call);
   const select = useSystem((state) => state.select);
   const live = useLive();
+  const operator = useOperator();
   const now = useStatusClock(Boolean(service));
   if (!name || !service) return null;
   const { label, detail, tone } = describeState(service.state, now);
@@ -42,6 +44,7 @@ export function ServicePanel() {
           </p>
         )}
       </div>
+      {operator && (
       <fieldset className="panel-actions" disabled={!live}>
         {active ? (
           <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${title}`}>
@@ -62,6 +65,7 @@ export function ServicePanel() {
           {disabled ? 'Enable' : 'Disable'}
         </button>
       </fieldset>
+      )}
       <dl className="panel-facts">
         <dt>Command</dt>
         <dd>
