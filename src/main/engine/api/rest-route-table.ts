@@ -4,7 +4,7 @@
 // without a route. `/api/call/{method}` stands for one path per contract method.
 import { z } from 'zod';
 import { ErrorInfo } from '../../../shared/contract';
-import { DeviceSnapshot, ManifestProblem, MonitorSnapshot, ServiceSnapshot, ServiceState, Health } from '../../../shared/model';
+import { AlertsStatus, DeviceSnapshot, ManifestProblem, MonitorSnapshot, ServiceSnapshot, ServiceState, Health } from '../../../shared/model';
 import { ServiceChanges, ServiceDefinition } from '../../../shared/service-definition';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -38,6 +38,19 @@ const RuntimeAttachment = z.object({
   sync: z.string(),
   runtimes: z.record(z.string(), z.object({ url: z.string(), language: z.string(), port: z.number().int().nullable() })),
   monitor: z.object({ doc: z.string(), running: z.boolean(), connection: z.string().nullable(), message: z.string() }),
+});
+
+/** One audit entry (daemon/audit-log.ts); args name what was acted on, never a secret. */
+const AuditEntry = z.object({
+  at: z.number().int(),
+  time: z.string(),
+  role: z.enum(['operator', 'viewer']),
+  transport: z.enum(['rest', 'websocket']),
+  address: z.string(),
+  action: z.string(),
+  args: z.record(z.string(), z.string()).optional(),
+  result: z.enum(['ok', 'denied', 'error']),
+  message: z.string().optional(),
 });
 
 export const REST_ROUTES: readonly RestRoute[] = [
@@ -82,6 +95,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
       monitors: z.array(z.object({ doc: z.string(), running: z.boolean() })),
       problems: z.array(ManifestProblem),
       urls: Urls,
+      /** `[alerts]`: queue depth, last delivery, heartbeat; null without the table. */
+      alerts: AlertsStatus.nullable(),
     }),
   },
   { method: 'GET', path: '/api/urls', summary: 'Where the sync server and the runtimes are (mrmd-orchestrator)', mrmd: true, response: Urls },
@@ -136,6 +151,16 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...(['start', 'stop', 'restart', 'kill'] as const).map(
     (action): RestRoute => ({ method: 'POST', path: `/api/services/{name}/${action}`, summary: `${action[0].toUpperCase()}${action.slice(1)}s a service`, response: ServiceSnapshot }),
   ),
+  {
+    method: 'GET',
+    path: '/api/audit',
+    summary: 'Changes asked for, by role, call, time and address, done or refused (oldest first; the operator and a viewer read it)',
+    query: {
+      since: { description: 'only entries at or after this time: milliseconds since the epoch, or ISO 8601', schema: z.string() },
+      limit: { description: 'the newest this many (1-1000, default 100)', schema: z.string().regex(/^\d+$/) },
+    },
+    response: z.object({ entries: z.array(AuditEntry) }),
+  },
   { method: 'GET', path: '/api/devices', summary: 'Devices the manifest asks for', response: z.object({ devices: z.array(DeviceSnapshot) }) },
   {
     method: 'POST',

@@ -37,6 +37,7 @@ const statusForCode: Record<string, number> = {
   unavailable: 409,
   unauthorized: 401,
   'sender-rejected': 403,
+  forbidden: 403,
   internal: 500,
 };
 
@@ -78,6 +79,7 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
         monitors: snapshot.monitors.map((monitor) => ({ doc: monitor.doc, running: monitor.running })),
         problems: snapshot.problems,
         urls: context.urls(),
+        alerts: snapshot.alerts ?? null,
       }));
     }
     case 'GET urls':
