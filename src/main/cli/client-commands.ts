@@ -11,7 +11,7 @@ import { manifestKey } from '../engine/instance/manifest-key';
 import { parseCliArgs, stringFlag, UsageError, type ParsedArgs } from '../parse-cli-args';
 import { postJson, type JsonResponse } from './post-json';
 
-const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
+export const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
 
 export interface DaemonAddress {
   url: string;
@@ -22,7 +22,7 @@ export interface DaemonAddress {
 }
 
 /** Ends the command with this exit code and message (1: nothing to talk to; 2: ambiguous). */
-class ClientExit extends Error {
+export class ClientExit extends Error {
   constructor(
     readonly exitCode: number,
     message: string,
@@ -38,7 +38,7 @@ function describeRecords(records: DaemonRecord[]): string {
 }
 
 /** The daemons a command talks to: one when named or alone, all when `many` and several run. */
-async function chooseDaemons(parsed: ParsedArgs, command: string, { many }: { many: boolean }): Promise<DaemonAddress[]> {
+export async function chooseDaemons(parsed: ParsedArgs, command: string, { many }: { many: boolean }): Promise<DaemonAddress[]> {
   const config = stringFlag(parsed, 'config');
   const urlFlag = stringFlag(parsed, 'url');
   const tokenFlag = stringFlag(parsed, 'token');

@@ -134,6 +134,10 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
       return sendJson(response, 400, { error: { code: 'invalid-args', message: 'malformed path' } });
     }
     const result = await handleRestRequest({ method: request.method ?? 'GET', segments, query: url.searchParams, body }, { call, urls: options.urls });
+    if (result.contentType && typeof result.body === 'string') {
+      response.writeHead(result.status, { 'Content-Type': result.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      return void response.end(result.body);
+    }
     sendJson(response, result.status, result.body);
   }
 

@@ -27,6 +27,9 @@ import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-process-name';
 import type { LogLevel } from './parts/log-level';
 import { ServiceEditor } from './api/service-editor';
+import { RolloutRunner, type RolloutTiming } from './compose/rollout-runner';
+import type { RolloutFigures } from './compose/rollout-metrics';
+import { RunStore } from './compose/run-store';
 
 export interface OrchestratorOptions {
   manifestPath: string;
@@ -70,6 +73,8 @@ export interface OrchestratorOptions {
   startServicesAfter?: Promise<unknown>;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
   log?: (line: string) => void;
+  /** Roll-out verify backoff (tests shorten it). */
+  rolloutTiming?: RolloutTiming;
 }
 
 export interface Orchestrator {
@@ -85,6 +90,8 @@ export interface Orchestrator {
   close(): Promise<void>;
   /** A second stop signal: every tree, and any orphan still being cleaned up, gets SIGKILL now. */
   hurry(): void;
+  /** Roll-out counters for `GET /metrics`. */
+  rolloutFigures(): RolloutFigures;
 }
 
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
@@ -259,6 +266,19 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     return found;
   }
 
+  // Roll-outs of compose services (issue 19): runs and their artifacts under `runs/` in the log dir.
+  const rollouts = new RolloutRunner(
+    new RunStore(join(logDir, 'runs')),
+    {
+      spec: (name) => manifest?.services.find((spec) => spec.name === name),
+      redeploy: (name) => supervisor.restart(name),
+      changed: (run) => hub.publish('run.changed', run),
+      log: say,
+    },
+    options.rolloutTiming,
+  );
+  await rollouts.open();
+
   const handlers: ContractHandlers = {
     'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
     'services.list': () => supervisor.snapshot(),
@@ -290,6 +310,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'executions.list': ({ doc }) => monitors.executions(doc),
     'executions.cancel': ({ doc, id }) => monitors.cancel(doc, id),
     'executions.reply': ({ doc, id, text }) => monitors.reply(doc, id, text),
+    'runs.list': ({ status }) => rollouts.list(status),
+    'runs.get': ({ id }) => rollouts.get(id),
+    'runs.rollout': ({ name }) => rollouts.rollout(name),
+    'runs.approve': ({ id }) => rollouts.approve(id),
+    'runs.reject': ({ id }) => rollouts.reject(id),
+    'runs.artifact': ({ id, name }) => rollouts.artifact(id, name),
   };
 
   const internal: ClientSession = hub.caller();
@@ -307,6 +333,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         closing = true;
         watcher?.close();
         await monitors.close();
+        await rollouts.close();
         say('stopping all services');
         await supervisor.dispose();
         await devices.close();
@@ -317,6 +344,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       return closed;
     },
     hurry: () => supervisor.hurry(),
+    rolloutFigures: () => rollouts.metrics.snapshot(),
   };
 }
 

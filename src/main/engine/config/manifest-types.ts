@@ -9,7 +9,23 @@ export type HealthSpec =
   | { type: 'tcp'; host: string; port: number; timing: ProbeTiming }
   | { type: 'exec'; command: string; timing: ProbeTiming }
   /** Healthy while the main process is alive. */
-  | { type: 'process'; timing: ProbeTiming };
+  | { type: 'process'; timing: ProbeTiming }
+  /** A compose service without `health`: the container's own health from `docker compose ps`. */
+  | { type: 'container'; compose: ComposeSpec; timing: ProbeTiming };
+
+/** A `kind = "compose"` service (issue 19): one service of a docker compose project. */
+export interface ComposeSpec {
+  /** Absolute; `docker compose --project-directory`. */
+  projectDir: string;
+  /** Absolute path of the compose file. */
+  file: string;
+  /** The service's name inside the compose file. */
+  service: string;
+  /** Roll-outs wait for an approval. */
+  protected: boolean;
+  /** How long a roll-out's verify step waits for health. */
+  verifyTimeoutMs: number;
+}
 
 export interface ProbeTiming {
   intervalMs: number;
@@ -55,6 +71,8 @@ export interface ServiceSpec {
    */
   onDependencyDown?: 'keep' | 'stop' | 'restart';
   health?: HealthSpec;
+  /** Set for `kind = "compose"`: docker compose runs it, `command` is only a label. */
+  compose?: ComposeSpec;
 }
 
 export interface SyncSpec {
