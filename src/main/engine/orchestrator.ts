@@ -27,7 +27,7 @@ import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-process-name';
 import type { LogLevel } from './parts/log-level';
 import { ServiceEditor } from './api/service-editor';
-import { RolloutRunner, type RolloutTiming } from './compose/rollout-runner';
+import { RolloutRunner, rolloutHandlers, type RolloutTiming } from './compose/rollout-runner';
 import type { RolloutFigures } from './compose/rollout-metrics';
 import { RunStore } from './compose/run-store';
 
@@ -267,16 +267,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   }
 
   // Roll-outs of compose services (issue 19): runs and their artifacts under `runs/` in the log dir.
-  const rollouts = new RolloutRunner(
-    new RunStore(join(logDir, 'runs')),
-    {
-      spec: (name) => manifest?.services.find((spec) => spec.name === name),
-      redeploy: (name) => supervisor.restart(name),
-      changed: (run) => hub.publish('run.changed', run),
-      log: say,
-    },
-    options.rolloutTiming,
-  );
+  const rollouts = new RolloutRunner(new RunStore(join(logDir, 'runs')), {
+    spec: (name) => manifest?.services.find((spec) => spec.name === name),
+    redeploy: (name) => supervisor.restart(name),
+    changed: (run) => hub.publish('run.changed', run),
+    log: say,
+  }, options.rolloutTiming);
   await rollouts.open();
 
   const handlers: ContractHandlers = {
@@ -310,12 +306,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'executions.list': ({ doc }) => monitors.executions(doc),
     'executions.cancel': ({ doc, id }) => monitors.cancel(doc, id),
     'executions.reply': ({ doc, id, text }) => monitors.reply(doc, id, text),
-    'runs.list': ({ status }) => rollouts.list(status),
-    'runs.get': ({ id }) => rollouts.get(id),
-    'runs.rollout': ({ name }) => rollouts.rollout(name),
-    'runs.approve': ({ id }) => rollouts.approve(id),
-    'runs.reject': ({ id }) => rollouts.reject(id),
-    'runs.artifact': ({ id, name }) => rollouts.artifact(id, name),
+    ...rolloutHandlers(rollouts),
   };
 
   const internal: ClientSession = hub.caller();

@@ -261,3 +261,15 @@ export class RolloutRunner {
     this.host.changed(copy);
   }
 }
+
+/** The contract's `runs.*` methods on a runner (spread into the orchestrator's handlers). */
+export function rolloutHandlers(rollouts: RolloutRunner) {
+  return {
+    'runs.list': ({ status }: { status?: RunStatus }) => rollouts.list(status),
+    'runs.get': ({ id }: { id: string }) => rollouts.get(id),
+    'runs.rollout': ({ name }: { name: string }) => rollouts.rollout(name),
+    'runs.approve': ({ id }: { id: string }) => rollouts.approve(id),
+    'runs.reject': ({ id }: { id: string }) => rollouts.reject(id),
+    'runs.artifact': ({ id, name }: { id: string; name: ArtifactName }) => rollouts.artifact(id, name),
+  };
+}
