@@ -133,6 +133,9 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
   if (venv !== undefined) spec.venv = resolveManifestPath(root, venv);
   if (health) spec.health = health;
   if (compose) {
+    if (health?.type === 'process' && healthTable) {
+      reader.report(healthTable.headerPos ?? healthTable.pos, fieldPath(path, 'health'), 'a "process" probe says nothing about a container; leave `health` out to use the container\'s own health');
+    }
     spec.compose = compose;
     spec.health ??= { type: 'container', compose, timing: CONTAINER_HEALTH_TIMING };
     // `docker compose stop` waits 10 s for the container before it kills it; ours waits for that.
