@@ -152,7 +152,7 @@ describe('the OpenAPI document against a real daemon', () => {
       const status = expectedStatus[key] ?? route.status ?? 200;
       expect(reply.status, `${key}: ${text}`).toBe(status);
       if (key === 'POST /api/services/{name}/rollout') runId = JSON.parse(text).id;
-      if (key === 'POST /api/services/{name}/rollout') await waitFor(() => fetch(`${url}/api/runs/${runId}`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json()), (run) => run.status === 'awaiting_approval', { what: 'run awaiting approval' });
+      if (key === 'POST /api/services/{name}/rollout') await waitFor(() => fetch(`${url}/api/runs/${runId}`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ status: string }>), (run) => run.status === 'awaiting_approval', { what: 'run awaiting approval' });
       const operation = document.paths[route.path][route.method.toLowerCase()];
       const schema = (operation.responses[String(status)] ?? operation.responses.default)?.content?.['application/json']?.schema;
       if (!schema || route.path === '/api/openapi.json') continue;

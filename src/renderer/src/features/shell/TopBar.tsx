@@ -2,7 +2,7 @@ import { useSystem } from '../../store/store-context';
 import { askFirst } from './confirm-store';
 import { useLive } from './use-live';
 
-export type View = 'graph' | 'list' | 'monitors' | 'devices';
+export type View = 'graph' | 'list' | 'monitors' | 'devices' | 'runs';
 
 const connectionLabels = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' } as const;
 
@@ -29,6 +29,9 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
         </button>
         <button type="button" aria-pressed={view === 'devices'} onClick={() => onViewChange('devices')}>
           Devices
+        </button>
+        <button type="button" aria-pressed={view === 'runs'} onClick={() => onViewChange('runs')}>
+          Runs
         </button>
       </div>
       <div className="top-actions">
