@@ -9,6 +9,9 @@ import { useRolloutRunStore, useSystem } from '../../store/store-context';
 import { useNow } from '../shell/use-now';
 import { sortedRuns } from './rollout-run-store';
 
+/** `rolled_back` → "Rolled back". */
+const statusLabel = (status: string) => status[0].toUpperCase() + status.slice(1).replace('_', ' ');
+
 /** Compose services show their compose call as command (config/read-compose.ts). */
 const isCompose = (command: string) => command.startsWith('docker compose ');
 
@@ -81,7 +84,7 @@ function RunRow({ run, onArtifact }: { run: RolloutRun; onArtifact: (name: Artif
   return (
     <li className={`run status-${run.status}`} data-run={run.id} data-status={run.status}>
       <div className="run-head">
-        <span className="run-status">{run.status.replace('_', ' ')}</span>
+        <span className="run-status">{statusLabel(run.status)}</span>
         <strong>{run.service}</strong>
         {run.protected && <span className="run-protected">protected</span>}
         <span className="run-id">{run.id}</span>
