@@ -27,9 +27,8 @@ import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-process-name';
 import type { LogLevel } from './parts/log-level';
 import { ServiceEditor } from './api/service-editor';
-import { RolloutRunner, rolloutHandlers, type RolloutTiming } from './compose/rollout-runner';
-import type { RolloutFigures } from './compose/rollout-metrics';
-import { RunStore } from './compose/run-store';
+import { RolloutRunner, rolloutHandlers, type RolloutFigures, type RolloutTiming } from './compose/rollout-runner';
+import { AlertDispatcher, type AlertDispatcherOptions } from './alerts/alert-dispatcher';
 
 export interface OrchestratorOptions {
   manifestPath: string;
@@ -75,6 +74,10 @@ export interface OrchestratorOptions {
   log?: (line: string) => void;
   /** Roll-out verify backoff (tests shorten it). */
   rolloutTiming?: RolloutTiming;
+  /** The previous daemon of this instance did not stop cleanly: an `[alerts]` alert at start. */
+  uncleanExit?: AlertDispatcherOptions['uncleanExit'];
+  /** Tests: the once-per-service window, its clock and the retry delays of `[alerts]`. */
+  alertTiming?: Pick<AlertDispatcherOptions, 'windowMs' | 'clock' | 'delivery'>;
 }
 
 export interface Orchestrator {
@@ -127,9 +130,11 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const instanceKey = options.instanceKey ?? manifestKey(manifestPath);
   const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
   hub.onClientCount = (count) => supervisor.setWatched(count > 0);
+  const alerts = new AlertDispatcher({ stateDir, instanceKey, manifestPath, log: say, services: () => supervisor.snapshot(), uncleanExit: options.uncleanExit, ...options.alertTiming });
   supervisor.on('service', (service, transition) => {
     hub.publish('service.changed', { service, transition });
     if (transition) options.onTransition?.(service, transition);
+    if (transition) alerts.serviceChanged(service, transition);
   });
   supervisor.on('removed', (name) => hub.publish('service.removed', { name }));
   supervisor.on('cleanup', (event) =>
@@ -143,7 +148,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   if (usb) sources.push(usb);
   const devices = new DeviceRegistry({ sources, debounceMs: options.deviceDebounceMs });
   devices.on('changed', ({ devices: list, missingByService }) => {
+    const before = new Map([...missingByService].filter(([, missing]) => missing.length > 0).map(([name]) => [name, supervisor.get(name)?.state.kind ?? 'gone']));
     for (const [name, missing] of missingByService) supervisor.setMissingDevices(name, missing);
+    alerts.devicesChanged(missingByService, before, (name) => manifest?.services.find((spec) => spec.name === name)?.deviceRestartPolicy !== 'on_reconnect');
     hub.publish('devices.changed', { devices: list });
   });
   supervisor.checkDevicesWith(() => devices.settleNow());
@@ -167,6 +174,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let closing = false;
   async function applyManifest(next: Manifest): Promise<void> {
     logs.setRetention(next.logs ?? DEFAULT_LOG_RETENTION);
+    alerts.configure(next.alerts);
     await devices.update(next.services);
     if (closing) return;
     // Device gates are known before any service starts, so none starts without its hardware.
@@ -251,6 +259,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         ...supervisor.snapshot().map((service) => service.name),
         ...monitors.list().map((monitor) => monitorProcessName(monitor.doc)),
       ],
+      alerts: alerts.status(),
     };
   }
 
@@ -267,13 +276,10 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   }
 
   // Roll-outs of compose services (issue 19): runs and their artifacts under `runs/` in the log dir.
-  const rollouts = new RolloutRunner(new RunStore(join(logDir, 'runs')), {
-    spec: (name) => manifest?.services.find((spec) => spec.name === name),
-    redeploy: (name) => supervisor.restart(name),
-    changed: (run) => hub.publish('run.changed', run),
-    log: say,
-  }, options.rolloutTiming);
-  await rollouts.open();
+  const rollouts = await RolloutRunner.open(join(logDir, 'runs'), options.rolloutTiming, {
+    spec: (name) => manifest?.services.find((spec) => spec.name === name), redeploy: (name) => supervisor.restart(name),
+    changed: (run) => hub.publish('run.changed', run), log: say,
+  });
 
   const handlers: ContractHandlers = {
     'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
@@ -327,6 +333,8 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         await rollouts.close();
         say('stopping all services');
         await supervisor.dispose();
+        // After the stops: a failure they caused is queued too; what is queued stays on disk.
+        await alerts.close();
         await devices.close();
         internal.close();
         say('stopped');

@@ -42,6 +42,18 @@ export function renderPrometheusMetrics(snapshot: SystemSnapshot, rollouts?: Rol
     metric('showrunner_rollout_recover_seconds_sum', 'counter', 'Time from a failed deployment to the previous image verified again.', [[{}, rollouts.recoveries.seconds]]);
     metric('showrunner_rollout_recover_seconds_count', 'counter', 'Roll-outs recovered by rollback.', [[{}, rollouts.recoveries.count]]);
   }
+  const alerts = snapshot.alerts;
+  if (alerts) {
+    metric('showrunner_alerts_queued', 'gauge', 'Alerts on disk waiting for the webhook.', [[{}, alerts.queued]]);
+    metric('showrunner_alerts_dropped_total', 'counter', 'Oldest alerts dropped because the queue was full.', [[{}, alerts.dropped]]);
+    metric('showrunner_alerts_suppressed_total', 'counter', 'Alerts folded into a later one by the once-a-minute limit.', [[{}, alerts.suppressed]]);
+    metric('showrunner_alerts_delivered_total', 'counter', 'Alerts the webhook accepted since the daemon started.', [[{}, alerts.delivered]]);
+    if (alerts.lastDeliveryAt !== null) metric('showrunner_alerts_last_delivery_timestamp_seconds', 'gauge', 'When the webhook last accepted an alert.', [[{}, alerts.lastDeliveryAt / 1000]]);
+    if (alerts.heartbeat) {
+      metric('showrunner_heartbeat_in_place', 'gauge', 'Whether every autostarted service is where it should be (heartbeats go out).', [[{}, alerts.heartbeat.inPlace ? 1 : 0]]);
+      metric('showrunner_heartbeats_total', 'counter', 'Heartbeats accepted since the daemon started.', [[{}, alerts.heartbeat.beats]]);
+    }
+  }
   return out.join('\n') + '\n';
 }
 

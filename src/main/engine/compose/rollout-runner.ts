@@ -10,9 +10,11 @@ import { isFinalRunStatus, type ArtifactName, type RolloutRun, type RunStatus, t
 import type { ServiceSpec } from '../config/manifest-types';
 import { deferred, type Deferred } from '../supervisor/deferred';
 import { RolloutMetrics } from './rollout-metrics';
+import { RunStore } from './run-store';
 import { build, restorePrevious, tagPrevious, type StepResult } from './rollout-steps';
-import type { RunStore } from './run-store';
 import { verifyDeployment } from './verify-deployment';
+
+export type { RolloutFigures } from './rollout-metrics';
 
 export interface RolloutHost {
   /** The service's spec, if it is supervised. */
@@ -45,9 +47,11 @@ export class RolloutRunner {
     private readonly timing: RolloutTiming = {},
   ) {}
 
-  /** Reads the stored runs; those a previous daemon left unfinished end `failed` here. */
-  async open(): Promise<void> {
-    for (const run of await this.store.load()) this.runs.set(run.id, run);
+  /** A runner on `dir` with the stored runs read; those a previous daemon left unfinished end `failed` here. */
+  static async open(dir: string, timing: RolloutTiming | undefined, host: RolloutHost): Promise<RolloutRunner> {
+    const runner = new RolloutRunner(new RunStore(dir), host, timing);
+    for (const run of await runner.store.load()) runner.runs.set(run.id, run);
+    return runner;
   }
 
   list(status?: RunStatus): RolloutRun[] {
