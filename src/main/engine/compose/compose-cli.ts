@@ -3,7 +3,7 @@
 // `docker compose ps --format json` read into one record. The CLI is looked up on PATH at
 // each call, so installing Docker later needs no restart.
 import { spawn } from 'node:child_process';
-import type { ComposeSpec } from '../config/manifest-types';
+import type { ComposeTarget } from '../config/manifest-types';
 
 export interface DockerResult {
   /** Exit code; null when killed (timeout, abort) or never started. */
@@ -25,7 +25,7 @@ export interface DockerCallOptions {
 /** Output kept in memory per call; a build's full log goes to onOutput instead. */
 const MAX_CAPTURE = 256 * 1024;
 
-export function composeArgs(compose: ComposeSpec, ...args: string[]): string[] {
+export function composeArgs(compose: ComposeTarget, ...args: string[]): string[] {
   return ['compose', '--project-directory', compose.projectDir, '-f', compose.file, ...args];
 }
 
@@ -76,7 +76,7 @@ export interface ContainerInfo {
 
 export type PsResult = { ok: true; container: ContainerInfo | null } | { ok: false; reason: string; missing: boolean };
 
-export async function composePs(compose: ComposeSpec, options: DockerCallOptions = {}): Promise<PsResult> {
+export async function composePs(compose: ComposeTarget, options: DockerCallOptions = {}): Promise<PsResult> {
   const result = await runDocker(composeArgs(compose, 'ps', '--all', '--format', 'json', compose.service), { timeoutMs: 15_000, ...options });
   if (result.code !== 0) return { ok: false, reason: dockerFailure(result), missing: result.missing };
   const records = parsePsOutput(result.stdout);

@@ -1,11 +1,11 @@
 // The health of a compose service without its own `health` table: the container's, as
 // `docker compose ps` reports it. A container without a healthcheck counts as healthy while
 // it runs (docker has nothing more to say about it).
-import type { ComposeSpec } from '../config/manifest-types';
+import type { ComposeTarget } from '../config/manifest-types';
 import type { ProbeOutcome } from '../supervisor/probes/probe-outcome';
 import { composePs } from './compose-cli';
 
-export async function containerProbe(compose: ComposeSpec, timeoutMs: number): Promise<ProbeOutcome> {
+export async function containerProbe(compose: ComposeTarget, timeoutMs: number): Promise<ProbeOutcome> {
   const ps = await composePs(compose, { cwd: compose.projectDir, timeoutMs });
   if (!ps.ok) return { ok: false, message: ps.reason };
   const container = ps.container;

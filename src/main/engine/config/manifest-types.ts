@@ -12,16 +12,20 @@ export type HealthSpec =
   /** Healthy while the main process is alive. */
   | { type: 'process'; timing: ProbeTiming }
   /** A compose service without `health`: the container's own health from `docker compose ps`. */
-  | { type: 'container'; compose: ComposeSpec; timing: ProbeTiming };
+  | { type: 'container'; compose: ComposeTarget; timing: ProbeTiming };
 
-/** A `kind = "compose"` service (issue 19): one service of a docker compose project. */
-export interface ComposeSpec {
+/** Which container: what every `docker compose` call of a compose service names. */
+export interface ComposeTarget {
   /** Absolute; `docker compose --project-directory`. */
   projectDir: string;
   /** Absolute path of the compose file. */
   file: string;
   /** The service's name inside the compose file. */
   service: string;
+}
+
+/** A `kind = "compose"` service (issue 19): one service of a docker compose project. */
+export interface ComposeSpec extends ComposeTarget {
   /** Roll-outs wait for an approval. */
   protected: boolean;
   /** How long a roll-out's verify step waits for health. */

@@ -2,6 +2,8 @@
 // sense refused at their own line and field.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { diffServices } from './diff-services';
+import type { ServiceSpec } from './manifest-types';
 import { parseManifest } from './parse-manifest';
 
 const FILE = '/project/services.toml';
@@ -71,5 +73,16 @@ describe('kind = "compose" services', () => {
       ]),
     );
     expect(problems).toHaveLength(8);
+  });
+
+  it('a changed `protected` or verify timeout applies in place; another compose service restarts it', () => {
+    const specs = (text: string): ServiceSpec[] => {
+      const result = parse(text);
+      if (!result.ok) throw new Error(JSON.stringify(result.problems));
+      return result.manifest.services;
+    };
+    const base = '[services.web]\nkind = "compose"\nproject_dir = "stack"\n';
+    expect(diffServices(specs(base), specs(base + 'protected = true\nverify_timeout_seconds = 5\n'))).toMatchObject({ changed: ['web'], restart: [] });
+    expect(diffServices(specs(base), specs(base + 'compose_service = "web2"\n'))).toMatchObject({ changed: ['web'], restart: ['web'] });
   });
 });

@@ -137,7 +137,8 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
       reader.report(healthTable.headerPos ?? healthTable.pos, fieldPath(path, 'health'), 'a "process" probe says nothing about a container; leave `health` out to use the container\'s own health');
     }
     spec.compose = compose;
-    spec.health ??= { type: 'container', compose, timing: CONTAINER_HEALTH_TIMING };
+    // Only the target: `protected` or the verify timeout changed in place must not restart it (diff-services.ts).
+    spec.health ??= { type: 'container', compose: { projectDir: compose.projectDir, file: compose.file, service: compose.service }, timing: CONTAINER_HEALTH_TIMING };
     // `docker compose stop` waits 10 s for the container before it kills it; ours waits for that.
     if (!t.entries.has('stop_timeout_seconds')) spec.stopTimeoutMs = Math.max(spec.stopTimeoutMs, 30_000);
   }
