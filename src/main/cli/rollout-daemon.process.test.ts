@@ -24,7 +24,13 @@ describe('roll-out runs on real daemons', () => {
     dir = await mkdtemp(join(tmpdir(), 'showrunner-rollout-daemon-'));
     docker = await installFakeDocker(dir);
   });
+  const daemons: Daemon[] = [];
   afterEach(async () => {
+    // Before the folder goes: a daemon still running writes its runs and logs there.
+    for (const daemon of daemons.splice(0)) {
+      if (daemon.cli.child.exitCode === null && daemon.cli.child.signalCode === null) daemon.cli.child.kill('SIGTERM');
+      await daemon.cli.exited;
+    }
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -45,7 +51,9 @@ describe('roll-out runs on real daemons', () => {
       const text = await reply.text();
       return { status: reply.status, body: reply.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text };
     };
-    return { cli, request };
+    const daemon = { cli, request };
+    daemons.push(daemon);
+    return daemon;
   }
   const dirOf = (manifest: string) => join(manifest, '..');
   const cli = async (manifest: string, ...args: string[]) => {

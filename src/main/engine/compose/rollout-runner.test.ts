@@ -81,9 +81,10 @@ describe('roll-out runs', () => {
     expect(calls.slice(at(['build', 'web']))).toContainEqual(['up', '-d', '--no-deps', 'web']);
     expect((await docker.state()).containers.web.imageId).toBe('img-1');
 
-    // run.json on disk is the run the API shows; the logs hold what docker printed.
-    const onDisk = JSON.parse(await readFile(join(runDir(run.id), 'run.json'), 'utf8'));
-    expect(onDisk).toMatchObject({ id: run.id, status: 'succeeded' });
+    // run.json on disk becomes the run the API shows (a moment later: it is written after the
+    // change is announced); the logs hold what docker printed.
+    const onDisk = await waitFor(async () => JSON.parse(await readFile(join(runDir(run.id), 'run.json'), 'utf8')) as RolloutRun, (saved) => saved.status === 'succeeded', { timeoutMs: 30_000, what: 'run.json saying succeeded' });
+    expect(onDisk).toEqual(run);
     expect(run.artifacts).toEqual(expect.arrayContaining(['run.json', 'build.log', 'deploy.log', 'verify.log']));
     expect(await readFile(join(runDir(run.id), 'build.log'), 'utf8')).toContain('naming to docker.io/library/stack-web done (img-1)');
     const verify = await call<{ text: string }>('runs.artifact', { id: run.id, name: 'verify.log' });

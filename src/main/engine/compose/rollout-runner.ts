@@ -38,6 +38,7 @@ export class RolloutRunner {
   private readonly decisions = new Map<string, Deferred<Decision>>();
   private readonly tails = new Map<string, Promise<void>>();
   private readonly saves = new Map<string, Promise<void>>();
+  private readonly appends = new Map<string, Promise<void>>();
   private readonly controller = new AbortController();
   readonly metrics = new RolloutMetrics();
 
@@ -154,7 +155,15 @@ export class RolloutRunner {
       if (isFinalRunStatus(run.status)) return;
       run.reason = `approved by ${by}`;
     }
-    const log = (name: ArtifactName) => (text: string) => void this.store.append(run.id, name, text).then(() => this.noteArtifact(run, name));
+    // Appends in order, one at a time; a step ends only once its output is on disk (step()).
+    const log = (name: ArtifactName) => (text: string) => {
+      const previous = this.appends.get(run.id) ?? Promise.resolve();
+      const next = previous
+        .then(() => this.store.append(run.id, name, text))
+        .then(() => this.noteArtifact(run, name))
+        .catch((error: unknown) => this.host.log(`run ${run.id}: writing ${name} failed: ${(error as Error).message}`));
+      this.appends.set(run.id, next);
+    };
     this.status(run, 'building', run.reason);
     const tagged = await this.step(run, 'tag', () => tagPrevious(compose, log('build.log'), signal));
     if (!tagged.ok) return this.finish(run, 'failed', tagged.message);
@@ -217,6 +226,7 @@ export class RolloutRunner {
     Object.assign(step, { status: 'running', startedAt: Date.now() });
     this.changed(run);
     const result = await work();
+    await this.appends.get(run.id);
     step.endedAt = Date.now();
     step.status = result.skipped ? 'skipped' : result.ok ? 'succeeded' : 'failed';
     step.message = result.message;
