@@ -1,6 +1,6 @@
 // Roll-out runs of compose services (issue 19): start one, watch its steps live, approve or
 // reject a protected service's run, read its artifacts (run.json, build.log, ...).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { formatDuration } from '../../../../shared/describe-state';
@@ -24,6 +24,9 @@ export function RunsPanel() {
   const call = useSystem((state) => state.call);
   const [chosen, setChosen] = useState('');
   const [artifact, setArtifact] = useState<{ id: string; name: string; text: string } | null>(null);
+  const artifactRef = useRef<HTMLElement>(null);
+  // Below a long list, an opened file would go unseen.
+  useEffect(() => artifactRef.current?.scrollIntoView({ block: 'nearest' }), [artifact]);
   useEffect(() => {
     if (connection === 'open') void store.getState().load();
   }, [store, connection]);
@@ -61,7 +64,7 @@ export function RunsPanel() {
         </ol>
       )}
       {artifact && (
-        <section className="artifact" aria-label={`${artifact.name} of run ${artifact.id}`}>
+        <section ref={artifactRef} className="artifact" aria-label={`${artifact.name} of run ${artifact.id}`}>
           <div className="artifact-head">
             <h3>
               {artifact.name} <span className="run-id">{artifact.id}</span>
