@@ -27,7 +27,7 @@ import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-process-name';
 import type { LogLevel } from './parts/log-level';
 import { ServiceEditor } from './api/service-editor';
-import { RolloutRunner, rolloutHandlers, type RolloutFigures, type RolloutTiming } from './compose/rollout-runner';
+import { RolloutRunner, rolloutHandlers, rolloutHost, type RolloutFigures, type RolloutTiming } from './compose/rollout-runner';
 import { AlertDispatcher, type AlertDispatcherOptions } from './alerts/alert-dispatcher';
 
 export interface OrchestratorOptions {
@@ -276,13 +276,12 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   }
 
   // Roll-outs of compose services (issue 19): runs and their artifacts under `runs/` in the log dir.
-  const rollouts = await RolloutRunner.open(join(logDir, 'runs'), options.rolloutTiming, {
-    spec: (name) => manifest?.services.find((spec) => spec.name === name), redeploy: (name) => supervisor.restart(name),
-    changed: (run) => hub.publish('run.changed', run), log: say,
-  });
+  const rollouts = await RolloutRunner.open(join(logDir, 'runs'), options.rolloutTiming, rolloutHost(() => manifest, supervisor, hub, say));
 
   const handlers: ContractHandlers = {
     'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
+    // In process (the desktop app, tests) the caller is the operator; the daemon answers for its clients.
+    'access.role': () => ({ role: 'operator' as const }),
     'services.list': () => supervisor.snapshot(),
     'services.start': ({ name }) => supervisor.start(name),
     'services.stop': ({ name }) => supervisor.stop(name),

@@ -7,7 +7,7 @@ import { ContractError } from '../../../shared/contract';
 import { describeState } from '../../../shared/describe-state';
 import type { ServiceSnapshot } from '../../../shared/model';
 import { isFinalRunStatus, type ArtifactName, type RolloutRun, type RunStatus, type RunStep, type StepName } from '../../../shared/rollout-run';
-import type { ServiceSpec } from '../config/manifest-types';
+import type { Manifest, ServiceSpec } from '../config/manifest-types';
 import { deferred, type Deferred } from '../supervisor/deferred';
 import { RolloutMetrics } from './rollout-metrics';
 import { RunStore } from './run-store';
@@ -274,6 +274,21 @@ export class RolloutRunner {
     this.saves.set(run.id, saving);
     this.host.changed(copy);
   }
+}
+
+/** The orchestrator's side: specs from the current manifest, deploys by the supervisor's restart, changes on the hub. */
+export function rolloutHost(
+  manifest: () => Manifest | null,
+  supervisor: { restart(name: string): Promise<ServiceSnapshot> },
+  hub: { publish(event: 'run.changed', run: RolloutRun): void },
+  log: (line: string) => void,
+): RolloutHost {
+  return {
+    spec: (name) => manifest()?.services.find((spec) => spec.name === name),
+    redeploy: (name) => supervisor.restart(name),
+    changed: (run) => hub.publish('run.changed', run),
+    log,
+  };
 }
 
 /** The contract's `runs.*` methods on a runner (spread into the orchestrator's handlers). */

@@ -7,7 +7,8 @@ import type { DependencyCondition as Condition } from '../../../shared/model';
 import { DependencyCondition } from '../../../shared/model';
 import { didYouMean } from './did-you-mean';
 import { fieldPath, type FieldReader } from './field-reader';
-import type { DeviceRequirement, ServiceSpec } from './manifest-types';
+import type { DeviceRequirement, ScheduleSpec, ServiceSpec } from './manifest-types';
+import { readServiceSchedule } from './read-schedules';
 import { readHealth } from './read-health';
 import { COMPOSE_KEYS, composeCommandLabel, readCompose, readServiceKind } from './read-compose';
 import { resolveManifestPath } from './resolve-manifest-path';
@@ -37,6 +38,8 @@ export const SERVICE_KEYS = [
   'on_dependency_down',
   'kind',
   ...COMPOSE_KEYS,
+  'schedule',
+  'daily_restart',
 ] as const;
 
 export const ON_DEPENDENCY_DOWN = ['keep', 'stop', 'restart'] as const;
@@ -81,6 +84,8 @@ export interface ServiceContext {
   root: string;
   defaults: ServiceDefaults;
   testing: boolean;
+  /** `[schedules.*]`, for `schedule = "NAME"`. */
+  schedules?: Readonly<Record<string, ScheduleSpec>>;
 }
 
 /** Container health is read with a `docker compose ps` call: a modest interval, idle CPU matters. */
@@ -142,6 +147,7 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
     // `docker compose stop` waits 10 s for the container before it kills it; ours waits for that.
     if (!t.entries.has('stop_timeout_seconds')) spec.stopTimeoutMs = Math.max(spec.stopTimeoutMs, 30_000);
   }
+  Object.assign(spec, readServiceSchedule(reader, t, path, context.schedules ?? {}));
   const dependencies =
     reader.array(t, path, 'dependencies', (node, field) => readDependency(reader, node, field)) ?? [];
   return { spec, dependencies, pos, field: path };

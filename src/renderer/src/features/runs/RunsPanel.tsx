@@ -7,6 +7,7 @@ import { formatDuration } from '../../../../shared/describe-state';
 import { isFinalRunStatus, type ArtifactName, type RolloutRun, type RunStep } from '../../../../shared/rollout-run';
 import { useRolloutRunStore, useSystem } from '../../store/store-context';
 import { useNow } from '../shell/use-now';
+import { useOperator } from '../shell/use-operator';
 import { sortedRuns } from './rollout-run-store';
 
 /** `rolled_back` → "Rolled back". */
@@ -22,6 +23,7 @@ export function RunsPanel() {
   const connection = useSystem((state) => state.connection);
   const services = useSystem(useShallow((state) => Object.values(state.services).filter((service) => isCompose(service.command)).map((service) => service.name)));
   const call = useSystem((state) => state.call);
+  const operator = useOperator();
   const [chosen, setChosen] = useState('');
   const [artifact, setArtifact] = useState<{ id: string; name: string; text: string } | null>(null);
   const artifactRef = useRef<HTMLElement>(null);
@@ -34,26 +36,28 @@ export function RunsPanel() {
   const runs = sortedRuns(byId);
   return (
     <div className="runs">
-      <form
-        className="rollout-start"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (service) void call('runs.rollout', { name: service });
-        }}
-      >
-        <label>
-          Compose service{' '}
-          <select aria-label="Compose service" value={service} onChange={(event) => setChosen(event.target.value)} disabled={services.length === 0}>
-            {services.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" disabled={!service}>
-          Roll out
-        </button>
-        <span className="field-hint">Tags the running image as previous, builds, brings the service up, verifies it, and rolls back if it does not verify.</span>
-      </form>
+      {operator && (
+        <form
+          className="rollout-start"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (service) void call('runs.rollout', { name: service });
+          }}
+        >
+          <label>
+            Compose service{' '}
+            <select aria-label="Compose service" value={service} onChange={(event) => setChosen(event.target.value)} disabled={services.length === 0}>
+              {services.map((name) => (
+                <option key={name}>{name}</option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" disabled={!service}>
+            Roll out
+          </button>
+          <span className="field-hint">Tags the running image as previous, builds, brings the service up, verifies it, and rolls back if it does not verify.</span>
+        </form>
+      )}
       {runs.length === 0 ? (
         <p className="empty">{loaded ? (services.length ? 'No roll-outs yet.' : 'No kind = "compose" services in this manifest.') : 'Loading runs…'}</p>
       ) : (
@@ -82,6 +86,8 @@ export function RunsPanel() {
 
 function RunRow({ run, onArtifact }: { run: RolloutRun; onArtifact: (name: ArtifactName) => void }) {
   const call = useSystem((state) => state.call);
+  // A viewer sees runs and their files; deciding one is the operator's.
+  const operator = useOperator();
   const live = !isFinalRunStatus(run.status);
   const now = useNow(live);
   return (
@@ -92,12 +98,12 @@ function RunRow({ run, onArtifact }: { run: RolloutRun; onArtifact: (name: Artif
         {run.protected && <span className="run-protected">protected</span>}
         <span className="run-id">{run.id}</span>
         <span className="run-time">{formatDuration((run.endedAt ?? now) - run.createdAt)}</span>
-        {run.status === 'awaiting_approval' && (
+        {operator && run.status === 'awaiting_approval' && (
           <button type="button" className="approve" onClick={() => call('runs.approve', { id: run.id })} aria-label={`Approve run ${run.id}`}>
             Approve
           </button>
         )}
-        {(run.status === 'awaiting_approval' || run.status === 'queued') && (
+        {operator && (run.status === 'awaiting_approval' || run.status === 'queued') && (
           <button type="button" onClick={() => call('runs.reject', { id: run.id })} aria-label={`Reject run ${run.id}`}>
             Reject
           </button>
