@@ -8,6 +8,7 @@
 //   noHealthcheck: containers report Health ""
 //   crash: { <service>: exitCode }: the container exits right after `up`
 //   buildDelayMs: a build takes this long
+//   logsNeverEnd: `logs -f` keeps following after the container stopped (only `ps` tells)
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -117,7 +118,7 @@ switch (command) {
     // Follows until the container no longer runs, as `logs -f` does.
     const timer = setInterval(() => {
       const container = load().containers?.[service];
-      if (!container || container.state !== 'running') {
+      if ((!container || container.state !== 'running') && !load().logsNeverEnd) {
         clearInterval(timer);
         process.exit(0);
       }

@@ -1,10 +1,10 @@
 // How a `kind = "compose"` service runs under the supervisor (issue 19). Its "process" is a
 // small bash wrapper that follows `docker compose logs -f` into the service's log and, on the
 // stop signal, runs `docker compose stop`; the container itself is started before with
-// `up -d --no-deps`. Whether the container still runs comes from `docker compose ps` polled
-// at a modest interval (only for compose services, only while one runs): once it has
-// exited, the wrapper is told to end and the container's exit code becomes the launch's, so
-// the restart policy, backoff and probes work as for any service.
+// `up -d --no-deps`. `logs -f` ends when the container stops: the wrapper then exits with
+// FOLLOWER_ENDED and one `docker compose ps` tells the container's exit code, which becomes the
+// launch's, so the restart policy, backoff and probes work as for any service. A slow `ps`
+// poll (only for compose services, only while one runs) covers a follower that misses it.
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { ComposeSpec } from '../config/manifest-types';
@@ -12,8 +12,10 @@ import { LaunchError, type ExitInfo, type LaunchedProcess, type LaunchRequest, t
 import { shellQuote } from '../supervisor/shell-script';
 import { composeArgs, composePs, dockerFailure, isBlocking, runDocker } from './compose-cli';
 
-/** How often a running compose service's container state is read. */
-export const CONTAINER_POLL_MS = 3000;
+/** How often a running compose service's container state is read besides the follower's end. */
+export const CONTAINER_POLL_MS = 15_000;
+/** The wrapper's exit code when `logs -f` ended by itself (the container stopped, or was replaced). */
+const FOLLOWER_ENDED = 75;
 const UP_TIMEOUT_MS = 10 * 60_000;
 
 /** The docker executable on PATH, or null. */
@@ -38,7 +40,7 @@ export async function composeBlocker(compose: ComposeSpec): Promise<string | nul
   return !ps.ok && isBlocking(ps.reason) ? ps.reason : null;
 }
 
-/** The wrapper: follow logs; TERM/INT stops the container; USR1 (container gone) just ends. */
+/** The wrapper: follow logs; TERM/INT stops the container; USR1 (container gone) just ends; the follower's end ends it with FOLLOWER_ENDED. */
 export function wrapperScript(docker: string, compose: ComposeSpec, since: string): string {
   const dc = [docker, ...composeArgs(compose)].map(shellQuote).join(' ');
   const service = shellQuote(compose.service);
@@ -47,8 +49,7 @@ export function wrapperScript(docker: string, compose: ComposeSpec, since: strin
     `trap 'kill $follower 2>/dev/null; exit 0' USR1`,
     `${dc} logs -f --no-log-prefix --since ${shellQuote(since)} ${service} & follower=$!`,
     'wait $follower',
-    // The follower can end before the poll sees the container gone; wait for either signal.
-    'while :; do sleep 3600 & wait $!; done',
+    `exit ${FOLLOWER_ENDED}`,
   ].join('\n');
 }
 
@@ -89,10 +90,19 @@ export async function launchCompose(
     timer = setTimeout(() => void poll(), CONTAINER_POLL_MS);
   };
   timer = setTimeout(() => void poll(), CONTAINER_POLL_MS);
-  const exited = wrapper.exited.then((info) => {
+  const exited = wrapper.exited.then(async (info): Promise<ExitInfo> => {
     ended = true;
     if (timer) clearTimeout(timer);
-    return containerExit ?? info;
+    if (containerExit || info.code !== FOLLOWER_ENDED) return containerExit ?? info;
+    // The follower ended on its own: the container's state says why.
+    const ps = await composePs(compose, { cwd: compose.projectDir });
+    const container = ps.ok ? ps.container : null;
+    if (container && container.state !== 'running') {
+      output('stdout', `container ${container.state} (exit code ${container.exitCode ?? '?'})\n`);
+      return { code: container.exitCode, signal: null };
+    }
+    output('stdout', container ? 'the log follower ended while the container runs (replaced?); starting again\n' : 'container is gone\n');
+    return { code: null, signal: null };
   });
   return { pid: wrapper.pid, exited };
 }

@@ -72,6 +72,15 @@ describe('kind = "compose" services', () => {
     expect(ended.state).toMatchObject({ kind: 'exited', code: 3 });
   }, 120_000);
 
+  it('a container exit that `logs -f` misses is found by the slow ps poll', async () => {
+    await docker.setState((state) => (state.logsNeverEnd = true));
+    await start('[services.web]\nkind = "compose"\nproject_dir = "stack"\nrestart = "never"\n');
+    await until('web', (s) => s.state.kind === 'running', 'running');
+    await docker.setState((state) => Object.assign(state.containers.web, { state: 'exited', exitCode: 4 }));
+    const ended = await until('web', (s) => s.state.kind === 'exited', 'exited after a poll');
+    expect(ended.state).toMatchObject({ kind: 'exited', code: 4 });
+  }, 120_000);
+
   it('no docker CLI blocks the compose service with that reason; a process service runs on', async () => {
     process.env.PATH = '/usr/bin:/bin'.split(':').filter((p) => p !== docker.binDir).join(':');
     await start('[services.web]\nkind = "compose"\nproject_dir = "stack"\n\n[services.plain]\ncommand = "sleep 300"\n');
