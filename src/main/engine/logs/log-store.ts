@@ -3,6 +3,9 @@
 //
 // Subscribers get batched chunks through LogFanout (flow control is described there).
 //
+// With files, one log-write thread per store (LogWriteThread) formats the lines and writes
+// them: the main thread keeps the ring and hands the thread bytes through shared memory.
+//
 // Files: `write` returns false, as stream.write does, once more than `highWaterBytes` of a
 // process's output waits for the disk; a producer that can (a child's stdout pipe) pauses until
 // `whenWritable` resolves. One that does not is never blocked: past the writer's own cap lines
@@ -13,6 +16,7 @@ import { logDirName } from './log-dir-name';
 import { LogFileWriter } from './log-file-writer';
 import { LogFanout, type LogListener, type LogSubscribeOptions, type LogSubscription } from './log-fanout';
 import { LogRing } from './log-ring';
+import { startLogWriteThread, type LogWriteThread } from './log-write-thread';
 import { sharedNewlineScan } from './newline-scan';
 import { DEFAULT_LOG_RETENTION, type LogRetentionSpec } from '../config/read-logs';
 import type { LogSink } from './log-sink';
@@ -40,6 +44,8 @@ export interface LogStoreOptions {
   now?: () => number;
   /** Called once, the first time files cannot be written; logs then stay in memory. */
   onProblem?: (message: string) => void;
+  /** Format and write files in a worker thread (default); false writes them on this thread. */
+  writeThread?: boolean;
 }
 
 export interface LogStats {
@@ -79,6 +85,7 @@ export class LogStore implements LogSink {
   private partialTimer: NodeJS.Timeout | null = null;
   private problemReported = false;
   private closed = false;
+  private readonly thread: LogWriteThread | null;
 
   constructor({
     logDir = null,
@@ -94,6 +101,7 @@ export class LogStore implements LogSink {
     partialFlushMs = 500,
     now = Date.now,
     onProblem = () => {},
+    writeThread = true,
   }: LogStoreOptions = {}) {
     this.logDir = logDir;
     this.ringBytes = ringBytes;
@@ -103,6 +111,8 @@ export class LogStore implements LogSink {
     this.now = now;
     this.onProblem = onProblem;
     this.writerLimits = { maxFileBytes, maxFiles: maxFilesPerProcess, maxTotalBytes: maxBytesPerProcess, maxAgeMs };
+    // Started with the store (the daemon's start), not at the first flood.
+    this.thread = logDir && writeThread ? startLogWriteThread(onProblem) : null;
   }
 
   beginLaunch(process: string, launch: { restart?: boolean } = {}): void {
@@ -198,6 +208,7 @@ export class LogStore implements LogSink {
     for (const waiters of this.writableWaiters.values()) for (const resolve of waiters) resolve();
     this.writableWaiters.clear();
     await Promise.all([...this.logs.values()].map((log) => log.writer?.close()));
+    await this.thread?.stop();
   }
 
   private open(process: string): ProcessLog {
@@ -211,6 +222,7 @@ export class LogStore implements LogSink {
           ...this.writerLimits,
           onError: (error) => this.reportProblem(`log files under ${this.logDir} cannot be written (${error.message}); logs are kept in memory only`),
           onWritten: () => this.wakeWriters(created),
+          openFile: this.thread ? (path, options) => this.thread!.open(path, options) : undefined,
         })
       : null;
     const created: ProcessLog = { name: process, ring: new LogRing({ maxBytes: this.ringBytes }), writer };
