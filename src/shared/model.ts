@@ -190,6 +190,33 @@ export const LogChunk = z.object({
 });
 export type LogChunk = z.infer<typeof LogChunk>;
 
+/** `[alerts]` at work (issue 18): the webhook's disk queue and the heartbeat, as they are now. */
+export const AlertsStatus = z.object({
+  webhook: z.boolean(),
+  queued: z.number().int(),
+  /** Oldest alerts dropped because the queue was full, ever (kept in the queue file). */
+  dropped: z.number().int(),
+  /** Alerts folded into a later one by the once-a-minute limit, since this daemon started. */
+  suppressed: z.number().int(),
+  delivered: z.number().int(),
+  lastDeliveryAt: z.number().nullable(),
+  lastError: z.string().nullable(),
+  lastErrorAt: z.number().nullable(),
+  nextAttemptAt: z.number().nullable(),
+  heartbeat: z
+    .object({
+      intervalMs: z.number(),
+      inPlace: z.boolean(),
+      why: z.string().nullable(),
+      beats: z.number().int(),
+      checkedAt: z.number().nullable(),
+      lastBeatAt: z.number().nullable(),
+      lastError: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type AlertsStatus = z.infer<typeof AlertsStatus>;
+
 export const SystemSnapshot = z.object({
   manifestPath: z.string().nullable(),
   services: z.array(ServiceSnapshot),
@@ -198,5 +225,7 @@ export const SystemSnapshot = z.object({
   problems: z.array(ManifestProblem),
   notices: z.array(Notice),
   logProcesses: z.array(z.string()),
+  /** Null without an `[alerts]` table. */
+  alerts: AlertsStatus.nullable().optional(),
 });
 export type SystemSnapshot = z.infer<typeof SystemSnapshot>;

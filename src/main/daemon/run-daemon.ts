@@ -15,7 +15,7 @@ import { installDaemonShutdown } from './daemon-shutdown';
 import { mrmdEditorDir, rendererDir } from '../resource-paths';
 import type { ServiceSnapshot, Transition } from '../../shared/model';
 import { transitionLine } from './transition-line';
-import { StatusFile } from '../daemon/status-file';
+import { StatusFile, previousUncleanExit } from '../daemon/status-file';
 import { jsonLogLine } from './json-log-line';
 
 export interface DaemonRun {
@@ -84,7 +84,9 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   // capabilities from the daemon's own origin; they accept that one and no other.
   const editor = servePage && instance.command === 'mrmd';
   const pageOrigins = editor ? () => server.origins : undefined;
-  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log, onTransition, startServicesAfter: listening.promise, pageOrigins });
+  // Under the lock: a status file still saying `running` was left by a daemon that died (issue 18).
+  const uncleanExit = await previousUncleanExit(orchestratorOptions.stateDir, instance.key);
+  const orchestrator = await createOrchestrator({ ...orchestratorOptions, instanceKey: instance.key, log, onTransition, startServicesAfter: listening.promise, pageOrigins, uncleanExit });
   // Closing stops what runs (whole trees) and keeps what has not started from starting; it also
   // cuts short the cleanup of a predecessor's orphans, which already had their stop signal.
   shutdown.track(() => orchestrator.close());

@@ -2,7 +2,7 @@
 // their states in `<state dir>/status/<instance key>.json`, one file per instance like the lock
 // and the token, rewritten atomically (temp file, rename) shortly after every change, so a
 // reader never sees half a file. On a clean stop the last write says `running: false`.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SystemSnapshot } from '../../shared/model';
 import type { EventHub } from '../engine/api/event-hub';
@@ -24,12 +24,28 @@ export function statusFilePath(stateDir: string, instanceKey: string): string {
   return join(stateDir, 'status', `${instanceKey}.json`);
 }
 
+/**
+ * What the previous daemon of this instance left: a file still saying `running: true` was never
+ * given its clean stop's last write (kill -9, a crash, power lost). Read under the supervisor
+ * lock, before this daemon's first write, so no live daemon of the instance can be its writer.
+ */
+export async function previousUncleanExit(stateDir: string, instanceKey: string): Promise<{ pid: number | null; lastSeen: string | null } | undefined> {
+  try {
+    const status = JSON.parse(await readFile(statusFilePath(stateDir, instanceKey), 'utf8')) as { running?: unknown; pid?: unknown; updatedAt?: unknown };
+    if (status?.running !== true) return undefined;
+    return { pid: typeof status.pid === 'number' ? status.pid : null, lastSeen: typeof status.updatedAt === 'string' ? status.updatedAt : null };
+  } catch {
+    return undefined;
+  }
+}
+
 export class StatusFile {
   readonly path: string;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private readonly session;
   private closed = false;
+  private durableOnce = false;
 
   constructor(private readonly options: StatusFileOptions) {
     this.path = statusFilePath(options.stateDir, options.instanceKey);
@@ -86,6 +102,10 @@ export class StatusFile {
       })),
     };
     await mkdir(join(this.options.stateDir, 'status'), { recursive: true });
-    await writeFileDurable(this.path, JSON.stringify(status, null, 2) + '\n', { sync: false });
+    // The first write (`running: true`, the unclean-exit marker) and the clean stop's last are
+    // fsynced, so a power cut cannot lose them; the rewrites in between need not be.
+    const sync = !this.durableOnce || !running;
+    await writeFileDurable(this.path, JSON.stringify(status, null, 2) + '\n', { sync });
+    this.durableOnce = true;
   }
 }

@@ -27,6 +27,7 @@ import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-process-name';
 import type { LogLevel } from './parts/log-level';
 import { ServiceEditor } from './api/service-editor';
+import { AlertDispatcher, type AlertDispatcherOptions } from './alerts/alert-dispatcher';
 
 export interface OrchestratorOptions {
   manifestPath: string;
@@ -70,6 +71,10 @@ export interface OrchestratorOptions {
   startServicesAfter?: Promise<unknown>;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
   log?: (line: string) => void;
+  /** The previous daemon of this instance did not stop cleanly: an `[alerts]` alert at start. */
+  uncleanExit?: AlertDispatcherOptions['uncleanExit'];
+  /** Tests: the once-per-service window, its clock and the retry delays of `[alerts]`. */
+  alertTiming?: Pick<AlertDispatcherOptions, 'windowMs' | 'clock' | 'delivery'>;
 }
 
 export interface Orchestrator {
@@ -120,9 +125,11 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const instanceKey = options.instanceKey ?? manifestKey(manifestPath);
   const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
   hub.onClientCount = (count) => supervisor.setWatched(count > 0);
+  const alerts = new AlertDispatcher({ stateDir, instanceKey, manifestPath, log: say, services: () => supervisor.snapshot(), uncleanExit: options.uncleanExit, ...options.alertTiming });
   supervisor.on('service', (service, transition) => {
     hub.publish('service.changed', { service, transition });
     if (transition) options.onTransition?.(service, transition);
+    if (transition) alerts.serviceChanged(service, transition);
   });
   supervisor.on('removed', (name) => hub.publish('service.removed', { name }));
   supervisor.on('cleanup', (event) =>
@@ -136,7 +143,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   if (usb) sources.push(usb);
   const devices = new DeviceRegistry({ sources, debounceMs: options.deviceDebounceMs });
   devices.on('changed', ({ devices: list, missingByService }) => {
+    const before = new Map([...missingByService].filter(([, missing]) => missing.length > 0).map(([name]) => [name, supervisor.get(name)?.state.kind ?? 'gone']));
     for (const [name, missing] of missingByService) supervisor.setMissingDevices(name, missing);
+    alerts.devicesChanged(missingByService, before, (name) => manifest?.services.find((spec) => spec.name === name)?.deviceRestartPolicy !== 'on_reconnect');
     hub.publish('devices.changed', { devices: list });
   });
   supervisor.checkDevicesWith(() => devices.settleNow());
@@ -160,6 +169,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   let closing = false;
   async function applyManifest(next: Manifest): Promise<void> {
     logs.setRetention(next.logs ?? DEFAULT_LOG_RETENTION);
+    alerts.configure(next.alerts);
     await devices.update(next.services);
     if (closing) return;
     // Device gates are known before any service starts, so none starts without its hardware.
@@ -244,6 +254,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         ...supervisor.snapshot().map((service) => service.name),
         ...monitors.list().map((monitor) => monitorProcessName(monitor.doc)),
       ],
+      alerts: alerts.status(),
     };
   }
 
@@ -309,6 +320,8 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         await monitors.close();
         say('stopping all services');
         await supervisor.dispose();
+        // After the stops: a failure they caused is queued too; what is queued stays on disk.
+        await alerts.close();
         await devices.close();
         internal.close();
         say('stopped');

@@ -29,4 +29,19 @@ describe('renderPrometheusMetrics', () => {
     expect(text).toContain('showrunner_device_present{device="/dev/a\\"b"} 0');
     expect(text).toContain('showrunner_manifest_problems 0');
   });
+
+  it('renders the alert queue and heartbeat when [alerts] is set, nothing without it', () => {
+    const base = { manifestPath: '/m.toml', services: [], devices: [], monitors: [], problems: [], notices: [], logProcesses: [] };
+    expect(renderPrometheusMetrics({ ...base, alerts: null })).not.toContain('showrunner_alerts');
+    const heartbeat = { intervalMs: 60_000, inPlace: false, why: 'api is failed', beats: 7, checkedAt: 1, lastBeatAt: 1, lastError: null };
+    const alerts = { webhook: true, queued: 2, dropped: 1, suppressed: 3, delivered: 4, lastDeliveryAt: 1_700_000_000_000, lastError: 'HTTP 500', lastErrorAt: 1, nextAttemptAt: 2, heartbeat };
+    const text = renderPrometheusMetrics({ ...base, alerts });
+    expect(text).toContain('showrunner_alerts_queued 2\n');
+    expect(text).toContain('showrunner_alerts_dropped_total 1\n');
+    expect(text).toContain('showrunner_alerts_suppressed_total 3\n');
+    expect(text).toContain('showrunner_alerts_delivered_total 4\n');
+    expect(text).toContain('showrunner_alerts_last_delivery_timestamp_seconds 1700000000\n');
+    expect(text).toContain('showrunner_heartbeat_in_place 0\n');
+    expect(text).toContain('showrunner_heartbeats_total 7\n');
+  });
 });

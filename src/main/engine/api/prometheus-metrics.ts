@@ -32,6 +32,18 @@ export function renderPrometheusMetrics(snapshot: SystemSnapshot): string {
   metric('showrunner_device_present', 'gauge', 'Whether a required device is present.', snapshot.devices.map((d) => [{ device: d.label }, d.present ? 1 : 0]));
   metric('showrunner_monitor_running', 'gauge', 'Whether the monitor peer of a document runs.', snapshot.monitors.map((m) => [{ doc: m.doc }, m.running ? 1 : 0]));
   metric('showrunner_manifest_problems', 'gauge', 'Problems in the manifest on disk (0 when valid).', [[{}, snapshot.problems.length]]);
+  const alerts = snapshot.alerts;
+  if (alerts) {
+    metric('showrunner_alerts_queued', 'gauge', 'Alerts on disk waiting for the webhook.', [[{}, alerts.queued]]);
+    metric('showrunner_alerts_dropped_total', 'counter', 'Oldest alerts dropped because the queue was full.', [[{}, alerts.dropped]]);
+    metric('showrunner_alerts_suppressed_total', 'counter', 'Alerts folded into a later one by the once-a-minute limit.', [[{}, alerts.suppressed]]);
+    metric('showrunner_alerts_delivered_total', 'counter', 'Alerts the webhook accepted since the daemon started.', [[{}, alerts.delivered]]);
+    if (alerts.lastDeliveryAt !== null) metric('showrunner_alerts_last_delivery_timestamp_seconds', 'gauge', 'When the webhook last accepted an alert.', [[{}, alerts.lastDeliveryAt / 1000]]);
+    if (alerts.heartbeat) {
+      metric('showrunner_heartbeat_in_place', 'gauge', 'Whether every autostarted service is where it should be (heartbeats go out).', [[{}, alerts.heartbeat.inPlace ? 1 : 0]]);
+      metric('showrunner_heartbeats_total', 'counter', 'Heartbeats accepted since the daemon started.', [[{}, alerts.heartbeat.beats]]);
+    }
+  }
   return out.join('\n') + '\n';
 }
 

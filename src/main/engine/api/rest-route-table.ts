@@ -4,7 +4,7 @@
 // without a route. `/api/call/{method}` stands for one path per contract method.
 import { z } from 'zod';
 import { ErrorInfo } from '../../../shared/contract';
-import { DeviceSnapshot, ManifestProblem, MonitorSnapshot, ServiceSnapshot, ServiceState, Health } from '../../../shared/model';
+import { AlertsStatus, DeviceSnapshot, ManifestProblem, MonitorSnapshot, ServiceSnapshot, ServiceState, Health } from '../../../shared/model';
 import { ServiceChanges, ServiceDefinition } from '../../../shared/service-definition';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -82,6 +82,8 @@ export const REST_ROUTES: readonly RestRoute[] = [
       monitors: z.array(z.object({ doc: z.string(), running: z.boolean() })),
       problems: z.array(ManifestProblem),
       urls: Urls,
+      /** `[alerts]`: queue depth, last delivery, heartbeat; null without the table. */
+      alerts: AlertsStatus.nullable(),
     }),
   },
   { method: 'GET', path: '/api/urls', summary: 'Where the sync server and the runtimes are (mrmd-orchestrator)', mrmd: true, response: Urls },

@@ -78,6 +78,7 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
         monitors: snapshot.monitors.map((monitor) => ({ doc: monitor.doc, running: monitor.running })),
         problems: snapshot.problems,
         urls: context.urls(),
+        alerts: snapshot.alerts ?? null,
       }));
     }
     case 'GET urls':

@@ -2,6 +2,7 @@
 // services.toml (ARCHITECTURE.md §8) into these records: paths absolute, seconds turned into
 // milliseconds, defaults filled in, `--testing` already applied to `command`.
 import type { LogRetentionSpec } from './read-logs';
+import type { AlertsSpec } from './read-alerts';
 import type { DependencyRef, ManifestProblem } from '../../../shared/model';
 
 export type HealthSpec =
@@ -90,6 +91,8 @@ export interface Manifest {
   services: ServiceSpec[];
   sync?: SyncSpec;
   monitors?: MonitorsSpec;
+  /** `[alerts]`: webhook alerts and the heartbeat (issue 18). */
+  alerts?: AlertsSpec;
   /** The services the management API added, from the overlay file beside the manifest. */
   overlay?: { file: string; services: string[] };
 }

@@ -10,6 +10,7 @@ import type { LoadResult, Manifest } from './manifest-types';
 import { readMonitors } from './read-monitors';
 import { BUILT_IN_DEFAULTS, ON_DEPENDENCY_DOWN, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
 import { readSync } from './read-sync';
+import { readAlerts } from './read-alerts';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
 import { selectServices } from './select-services';
@@ -28,7 +29,7 @@ export interface ManifestLoadOptions {
   logDir?: string;
 }
 
-export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs'] as const;
+export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs', 'alerts'] as const;
 export const DEFAULTS_KEYS = [
   'restart_delay_seconds',
   'stop_timeout_seconds',
@@ -126,6 +127,8 @@ export function readManifestTree(
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
   const monitors = monitorsTable ? readMonitors(reader, monitorsTable, root) : undefined;
+  const alertsTable = reader.table(top, '', 'alerts');
+  const alerts = alertsTable ? readAlerts(reader, alertsTable) : undefined;
   const builtins = [...(sync?.enabled ? [SYNC_SERVICE] : []), ...(monitors ? [RUNTIME_SERVICE] : [])];
   resolveDependencies(reader, drafts, builtins);
   checkNames(reader, drafts, { sync: sync?.enabled === true, runtime: monitors !== undefined });
@@ -141,6 +144,7 @@ export function readManifestTree(
   if (overlay) manifest.overlay = { file: resolve(overlay.file), services: overlayNames };
   if (sync) manifest.sync = sync;
   if (monitors) manifest.monitors = monitors;
+  if (alerts) manifest.alerts = alerts;
   return { ok: true, manifest };
 }
 
