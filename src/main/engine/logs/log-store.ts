@@ -12,6 +12,7 @@
 // are left out of the file and counted (see LogFileWriter).
 import { join } from 'node:path';
 import type { LogChunk, LogLine, LogStream } from '../../../shared/model';
+import { BatchedAppendFile } from './batched-append-file';
 import { logDirName } from './log-dir-name';
 import { LogFileWriter } from './log-file-writer';
 import { LogFanout, type LogListener, type LogSubscribeOptions, type LogSubscription } from './log-fanout';
@@ -222,7 +223,8 @@ export class LogStore implements LogSink {
           ...this.writerLimits,
           onError: (error) => this.reportProblem(`log files under ${this.logDir} cannot be written (${error.message}); logs are kept in memory only`),
           onWritten: () => this.wakeWriters(created),
-          openFile: this.thread ? (path, options) => this.thread!.open(path, options) : undefined,
+          // After the thread failed, a new file (the next launch) is written on this thread.
+          openFile: this.thread ? (path, options) => (this.thread!.alive ? this.thread!.open(path, options) : new BatchedAppendFile(path, options)) : undefined,
         })
       : null;
     const created: ProcessLog = { name: process, ring: new LogRing({ maxBytes: this.ringBytes }), writer };

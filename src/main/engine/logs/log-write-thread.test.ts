@@ -107,6 +107,44 @@ describe('LogWriteThread', () => {
     expect(await readdir(dir)).toEqual(['good.log']);
   });
 
+  it('holds a process open until its lines are written, and not after (no close needed)', async () => {
+    // A process that logs, rotates (which closes a file in the thread) and ends without closing
+    // its store: it must exit by itself, and only after every line is in the files.
+    const script = `
+      const loaded = await import(${JSON.stringify(join(import.meta.dirname, 'log-store.ts'))});
+      const { LogStore } = loaded.LogStore ? loaded : loaded.default;
+      let now = Date.UTC(2026, 0, 31, 12);
+      const store = new LogStore({ logDir: process.env.LOG_DIR, now: () => now });
+      store.beginLaunch('svc');
+      for (let i = 0; i < 3000; i++) store.write('svc', 'stdout', 'first ' + i + '\\n');
+      now += 5000;
+      store.beginLaunch('svc', { restart: true });
+      for (let i = 0; i < 3000; i++) store.write('svc', 'stdout', 'second ' + i + '\\n');
+      // And a file whose close is the last thing the thread does.
+      const thread = await import(${JSON.stringify(join(import.meta.dirname, 'log-write-thread.ts'))});
+      const { LogWriteThread } = thread.LogWriteThread ? thread : thread.default;
+      const file = new LogWriteThread().open(process.env.LOG_DIR + '/last.log', { maxQueuedBytes: 1e6, onError: () => process.exit(3) });
+      file.writeLatin1('last\\n');
+      void file.close();
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: join(import.meta.dirname, '../../../..'),
+      env: { ...process.env, LOG_DIR: dir },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // A thread that kept the process alive would make this wait fail by the test's timeout.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(timer);
+    expect(code).toBe(0);
+    expect(await readFile(join(dir, 'last.log'), 'utf8')).toBe('last\n');
+    const names = (await readdir(join(dir, 'svc'))).sort();
+    expect(names).toEqual(['svc-20260131-120000.log', 'svc-20260131-120005.log']);
+    const count = async (name: string): Promise<number> => (await readFile(join(dir, 'svc', name), 'utf8')).split('\n').filter(Boolean).length;
+    expect([await count(names[0]), await count(names[1])]).toEqual([3000, 3000]);
+  });
+
   it('lines a daemon wrote are on disk when it is killed (SIGKILL) without closing anything', async () => {
     // A separate process as the daemon: it writes through a LogStore and says when its file
     // queue is empty; we kill it there, before any close or exit handler could write.

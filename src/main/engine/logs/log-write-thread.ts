@@ -152,7 +152,7 @@ export class LogWriteThread implements LogWriteQueue {
       if (this.head > 1024 && this.head * 2 > this.ends.length) this.compact();
       this.drain();
       for (const file of touched) file.notifyWritten();
-      if (this.consumed === this.enqueued && this.overflow.length === 0 && this.closes.size === 0 && !this.stopping) this.setReferenced(false);
+      this.unrefWhenIdle();
     } else if (message.type === 'error') {
       this.files.get(message.file)?.fail(new Error(message.message));
     } else if (message.type === 'closed') {
@@ -160,7 +160,18 @@ export class LogWriteThread implements LogWriteQueue {
       const resolve = this.closes.get(message.file);
       this.closes.delete(message.file);
       resolve?.();
+      this.unrefWhenIdle();
     }
+  }
+
+  /** Whether files opened now are written by the thread (false once it stopped or failed). */
+  get alive(): boolean {
+    return this.gone === null && !this.stopping;
+  }
+
+  /** Nothing left to write or close: the thread no longer keeps the process alive. */
+  private unrefWhenIdle(): void {
+    if (this.consumed === this.enqueued && this.overflow.length === 0 && this.closes.size === 0 && !this.stopping) this.setReferenced(false);
   }
 
   /** Overflow into the ring, as far as it has room. */
