@@ -74,16 +74,13 @@ export function logWriteThreadBody(fs: typeof Fs, threads: typeof Threads): void
       // Caught up. Output younger than `lingerMs` waits that long for more, so a flood read in
       // small pieces still leaves in few large writes; then it is written and we sleep.
       const age = performance.now() - outSince;
-      const linger = outEnd > out && age < lingerMs ? lingerMs - age : -1;
-      if (linger < 0) {
-        flush();
-        publish();
-      }
-      if (linger >= 0) {
+      if (outEnd > out && age < lingerMs) {
         // Not marked sleeping: the main thread does not pay a wake-up per record meanwhile.
-        Atomics.wait(ints, writeSlot, write, linger);
+        Atomics.wait(ints, writeSlot, write, lingerMs - age);
         continue;
       }
+      flush();
+      publish();
       Atomics.store(ints, sleepingSlot, 1); // from here a new record wakes us
       Atomics.wait(ints, writeSlot, write);
       Atomics.store(ints, sleepingSlot, 0);
