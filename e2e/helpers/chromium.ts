@@ -10,7 +10,8 @@ export function chromiumAvailable(): boolean {
   return existsSync(chromiumPath);
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** `extraArgs`: e.g. `--ignore-certificate-errors-spki-list=HASH`, which trusts one key (a pin), not any. */
+export async function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -21,6 +22,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

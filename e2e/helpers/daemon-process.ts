@@ -62,7 +62,7 @@ export async function startDaemon(args: string[] = [], { timeoutMs = 30_000, com
       reject(new Error(`daemon exited with ${code} before listening; stderr:\n${stderr}`));
     });
   });
-  const match = /^Showrunner listening on ((http:\/\/[^/]+)\/\?token=(\S+))$/.exec(line);
+  const match = /^Showrunner listening on ((https?:\/\/[^/]+)\/\?token=(\S+))$/.exec(line);
   if (!match) throw new Error(`unexpected first line: ${JSON.stringify(line)}`);
   const [, url, origin, token] = match;
   return {

@@ -18,6 +18,7 @@ import { denyAllPermissions, hardenWebContents } from './app/security';
 import { builtinCliArgv } from './cli-argv';
 import { runCli } from './run-cli';
 import { attachToDaemon } from './attach/remote-orchestrator';
+import { tlsTrust } from './attach/tls-trust';
 import { demoManifestPath, mrmdEditorDir, rendererDir, resourcesDir } from './resource-paths';
 import { openEditorWindow } from './app/editor-window';
 import type { EditorParts } from './app/editor-window-url';
@@ -84,9 +85,9 @@ async function main(): Promise<void> {
         });
         return localEngine;
       },
-      connectRemote: ({ url, token, manifestPath: path }) => {
+      connectRemote: async ({ url, token, manifestPath: path, certificate }) => {
         localEngine = null;
-        return attachToDaemon({ url, token, manifestPath: path, log });
+        return attachToDaemon({ url, token, manifestPath: path, log, ...(await tlsTrust(url, certificate)) });
       },
     });
   let initial;

@@ -3,6 +3,7 @@
 // either side is a type error.
 export const METHOD_NAMES = [
   'system.subscribe',
+  'access.role',
   'services.list',
   'services.start',
   'services.stop',

@@ -36,6 +36,9 @@ export const methods = {
   /** Snapshot of everything plus the sequence number it was taken at (STYLE.md §6). */
   'system.subscribe': { args: NoArgs, result: z.object({ snapshot: SystemSnapshot, seq: z.number().int() }) },
 
+  /** The caller's role (issue 18): `viewer` reads only; in-process and desktop callers are the operator. */
+  'access.role': { args: NoArgs, result: z.object({ role: z.enum(['operator', 'viewer']) }) },
+
   'services.list': { args: NoArgs, result: z.array(ServiceSnapshot) },
   'services.start': { args: ServiceArgs, result: ServiceSnapshot },
   /** Soft stop: stop signal, then kill after the timeout. */
@@ -138,6 +141,8 @@ export const ErrorCode = z.enum([
   'unavailable',
   'unauthorized',
   'sender-rejected',
+  /** The caller's role may not do this (a viewer asking for a change). */
+  'forbidden',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -32,6 +32,24 @@ describe('describeState', () => {
     expect(describeService(show, 5000)).toBe('Running, healthy (pid 4242, up 5s); degraded: kiosk is stopped');
   });
 
+  it('says until when a closed service is closed, in its schedule\'s zone, with the date once a week away', () => {
+    const now = Date.parse('2026-12-05T19:00:00Z');
+    // Tue 10:00 in Paris is 09:00 UTC in December.
+    const closed = describeState({ kind: 'closed', schedule: 'gallery', timezone: 'Europe/Paris', opensAt: Date.parse('2026-12-08T09:00:00Z') }, now);
+    expect(closed).toEqual({ label: 'Closed', detail: 'gallery: until Tue 10:00', tone: 'idle' });
+    const far = describeState({ kind: 'closed', schedule: 'gallery', timezone: 'Europe/Paris', opensAt: Date.parse('2026-12-26T09:00:00Z') }, now);
+    expect(far.detail).toBe('gallery: until Sat 26 Dec 10:00');
+    expect(describeState({ kind: 'closed', schedule: 'gallery', timezone: 'UTC', opensAt: null }).detail).toBe('gallery: no opening within a year');
+  });
+
+  it('adds the opening hours and the next daily restart of a running service', () => {
+    const show = serviceSnapshot('show', running(0), {
+      schedule: { name: 'gallery', timezone: 'Europe/Paris', open: true, nextChangeAt: Date.parse('2026-12-05T17:00:00Z') },
+      dailyRestart: { time: '04:00', timezone: 'Europe/Paris', nextAt: Date.parse('2026-12-06T03:00:00Z') },
+    });
+    expect(describeService(show, Date.parse('2026-12-05T12:00:00Z'))).toMatch(/^Running \(pid 4242, up .*\); gallery: open until Sat 18:00; restarts Sun 04:00$/);
+  });
+
   it('shows a probe result with its age, and a stale one as such', () => {
     expect(describeProbe({ ok: true, message: 'HTTP 200', at: 0 }, 21_000)).toEqual({ text: 'ok: HTTP 200 (21s ago)', stale: false });
     expect(describeProbe({ ok: true, message: 'HTTP 200', at: 0, stale: true }, 21_000)).toEqual({

@@ -1,6 +1,6 @@
 // The one place a service's state becomes words (STYLE.md §3): the UI, the tray and
 // `showrunner status` all show these, never their own.
-import type { ProbeResult, ServiceSnapshot, ServiceState } from './model';
+import type { ProbeResult, ScheduleStatus, ServiceSnapshot, ServiceState } from './model';
 
 export type StateTone = 'ok' | 'busy' | 'waiting' | 'idle' | 'bad';
 
@@ -43,7 +43,43 @@ export function describeState(state: ServiceState, now: number = Date.now()): St
       return { label: 'Failed', detail: state.reason, tone: 'bad' };
     case 'completed':
       return { label: 'Completed', detail: null, tone: 'idle' };
+    case 'closed':
+      return {
+        label: 'Closed',
+        detail: state.opensAt === null ? `${state.schedule}: no opening within a year` : `${state.schedule}: until ${formatLocalTime(state.opensAt, state.timezone, now)}`,
+        tone: 'idle',
+      };
   }
+}
+
+/**
+ * "Tue 10:00" in the schedule's zone (the gallery's clock, not the viewer's); with the date once
+ * it is a week or more away ("Fri 25 Dec 10:00"). Only Intl: shared/ runs in the page too.
+ */
+export function formatLocalTime(at: number, timezone: string, now: number = Date.now()): string {
+  const far = Math.abs(at - now) >= 6.5 * 86_400_000;
+  const options: Intl.DateTimeFormatOptions = { weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: timezone };
+  if (far) Object.assign(options, { day: 'numeric', month: 'short' });
+  try {
+    return new Intl.DateTimeFormat('en-GB', options).format(at).replace(',', '');
+  } catch {
+    return new Date(at).toISOString();
+  }
+}
+
+/** The node's short line: "gallery: open until Sat 18:00 · restart Sun 04:00" (a closed state says its hours itself). */
+export function describeHours(service: Pick<ServiceSnapshot, 'state' | 'schedule' | 'dailyRestart'>, now: number = Date.now()): string | null {
+  const parts: string[] = [];
+  if (service.schedule && service.state.kind !== 'closed') parts.push(describeSchedule(service.schedule, now));
+  if (service.dailyRestart) parts.push(`restart ${formatLocalTime(service.dailyRestart.nextAt, service.dailyRestart.timezone, now)}`);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
+/** What a scheduled service's opening hours say now: "gallery: open until Tue 18:00". */
+export function describeSchedule(schedule: ScheduleStatus, now: number = Date.now()): string {
+  const change = schedule.nextChangeAt === null ? null : formatLocalTime(schedule.nextChangeAt, schedule.timezone, now);
+  if (schedule.open) return `${schedule.name}: open${change ? ` until ${change}` : ''}`;
+  return `${schedule.name}: closed${change ? ` until ${change}` : ''}`;
 }
 
 export function describeExit(code: number | null, signal: string | null): string {
@@ -55,7 +91,10 @@ export function describeService(service: ServiceSnapshot, now?: number): string 
   const { label, detail } = describeState(service.state, now);
   const health = service.state.kind === 'running' && service.health !== 'unknown' ? `, ${service.health}` : '';
   const degraded = service.degraded ? `; degraded: ${service.degraded}` : '';
-  return `${label}${health}${detail ? ` (${detail})` : ''}${degraded}`;
+  // A closed state already says its schedule; a running one says when it closes.
+  const hours = service.schedule && service.state.kind !== 'closed' ? `; ${describeSchedule(service.schedule, now)}` : '';
+  const restart = service.dailyRestart ? `; restarts ${formatLocalTime(service.dailyRestart.nextAt, service.dailyRestart.timezone, now)}` : '';
+  return `${label}${health}${detail ? ` (${detail})` : ''}${degraded}${hours}${restart}`;
 }
 
 /**

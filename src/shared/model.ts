@@ -47,6 +47,8 @@ export const ServiceState = z.discriminatedUnion('kind', [
     windowMs: z.number(),
   }),
   z.object({ kind: z.literal('completed'), at: z.number() }),
+  /** Outside its opening hours (`schedule = "NAME"`): stopped until `opensAt` (null: no opening within a year). */
+  z.object({ kind: z.literal('closed'), schedule: z.string(), timezone: z.string(), opensAt: z.number().nullable() }),
 ]);
 export type ServiceState = z.infer<typeof ServiceState>;
 export type ServiceStateKind = ServiceState['kind'];
@@ -83,6 +85,15 @@ export type Transition = z.infer<typeof Transition>;
  */
 export const ServiceOrigin = z.enum(['manifest', 'builtin', 'api']);
 
+/** A service's opening hours now: `nextChangeAt` is when it next closes (open) or opens (closed). */
+export const ScheduleStatus = z.object({
+  name: z.string(),
+  timezone: z.string(),
+  open: z.boolean(),
+  nextChangeAt: z.number().nullable(),
+});
+export type ScheduleStatus = z.infer<typeof ScheduleStatus>;
+
 export const ServiceSnapshot = z.object({
   name: z.string(),
   displayName: z.string(),
@@ -105,6 +116,10 @@ export const ServiceSnapshot = z.object({
   restarts: z.number().int(),
   stats: ProcessStats.nullable(),
   transitions: z.array(Transition),
+  /** Set for a service with `schedule = "NAME"` (issue 18). */
+  schedule: ScheduleStatus.optional(),
+  /** `daily_restart`: its time of day, zone and next instant (a restart happens only if the service is running then). */
+  dailyRestart: z.object({ time: z.string(), timezone: z.string(), nextAt: z.number() }).optional(),
 });
 export type ServiceSnapshot = z.infer<typeof ServiceSnapshot>;
 

@@ -53,6 +53,8 @@ export const ServiceFields = z
     autostart: z.boolean(),
     pty: z.boolean(),
     on_dependency_down: oneOf('keep', 'stop', 'restart'),
+    schedule: z.string().max(128).describe('the name of a [schedules.NAME] table of the manifest'),
+    daily_restart: z.string().max(16).describe('HH:MM'),
   })
   .partial()
   .loose();

@@ -24,7 +24,7 @@ export interface OpenEngineOptions {
   stateDir: string;
   createLocal(manifestPath: string): Promise<EngineHandle>;
   /** Must resolve only once connected (RemoteOrchestrator.ready). */
-  connectRemote(daemon: { url: string; token: string; manifestPath: string }): Promise<EngineHandle>;
+  connectRemote(daemon: { url: string; token: string; manifestPath: string; certificate?: string }): Promise<EngineHandle>;
   /** A daemon records its URL just after it takes the lock; wait this long for it. */
   attachWaitMs?: number;
 }
@@ -51,7 +51,7 @@ export async function openEngine(options: OpenEngineOptions): Promise<OpenedEngi
     }
     if (!holder || !isHolderAlive(holder)) continue;
     if (!holder.url || !holder.token) throw new SupervisedElsewhereError(holder);
-    const engine = await options.connectRemote({ url: holder.url, token: holder.token, manifestPath });
+    const engine = await options.connectRemote({ url: holder.url, token: holder.token, manifestPath, certificate: holder.certificate });
     return { engine, manifestPath, mode: 'attached', attachedTo: holder.url, close: () => engine.close() };
   }
   throw new Error(`could not take or attach to the supervisor lock for ${manifestPath}`);

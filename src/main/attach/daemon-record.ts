@@ -27,6 +27,8 @@ const DaemonRecordShape = {
   /** `serve` or `mrmd`. */
   command: 'string',
   startedAt: 'number',
+  /** With TLS: the certificate file clients on this machine trust (attach/tls-trust.ts). */
+  certificate: 'string?',
 } as const;
 export type DaemonRecord = RecordOf<typeof DaemonRecordShape>;
 
@@ -38,8 +40,9 @@ export function daemonRecordPath(key: string, dir = daemonRecordsDir()): string 
   return join(dir, `${key}.json`);
 }
 
-export function newDaemonRecord(fields: Pick<DaemonRecord, 'url' | 'token' | 'manifest' | 'key' | 'command'>, pid = process.pid): DaemonRecord {
-  return { ...fields, pid, processStart: processStartTime(pid), startedAt: Date.now() };
+export function newDaemonRecord(fields: Pick<DaemonRecord, 'url' | 'token' | 'manifest' | 'key' | 'command'> & { certificate?: string }, pid = process.pid): DaemonRecord {
+  const { certificate, ...rest } = fields;
+  return { ...rest, pid, processStart: processStartTime(pid), startedAt: Date.now(), ...(certificate ? { certificate } : {}) };
 }
 
 export async function writeDaemonRecord(record: DaemonRecord, dir = daemonRecordsDir()): Promise<string> {

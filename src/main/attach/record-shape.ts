@@ -3,13 +3,16 @@
 // cost it about 90 ms of a 300 ms budget (issue 16); these records are flat, so a field list
 // says all a schema would.
 
-export type FieldKind = 'string' | 'string|null' | 'int' | 'number' | 'hex';
+/** `string?`: may be missing (a field newer than some records that may still be around). */
+export type FieldKind = 'string' | 'string|null' | 'string?' | 'int' | 'number' | 'hex';
 
 export type RecordShape = Record<string, FieldKind>;
 
-type FieldType<K extends FieldKind> = K extends 'string' | 'hex' ? string : K extends 'string|null' ? string | null : number;
+type FieldType<K extends FieldKind> = K extends 'string' | 'hex' ? string : K extends 'string|null' ? string | null : K extends 'string?' ? string | undefined : number;
 
-export type RecordOf<S extends RecordShape> = { [F in keyof S]: FieldType<S[F]> };
+type OptionalKeys<S extends RecordShape> = { [F in keyof S]: S[F] extends 'string?' ? F : never }[keyof S];
+
+export type RecordOf<S extends RecordShape> = { [F in Exclude<keyof S, OptionalKeys<S>>]: FieldType<S[F]> } & { [F in OptionalKeys<S>]?: string };
 
 function fits(value: unknown, kind: FieldKind): boolean {
   switch (kind) {
@@ -17,6 +20,8 @@ function fits(value: unknown, kind: FieldKind): boolean {
       return typeof value === 'string';
     case 'string|null':
       return value === null || typeof value === 'string';
+    case 'string?':
+      return value === undefined || typeof value === 'string';
     case 'hex':
       return typeof value === 'string' && /^[0-9a-f]+$/.test(value);
     case 'int':
@@ -34,7 +39,7 @@ export function checkRecord<S extends RecordShape>(value: unknown, shape: S): Re
   const out: Record<string, unknown> = {};
   for (const [field, kind] of Object.entries(shape)) {
     if (!fits(source[field], kind)) return new Error(`${field}: expected ${kind}, got ${JSON.stringify(source[field]) ?? 'nothing'}`);
-    out[field] = source[field];
+    if (source[field] !== undefined) out[field] = source[field];
   }
   return out as RecordOf<S>;
 }

@@ -23,6 +23,8 @@ export interface RemoteOrchestratorOptions {
   url: string;
   token: string;
   manifestPath: string;
+  /** For an https daemon: the certificates to trust (attach/tls-trust.ts). */
+  ca?: string[];
   minBackoffMs?: number;
   maxBackoffMs?: number;
   callTimeoutMs?: number;
@@ -160,7 +162,7 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
   function connect(): void {
     reconnectTimer = null;
     if (closed) return;
-    const ws = new WebSocket(socketUrl, { handshakeTimeout: 5000, headers: { Authorization: `Bearer ${token}` } });
+    const ws = new WebSocket(socketUrl, { handshakeTimeout: 5000, headers: { Authorization: `Bearer ${token}` }, ...(options.ca ? { ca: options.ca } : {}) });
     socket = ws;
     ws.on('open', () => {
       backoffMs = minBackoffMs;

@@ -24,6 +24,8 @@ const LockInfoShape = {
   /** Who holds it, for messages: "desktop" or "daemon". */
   holder: 'string',
   acquiredAt: 'number',
+  /** An https daemon's certificate file, for the desktop app attaching to it (tls-trust.ts). */
+  certificate: 'string?',
 } as const;
 export type LockInfo = RecordOf<typeof LockInfoShape>;
 
@@ -31,7 +33,7 @@ export interface SupervisorLock {
   readonly file: string;
   readonly info: LockInfo;
   /** Records the server's URL and token once it listens, so other instances can attach. */
-  update(patch: Partial<Pick<LockInfo, 'url' | 'token'>>): Promise<void>;
+  update(patch: Partial<Pick<LockInfo, 'url' | 'token' | 'certificate'>>): Promise<void>;
   /** Removes the file while it is still ours. */
   release(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { panelUrl, parsePanelUrl } from '../attach/panel-url';
 import { manifestKey } from '../engine/instance/manifest-key';
 import { parseCliArgs, stringFlag, UsageError, type ParsedArgs } from '../parse-cli-args';
 import { postJson, type JsonResponse } from './post-json';
+import { tlsTrust } from '../attach/tls-trust';
 
 const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
 
@@ -19,6 +20,8 @@ export interface DaemonAddress {
   /** The manifest (or mrmd instance) it runs, when known from its record. */
   manifest: string | null;
   pid: number | null;
+  /** With TLS: the certificate to trust, from the daemon's record. */
+  certificate?: string;
 }
 
 /** Ends the command with this exit code and message (1: nothing to talk to; 2: ambiguous). */
@@ -31,7 +34,7 @@ class ClientExit extends Error {
   }
 }
 
-const fromRecord = (record: DaemonRecord, token?: string): DaemonAddress => ({ url: record.url, token: token ?? record.token, manifest: record.manifest, pid: record.pid });
+const fromRecord = (record: DaemonRecord, token?: string): DaemonAddress => ({ url: record.url, token: token ?? record.token, manifest: record.manifest, pid: record.pid, certificate: record.certificate });
 
 function describeRecords(records: DaemonRecord[]): string {
   return records.map((record) => `  ${record.manifest}  ${record.url}  (pid ${record.pid})`).join('\n');
@@ -54,7 +57,7 @@ async function chooseDaemons(parsed: ParsedArgs, command: string, { many }: { ma
     const record = records.find((each) => each.url === given.url);
     const token = tokenFlag ?? given.token ?? process.env.SHOWRUNNER_TOKEN ?? record?.token;
     if (!token) throw new ClientExit(1, `no token for ${given.url}: pass the URL as \`showrunner url\` prints it, or --token, or set SHOWRUNNER_TOKEN`);
-    return [{ url: given.url, token, manifest: record?.manifest ?? null, pid: record?.pid ?? null }];
+    return [{ url: given.url, token, manifest: record?.manifest ?? null, pid: record?.pid ?? null, certificate: record?.certificate }];
   }
   const records = await listDaemonRecords();
   if (config !== undefined) {
@@ -71,10 +74,11 @@ async function chooseDaemons(parsed: ParsedArgs, command: string, { many }: { ma
   throw new ClientExit(2, `${records.length} daemons are running; choose one with --config FILE (or --url):\n${describeRecords(records)}\n(\`showrunner ${command}\` acts on one daemon)`);
 }
 
-export async function callDaemon<M extends MethodName>(daemon: Pick<DaemonAddress, 'url' | 'token'>, method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>> {
+export async function callDaemon<M extends MethodName>(daemon: Pick<DaemonAddress, 'url' | 'token' | 'certificate'>, method: M, args: MethodArgs<M>): Promise<Reply<MethodResult<M>>> {
   let response: JsonResponse;
   try {
-    response = await postJson(`${daemon.url}/api/call/${method}`, { Authorization: `Bearer ${daemon.token}` }, args);
+    const { ca } = await tlsTrust(daemon.url, daemon.certificate);
+    response = await postJson(`${daemon.url}/api/call/${method}`, { Authorization: `Bearer ${daemon.token}` }, args, { ca });
   } catch (error) {
     return { ok: false, error: { code: 'unavailable', message: `cannot reach the daemon at ${daemon.url}: ${(error as Error).message}` } };
   }

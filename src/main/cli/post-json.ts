@@ -9,12 +9,13 @@ export interface JsonResponse {
 }
 
 /** Rejects only when the server cannot be reached (or the connection breaks). */
-export async function postJson(url: string, headers: Record<string, string>, body: unknown, { timeoutMs = 30_000 } = {}): Promise<JsonResponse> {
+/** `ca`: the certificates an https daemon may present (attach/tls-trust.ts); Node's defaults otherwise. */
+export async function postJson(url: string, headers: Record<string, string>, body: unknown, { timeoutMs = 30_000, ca }: { timeoutMs?: number; ca?: string[] } = {}): Promise<JsonResponse> {
   const target = new URL(url);
   const request = target.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
-    const req = request(target, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } }, (res: IncomingMessage) => {
+    const req = request(target, { method: 'POST', ...(ca ? { ca } : {}), headers: { ...headers, 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

@@ -3,6 +3,7 @@
 // secret) open (ARCHITECTURE.md §8). Loopback by default; a browser page from another origin
 // can neither read the API nor open the socket.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ClientSession, EventHub } from '../engine/api/event-hub';
 import { handleRestRequest, type ContractCaller } from '../engine/api/rest-routes';
@@ -10,7 +11,10 @@ import { ZodError } from 'zod';
 import { ClientMessage, CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, type ServerErrorMessage, type ServerMessage } from '../../shared/wire';
 import { serveStaticFile } from './static-files';
 import { partOrigins, serveEditorRoute } from './editor-route';
-import { tokenFromRequest, tokensMatch } from './token-auth';
+import { tokenFromRequest } from './token-auth';
+import { AccessGate, restRequestReads, type Caller } from './access-gate';
+import type { AuditLog } from './audit-log';
+import { auditResponse } from './audit-route';
 import { isLoopbackHost } from '../engine/net/loopback-host';
 import { listen } from '../engine/net/listen';
 import { openApiDocument } from '../engine/api/openapi-document';
@@ -24,6 +28,12 @@ export interface DaemonServerOptions {
   /** Prometheus text for `GET /metrics`. */
   metrics: () => string;
   token: string;
+  /** A second, read-only token (issue 18); null: no viewer. */
+  viewerToken?: string | null;
+  /** Where changes and refusals are recorded; null: not recorded. */
+  audit?: AuditLog | null;
+  /** Serve HTTPS (and wss) with this certificate and key, PEM. */
+  tls?: { cert: string; key: string } | null;
   host?: string;
   port?: number;
   /** The built renderer (out/renderer); null serves no page. */
@@ -59,7 +69,7 @@ const LOG_RESUME_BYTES = 64 * 1024;
 const MAX_BACKLOG_BYTES = 64 * 1024 * 1024;
 
 export async function startDaemonServer(options: DaemonServerOptions): Promise<DaemonServer> {
-  const { hub, call, token, host = '127.0.0.1', port = 7420, rendererDir, log = () => {}, maxBodyBytes = 1024 * 1024 } = options;
+  const { hub, call, token, viewerToken = null, audit = null, tls = null, host = '127.0.0.1', port = 7420, rendererDir, log = () => {}, maxBodyBytes = 1024 * 1024 } = options;
   const sockets = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_WS_MESSAGE_BYTES,
@@ -68,16 +78,20 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
   });
   const extraOrigins = new Set(options.allowedOrigins ?? []);
   const eventStream = new EventStream(hub);
+  const gate = new AccessGate({ operator: token, viewer: viewerToken }, audit);
+  const scheme = tls ? 'https' : 'http';
   let hosts = new Set<string>();
   let anyHost = false;
 
-  const server: Server = createServer((request, response) => {
+  const onRequest = (request: IncomingMessage, response: ServerResponse): void => {
     handleHttp(request, response).catch((error: unknown) => {
       log(`http ${request.method} ${request.url} failed: ${String(error)}`);
       if (!response.headersSent) sendJson(response, 500, { error: { code: 'internal', message: 'internal error' } });
       else response.destroy();
     });
-  });
+  };
+  const server: Server = tls ? createTlsServer({ cert: tls.cert, key: tls.key }, onRequest) : createServer(onRequest);
+  const callerOf = (request: IncomingMessage, role: Caller['role'], transport: Caller['transport']): Caller => ({ role, transport, address: request.socket.remoteAddress ?? 'unknown' });
 
   async function handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://daemon.invalid');
@@ -97,7 +111,8 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     }
     const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/') || url.pathname === '/metrics';
     if (isApi) {
-      if (!tokensMatch(token, tokenFromRequest(request))) {
+      const role = gate.roleOf(tokenFromRequest(request));
+      if (role === null) {
         return sendJson(response, 401, { error: { code: 'unauthorized', message: 'a valid token is required (Authorization: Bearer TOKEN; `showrunner url` prints it)' } });
       }
       if (url.pathname === '/metrics') {
@@ -110,17 +125,22 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
         if (request.method !== 'GET') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
         return eventStream.serve(request, response, url);
       }
-      return handleApi(request, response, url);
+      // A viewer reads the audit too: it holds no secret (audit-args.ts), and who changed what is part of the view.
+      if (url.pathname === '/api/audit') {
+        const answer = auditResponse(request.method, url, audit);
+        return sendJson(response, answer.status, answer.body);
+      }
+      return handleApi(request, response, url, callerOf(request, role, 'rest'));
     }
     // The page and its assets hold no secret and load without the token: the page takes it
     // from `?token=`/`#token=` itself, or shows how to get in (`showrunner url`). No redirect.
     if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: { code: 'not-found', message: 'method not allowed' } });
     if (!rendererDir) return sendJson(response, 404, { error: { code: 'not-found', message: 'no panel is served here; the API is under /api' } });
     if (await serveEditorRoute(url, request, response, { editorDir: options.editorDir ?? null, rendererDir, partOrigins: () => partOrigins(options.urls()) })) return;
-    await serveStaticFile(rendererDir, url.pathname, request, response, `ws://${request.headers.host}`);
+    await serveStaticFile(rendererDir, url.pathname, request, response, `${tls ? 'wss' : 'ws'}://${request.headers.host}`);
   }
 
-  async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  async function handleApi(request: IncomingMessage, response: ServerResponse, url: URL, caller: Caller): Promise<void> {
     let body: unknown = undefined;
     if (request.method === 'POST' || request.method === 'PUT' || request.method === 'PATCH') {
       const read = await readJsonBody(request, maxBodyBytes);
@@ -133,7 +153,12 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     } catch {
       return sendJson(response, 400, { error: { code: 'invalid-args', message: 'malformed path' } });
     }
-    const result = await handleRestRequest({ method: request.method ?? 'GET', segments, query: url.searchParams, body }, { call, urls: options.urls });
+    if (caller.role === 'viewer' && !restRequestReads(request.method ?? 'GET', segments)) {
+      const refused = gate.refuseRoute(caller, `${request.method} ${url.pathname}`.slice(0, 200));
+      return sendJson(response, refused.status, refused.body);
+    }
+    const gated = ((method: string, args: unknown) => gate.call(caller, method, args, call)) as ContractCaller;
+    const result = await handleRestRequest({ method: request.method ?? 'GET', segments, query: url.searchParams, body }, { call: gated, urls: options.urls });
     sendJson(response, result.status, result.body);
   }
 
@@ -147,11 +172,13 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     if (!hostAllowed(request)) return refuse(403, 'Forbidden');
     // Browsers always send Origin on WebSocket upgrades; tools without one must still hold the token.
     if (!originAllowed(request)) return refuse(403, 'Forbidden');
-    if (!tokensMatch(token, tokenFromRequest(request))) return refuse(401, 'Unauthorized');
-    sockets.handleUpgrade(request, socket, head, (ws) => attachClient(ws));
+    const role = gate.roleOf(tokenFromRequest(request));
+    if (role === null) return refuse(401, 'Unauthorized');
+    const caller = callerOf(request, role, 'websocket');
+    sockets.handleUpgrade(request, socket, head, (ws) => attachClient(ws, caller));
   });
 
-  function attachClient(ws: WebSocket): void {
+  function attachClient(ws: WebSocket, caller: Caller): void {
     let logsPaused = false;
     // Each send's callback runs once its frame reached the OS: the last one finds the backlog
     // gone, so a paused follow always resumes once the client reads again.
@@ -195,7 +222,7 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
         else send({ type: 'error', error: failure });
         return;
       }
-      session.call(message.method, message.args).then((reply) => send({ type: 'reply', id: message.id, reply }));
+      gate.call(caller, message.method, message.args, (method, args) => session.call(method, args)).then((reply) => send({ type: 'reply', id: message.id, reply }));
     });
     ws.on('close', () => session.close());
     ws.on('error', () => session.close());
@@ -209,7 +236,7 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
   function originAllowed(request: IncomingMessage): boolean {
     const origin = request.headers.origin;
     if (origin === undefined) return true;
-    return origin === `http://${request.headers.host}` || extraOrigins.has(origin);
+    return origin === `${scheme}://${request.headers.host}` || extraOrigins.has(origin);
   }
 
   const bound = await listen(server, port, host);
@@ -219,8 +246,8 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
   // Bound to every interface, the Host header is whatever address the client used; the token
   // (required off loopback) and the same-origin rule still hold.
   anyHost = host === '0.0.0.0' || host === '::';
-  const url = `http://${shownHost}:${bound}`;
-  const origins = anyHost ? ['127.0.0.1', 'localhost'].map((name) => `http://${name}:${bound}`) : [...hosts].map((name) => `http://${name}`);
+  const url = `${scheme}://${shownHost}:${bound}`;
+  const origins = anyHost ? ['127.0.0.1', 'localhost'].map((name) => `${scheme}://${name}:${bound}`) : [...hosts].map((name) => `${scheme}://${name}`);
 
   let closing: Promise<void> | undefined;
   return {

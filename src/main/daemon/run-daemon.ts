@@ -17,6 +17,10 @@ import type { ServiceSnapshot, Transition } from '../../shared/model';
 import { transitionLine } from './transition-line';
 import { StatusFile, previousUncleanExit } from '../daemon/status-file';
 import { jsonLogLine } from './json-log-line';
+import { prepareAccess } from './prepare-access';
+import { manifestViewerToken } from './manifest-viewer-token';
+import { AuditLog, auditFilePath } from './audit-log';
+import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
 
 export interface DaemonRun {
   orchestrator: Omit<OrchestratorOptions, 'log'>;
@@ -26,6 +30,10 @@ export interface DaemonRun {
   token?: string;
   /** `--new-token`: replace the stored token. */
   newToken?: boolean;
+  /** `--viewer-token` (else SHOWRUNNER_VIEWER_TOKEN, else the manifest's `[access]`). */
+  viewerToken?: string;
+  /** `--tls` (a generated certificate) or `--tls-cert/--tls-key`; undefined: plain HTTP. */
+  tls?: { certFile?: string; keyFile?: string };
   /** False for `mrmd --no-editor`: the API only, no page. */
   servePage: boolean;
   /** Names this daemon's token file and discovery record (engine/instance/manifest-key.ts). */
@@ -36,12 +44,14 @@ export interface DaemonRun {
   logFormat?: 'text' | 'json';
 }
 
-export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, servePage, instance, quiet = false, logFormat = 'text' }: DaemonRun): Promise<number> {
+export async function runDaemon({ orchestrator: orchestratorOptions, host, port, token: givenToken, newToken, viewerToken: viewerFlag, tls: tlsRequest, servePage, instance, quiet = false, logFormat = 'text' }: DaemonRun): Promise<number> {
   const json = logFormat === 'json';
   const log = (line: string) => process.stderr.write(json ? jsonLogLine({ msg: line }) : `${line}\n`);
   // Read once and drop it, so the supervised services do not inherit the daemon's secret.
   const fromEnv = process.env.SHOWRUNNER_TOKEN;
   delete process.env.SHOWRUNNER_TOKEN;
+  const viewerEnv = process.env.SHOWRUNNER_VIEWER_TOKEN;
+  delete process.env.SHOWRUNNER_VIEWER_TOKEN;
   if (givenToken !== undefined && newToken) {
     log('showrunner: --token and --new-token exclude each other');
     return 2;
@@ -68,6 +78,14 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     await shutdown.finish();
     return 2;
   }
+  const viewerFromManifest = manifestPath && viewerFlag === undefined && !viewerEnv ? await manifestViewerToken(manifestPath) : undefined;
+  const access = await prepareAccess({ host, operatorToken: token, viewerFlag, viewerEnv, viewerFromManifest, tls: tlsRequest, stateDir: orchestratorOptions.stateDir, key: instance.key });
+  if (!access.ok) {
+    log(`showrunner: ${access.message}`);
+    await shutdown.finish();
+    return 2;
+  }
+  if (access.tls) log(`showrunner: TLS certificate ${access.tls.certPath} (${access.tls.source}), SHA-256 fingerprint ${access.tls.fingerprint}`);
   if (shutdown.requested) return shutdown.finish();
   // Listen first (issue 23): services start, and a crashed predecessor's trees are cleaned up,
   // only once the server answers, so /health and the panel never wait for them. Its
@@ -92,6 +110,14 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   shutdown.track(() => orchestrator.close());
   shutdown.onHurry(() => orchestrator.hurry());
   if (shutdown.requested) return shutdown.finish();
+  // Who changed what (issue 18): beside the logs, per instance as they are; read back on start.
+  const say = (line: string) => {
+    orchestrator.logs.write(ORCHESTRATOR_LOG, 'system', line + '\n');
+    log(line);
+  };
+  const audit = new AuditLog({ file: orchestrator.logs.logDir ? auditFilePath(orchestrator.logs.logDir) : null, say, onProblem: say });
+  await audit.load();
+  shutdown.track(() => audit.flushed());
   try {
     server = await startDaemonServer({
       hub: orchestrator.hub,
@@ -102,6 +128,9 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
       },
       metrics: () => renderPrometheusMetrics(orchestrator.snapshot()),
       token,
+      viewerToken: access.viewerToken,
+      audit,
+      tls: access.tls,
       host,
       port,
       rendererDir: servePage ? rendererDir() : null,
@@ -128,10 +157,10 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
     await status.close();
   });
   if (shutdown.requested) return shutdown.finish();
-  if (lock?.ok) await lock.lock.update({ url: server.url, token });
+  if (lock?.ok) await lock.lock.update({ url: server.url, token, ...(access.tls ? { certificate: access.tls.certPath } : {}) });
   // Registered before the write: a stop during it still removes the record (only ours: by pid).
   shutdown.track(() => removeDaemonRecord(instance.key));
-  await writeDaemonRecord(newDaemonRecord({ url: server.url, token, manifest: instance.label, key: instance.key, command: instance.command }));
+  await writeDaemonRecord(newDaemonRecord({ url: server.url, token, manifest: instance.label, key: instance.key, command: instance.command, certificate: access.tls?.certPath }));
   if (shutdown.requested) return shutdown.finish();
   // A supervisor must outlive a bad request or a bug in one part: report, keep supervising.
   process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));

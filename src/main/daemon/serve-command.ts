@@ -5,7 +5,7 @@ import { manifestKey } from '../engine/instance/manifest-key';
 import { defaultStateDir } from '../engine/instance/state-dir';
 import { demoManifestPath } from '../resource-paths';
 import { listFlag, parseCliArgs, portFlag, stringFlag, UsageError } from '../parse-cli-args';
-import { runDaemon } from './run-daemon';
+import { runDaemon, type DaemonRun } from './run-daemon';
 import { serveFlags } from '../serve-flags';
 
 /** `$PORT` (rule-loom, and most platforms that run a web process) when `--port` is not given. */
@@ -17,6 +17,15 @@ function environmentPort(): number {
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`$PORT must be a port number from 0 to 65535, not ${JSON.stringify(raw)}`);
   return port;
+}
+
+/** `--tls`, or `--tls-cert F --tls-key F` (which imply it); undefined: plain HTTP. */
+function tlsFlags(parsed: ReturnType<typeof parseCliArgs>): DaemonRun['tls'] {
+  const certFile = stringFlag(parsed, 'tls-cert');
+  const keyFile = stringFlag(parsed, 'tls-key');
+  if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  if (certFile === undefined && parsed.flags.tls !== true) return undefined;
+  return { certFile: certFile && resolve(certFile), keyFile: keyFile && resolve(keyFile) };
 }
 
 export async function serveCommand(argv: string[]): Promise<number> {
@@ -33,6 +42,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     logFormat,
     token: stringFlag(parsed, 'token'),
     newToken: parsed.flags['new-token'] === true,
+    viewerToken: stringFlag(parsed, 'viewer-token'),
+    tls: tlsFlags(parsed),
     servePage: true,
     instance: { key: manifestKey(manifestPath), label: manifestPath, command: 'serve' },
     quiet: parsed.flags.quiet === true,

@@ -272,6 +272,8 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
 
   const handlers: ContractHandlers = {
     'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
+    // In process (the desktop app, tests) the caller is the operator; the daemon answers for its clients.
+    'access.role': () => ({ role: 'operator' as const }),
     'services.list': () => supervisor.snapshot(),
     'services.start': ({ name }) => supervisor.start(name),
     'services.stop': ({ name }) => supervisor.stop(name),

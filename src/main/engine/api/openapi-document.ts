@@ -13,6 +13,7 @@ const NAMED_MODELS: Record<string, z.ZodType> = { ServiceSnapshot, DeviceSnapsho
 const ERROR_STATUSES: Record<string, string> = {
   '400': 'invalid arguments or body (`error.details` names the fields)',
   '401': 'missing or wrong token',
+  '403': 'forbidden: the viewer token reads only (issue 18); every change is refused',
   '404': 'no such route, service or method',
   '409': 'conflict: the name exists, the service belongs to the manifest, or this daemon does not offer it (`unavailable`: no sync server, no manifest file)',
   '422': 'the manifest has problems; nothing was applied',

@@ -40,6 +40,19 @@ const RuntimeAttachment = z.object({
   monitor: z.object({ doc: z.string(), running: z.boolean(), connection: z.string().nullable(), message: z.string() }),
 });
 
+/** One audit entry (daemon/audit-log.ts); args name what was acted on, never a secret. */
+const AuditEntry = z.object({
+  at: z.number().int(),
+  time: z.string(),
+  role: z.enum(['operator', 'viewer']),
+  transport: z.enum(['rest', 'websocket']),
+  address: z.string(),
+  action: z.string(),
+  args: z.record(z.string(), z.string()).optional(),
+  result: z.enum(['ok', 'denied', 'error']),
+  message: z.string().optional(),
+});
+
 export const REST_ROUTES: readonly RestRoute[] = [
   { method: 'GET', path: '/health', summary: 'Liveness of the daemon itself; needs no token', open: true, response: z.object({ status: z.literal('healthy') }) },
   {
@@ -138,6 +151,16 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...(['start', 'stop', 'restart', 'kill'] as const).map(
     (action): RestRoute => ({ method: 'POST', path: `/api/services/{name}/${action}`, summary: `${action[0].toUpperCase()}${action.slice(1)}s a service`, response: ServiceSnapshot }),
   ),
+  {
+    method: 'GET',
+    path: '/api/audit',
+    summary: 'Changes asked for, by role, call, time and address, done or refused (oldest first; the operator and a viewer read it)',
+    query: {
+      since: { description: 'only entries at or after this time: milliseconds since the epoch, or ISO 8601', schema: z.string() },
+      limit: { description: 'the newest this many (1-1000, default 100)', schema: z.string().regex(/^\d+$/) },
+    },
+    response: z.object({ entries: z.array(AuditEntry) }),
+  },
   { method: 'GET', path: '/api/devices', summary: 'Devices the manifest asks for', response: z.object({ devices: z.array(DeviceSnapshot) }) },
   {
     method: 'POST',

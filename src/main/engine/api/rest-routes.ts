@@ -37,6 +37,7 @@ const statusForCode: Record<string, number> = {
   unavailable: 409,
   unauthorized: 401,
   'sender-rejected': 403,
+  forbidden: 403,
   internal: 500,
 };
 

@@ -27,6 +27,24 @@ export type DeviceRequirement =
   | { kind: 'path'; path: string }
   | { kind: 'usb'; vendor: string; product: string; serial?: string };
 
+/** One `open` entry: on these weekdays, from `startMinute` to `endMinute` (the next day when end <= start). */
+export interface OpenWindow {
+  /** ISO weekdays, 1 Monday ... 7 Sunday. */
+  days: number[];
+  startMinute: number;
+  endMinute: number;
+}
+
+/** `[schedules.NAME]`: weekly opening hours in one zone (engine/schedules/schedule-state.ts). */
+export interface ScheduleSpec {
+  name: string;
+  /** IANA zone; the machine's when the manifest names none. */
+  timezone: string;
+  windows: OpenWindow[];
+  /** YYYY-MM-DD dates in `timezone`: no window starts on them. */
+  closedOn: string[];
+}
+
 export interface ServiceSpec {
   name: string;
   displayName: string;
@@ -56,6 +74,10 @@ export interface ServiceSpec {
    */
   onDependencyDown?: 'keep' | 'stop' | 'restart';
   health?: HealthSpec;
+  /** `schedule = "NAME"`: a copy of that schedule; the service runs only while it is open. */
+  schedule?: ScheduleSpec;
+  /** `daily_restart = "HH:MM"`, in the schedule's zone (else the machine's). */
+  dailyRestart?: { minute: number; timezone: string };
 }
 
 export interface SyncSpec {
@@ -78,6 +100,12 @@ export interface MonitorsSpec {
   python?: string;
 }
 
+/** `[access]` (read-access.ts): the viewer token, read from its file when the manifest loads. */
+export interface AccessSpec {
+  viewerToken?: string;
+  viewerTokenFile?: string;
+}
+
 export interface Manifest {
   /** Absolute path of the services.toml, or null for a manifest built in code. */
   file: string | null;
@@ -91,6 +119,9 @@ export interface Manifest {
   services: ServiceSpec[];
   sync?: SyncSpec;
   monitors?: MonitorsSpec;
+  /** `[schedules.*]` by name. Optional for manifests built in code. */
+  schedules?: Record<string, ScheduleSpec>;
+  access?: AccessSpec;
   /** `[alerts]`: webhook alerts and the heartbeat (issue 18). */
   alerts?: AlertsSpec;
   /** The services the management API added, from the overlay file beside the manifest. */

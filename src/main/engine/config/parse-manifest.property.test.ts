@@ -11,6 +11,7 @@ import type { LoadResult } from './manifest-types';
 import { loadManifest } from './load-manifest';
 import { parseManifest } from './parse-manifest';
 import { SERVICE_KEYS } from './read-service';
+import { SCHEDULE_KEYS } from './read-schedules';
 import { HEALTH_KEYS } from './read-health';
 
 const GRADI_PATH = fileURLToPath(new URL('../../../../test/fixtures/manifests/gradi.toml', import.meta.url));
@@ -97,6 +98,7 @@ describe('parseManifest under random input', () => {
         fc.double(),
         fc.boolean(),
         fc.constantFrom('http', 'tcp', 'exec', 'process', 'always', 'SIGTERM', 'api', '/dev/x', 'http://h/'),
+        fc.constantFrom('gallery', 'tue-sun 10:00-18:00', 'sat-mon 22:00-02:00', '04:00', '24:00', 'Europe/Paris', 'Mars/Olympus', '2026-12-25', '2026-02-30'),
         fc.array(tie('value'), { maxLength: 3 }),
         fc.dictionary(fc.constantFrom('name', 'condition', 'usb', 'vendor', 'product', 'x'), tie('value'), {
           maxKeys: 3,
@@ -113,6 +115,7 @@ describe('parseManifest under random input', () => {
       ),
       sync: fc.dictionary(fc.constantFrom('enabled', 'host', 'port', 'docs_dir'), value, { maxKeys: 4 }),
       monitors: fc.dictionary(fc.constantFrom('sync_url', 'runtimes', 'documents'), value, { maxKeys: 3 }),
+      schedules: fc.dictionary(fc.constantFrom('gallery', 'night'), fc.dictionary(fc.constantFrom(...SCHEDULE_KEYS, 'unknown'), value, { maxKeys: 3 }), { maxKeys: 2 }),
     });
     fc.assert(
       fc.property(document, (doc) => {

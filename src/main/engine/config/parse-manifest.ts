@@ -9,7 +9,9 @@ import { FieldReader, fieldPath } from './field-reader';
 import type { LoadResult, Manifest } from './manifest-types';
 import { readMonitors } from './read-monitors';
 import { BUILT_IN_DEFAULTS, ON_DEPENDENCY_DOWN, readService, type ServiceDefaults, type ServiceDraft } from './read-service';
+import { readSchedules } from './read-schedules';
 import { readSync } from './read-sync';
+import { readAccess } from './read-access';
 import { readAlerts } from './read-alerts';
 import { resolveDependencies } from './resolve-dependencies';
 import { resolveManifestPath } from './resolve-manifest-path';
@@ -29,7 +31,7 @@ export interface ManifestLoadOptions {
   logDir?: string;
 }
 
-export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs', 'alerts'] as const;
+export const TOP_LEVEL_KEYS = ['root', 'defaults', 'services', 'sync', 'monitors', 'logs', 'alerts', 'access', 'schedules'] as const;
 export const DEFAULTS_KEYS = [
   'restart_delay_seconds',
   'stop_timeout_seconds',
@@ -104,11 +106,12 @@ export function readManifestTree(
     options.logDir !== undefined ? resolveManifestPath(process.cwd(), options.logDir) : join(manifestDir, 'logs');
   const defaults = readDefaults(reader, top);
   const logs = readLogs(reader, reader.table(top, '', 'logs'));
+  const schedules = readSchedules(reader, top);
 
   const servicesTable = reader.table(top, '', 'services');
   const drafts: ServiceDraft[] = [];
   for (const [name, entry] of servicesTable?.entries ?? []) {
-    drafts.push(readService(reader, name, entry, { root, defaults, testing: options.testing === true }));
+    drafts.push(readService(reader, name, entry, { root, defaults, testing: options.testing === true, schedules }));
   }
   const overlayReader = overlay ? new FieldReader(overlay.file) : undefined;
   const overlayNames: string[] = [];
@@ -120,13 +123,15 @@ export function readManifestTree(
         continue;
       }
       overlayNames.push(name);
-      drafts.push(readService(overlayReader, name, entry, { root, defaults, testing: options.testing === true }));
+      drafts.push(readService(overlayReader, name, entry, { root, defaults, testing: options.testing === true, schedules }));
     }
   }
   const syncTable = reader.table(top, '', 'sync');
   const sync = syncTable ? readSync(reader, syncTable, root) : undefined;
   const monitorsTable = reader.table(top, '', 'monitors');
   const monitors = monitorsTable ? readMonitors(reader, monitorsTable, root) : undefined;
+  const accessTable = reader.table(top, '', 'access');
+  const access = accessTable ? readAccess(reader, accessTable, manifestDir) : undefined;
   const alertsTable = reader.table(top, '', 'alerts');
   const alerts = alertsTable ? readAlerts(reader, alertsTable) : undefined;
   const builtins = [...(sync?.enabled ? [SYNC_SERVICE] : []), ...(monitors ? [RUNTIME_SERVICE] : [])];
@@ -143,7 +148,9 @@ export function readManifestTree(
   const manifest: Manifest = { file: resolve(file), root, logDir, logs, services };
   if (overlay) manifest.overlay = { file: resolve(overlay.file), services: overlayNames };
   if (sync) manifest.sync = sync;
+  if (Object.keys(schedules).length > 0) manifest.schedules = schedules;
   if (monitors) manifest.monitors = monitors;
+  if (access) manifest.access = access;
   if (alerts) manifest.alerts = alerts;
   return { ok: true, manifest };
 }

@@ -7,7 +7,8 @@ import type { DependencyCondition as Condition } from '../../../shared/model';
 import { DependencyCondition } from '../../../shared/model';
 import { didYouMean } from './did-you-mean';
 import { fieldPath, type FieldReader } from './field-reader';
-import type { DeviceRequirement, ServiceSpec } from './manifest-types';
+import type { DeviceRequirement, ScheduleSpec, ServiceSpec } from './manifest-types';
+import { readServiceSchedule } from './read-schedules';
 import { readHealth } from './read-health';
 import { resolveManifestPath } from './resolve-manifest-path';
 import type { TomlEntry, TomlNode, TomlTable } from './toml-tree';
@@ -34,6 +35,8 @@ export const SERVICE_KEYS = [
   'autostart',
   'pty',
   'on_dependency_down',
+  'schedule',
+  'daily_restart',
 ] as const;
 
 export const ON_DEPENDENCY_DOWN = ['keep', 'stop', 'restart'] as const;
@@ -78,6 +81,8 @@ export interface ServiceContext {
   root: string;
   defaults: ServiceDefaults;
   testing: boolean;
+  /** `[schedules.*]`, for `schedule = "NAME"`. */
+  schedules?: Readonly<Record<string, ScheduleSpec>>;
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -125,6 +130,7 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
   };
   if (venv !== undefined) spec.venv = resolveManifestPath(root, venv);
   if (health) spec.health = health;
+  Object.assign(spec, readServiceSchedule(reader, t, path, context.schedules ?? {}));
   const dependencies =
     reader.array(t, path, 'dependencies', (node, field) => readDependency(reader, node, field)) ?? [];
   return { spec, dependencies, pos, field: path };

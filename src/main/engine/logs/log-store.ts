@@ -71,7 +71,8 @@ interface ProcessLog {
 }
 
 export class LogStore implements LogSink {
-  private readonly logDir: string | null;
+  /** Where log files go (null: in memory only); the audit file sits beside them (daemon/audit-log.ts). */
+  readonly logDir: string | null;
   private readonly ringBytes: number;
   private readonly highWaterBytes: number;
   private readonly writableWaiters = new Map<ProcessLog, (() => void)[]>();

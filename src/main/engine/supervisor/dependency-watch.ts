@@ -32,6 +32,8 @@ export function dependencyDown(dep: DependencyRef, status: DependencyStatus | un
       return `${name} failed (${state.reason})`;
     case 'completed':
       return `${name} has completed`;
+    case 'closed':
+      return `${name} is closed (outside the opening hours of ${state.schedule})`;
     case 'disabled':
     case 'blocked':
     case 'starting':

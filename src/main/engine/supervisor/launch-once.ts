@@ -17,6 +17,8 @@ export interface StopRequest {
   /** `disabled` also keeps it from starting with the set. */
   final: 'exited' | 'disabled';
   hard: boolean;
+  /** Opening hours: end in this `closed` state instead (also from idle, if the unit is enabled). */
+  closed?: ServiceState;
 }
 
 export type Interrupt =

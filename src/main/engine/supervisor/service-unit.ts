@@ -4,8 +4,7 @@
 // stop aborts the run's AbortController; whatever the loop is awaiting (a dependency, the
 // backoff timer, the process) races that signal, so a stop always wins and frees the unit at
 // once. Every state change goes through `transition`, which records a human reason and emits.
-// The launch itself is launch-once.ts (what looks on while it runs: launch-watch.ts), the
-// restart policy restart-after-exit.ts; this class keeps the state and the run loop.
+// The launch is launch-once.ts (watched by launch-watch.ts), the restart policy restart-after-exit.ts.
 import type { Health, ProbeResult, ProcessStats, ServiceSnapshot, ServiceState, Transition } from '../../../shared/model';
 import { ORCHESTRATOR_LOG } from '../../../shared/reserved-names';
 import type { ServiceSpec } from '../config/manifest-types';
@@ -35,11 +34,13 @@ export interface UnitHost {
   launchMarker(service: string): string;
   /** Reads device presence now, undebounced; what is missing arrives via setMissingDevices. */
   checkDevicesNow(): void;
+  /** Opening hours and next daily restart, for the snapshot (schedules/opening-hours.ts). */
+  timing(service: string): Pick<ServiceSnapshot, 'schedule' | 'dailyRestart'>;
 }
 
 const MAX_TRANSITIONS = 20;
 /** States a run only reaches as its last. */
-const RUN_ENDS = new Set<ServiceState['kind']>(['exited', 'completed', 'failed', 'disabled']);
+const RUN_ENDS = new Set<ServiceState['kind']>(['exited', 'completed', 'failed', 'disabled', 'closed']);
 export class ServiceUnit {
   enabled: boolean;
   private state: ServiceState;
@@ -166,6 +167,7 @@ export class ServiceUnit {
     if (request.final === 'disabled') this.enabled = false;
     if (!run) {
       if (request.final === 'disabled' && this.state.kind !== 'disabled') this.transition({ kind: 'disabled' }, request.reason);
+      else if (request.closed && this.enabled) this.transition(request.closed, request.reason);
       return;
     }
     if (!run.stop) {
@@ -253,6 +255,7 @@ export class ServiceUnit {
       restarts: this.restarts,
       stats: this.stats,
       transitions: [...this.transitions],
+      ...this.host.timing(spec.name),
     };
   }
 
@@ -315,12 +318,9 @@ export class ServiceUnit {
 
   private finishStop(run: Run): { kind: 'stopped' } {
     const request = run.stop ?? { reason: 'stopped', final: 'exited', hard: false };
-    if (request.final === 'disabled') {
-      this.transition({ kind: 'disabled' }, request.reason);
-    } else {
-      const exit = this.lastExit ?? { code: null, signal: null };
-      this.transition({ kind: 'exited', code: exit.code, signal: exit.signal, at: Date.now(), requested: true }, request.reason);
-    }
+    const exit = this.lastExit ?? { code: null, signal: null };
+    const stopped: ServiceState = { kind: 'exited', code: exit.code, signal: exit.signal, at: Date.now(), requested: true };
+    this.transition(request.final === 'disabled' ? { kind: 'disabled' } : (request.closed ?? stopped), request.reason);
     return { kind: 'stopped' };
   }
 

@@ -1,6 +1,7 @@
 // How a Supervisor is made: where its logs and state go, whose it is, how it launches.
 import type { LogSink } from '../logs/log-sink';
 import type { ProcessLauncher } from './launch-request';
+import type { ScheduleClock } from '../schedules/opening-hours';
 
 export interface SupervisorOptions {
   logs: LogSink;
@@ -16,4 +17,6 @@ export interface SupervisorOptions {
   statsIntervalMs?: number;
   /** How a service's process is started; default spawns `bash -lc` detached in its own process group (or node-pty when spec.pty). */
   launcher?: ProcessLauncher;
+  /** Now and timers for opening hours and daily restarts; tests drive a hand clock. Default: the system's. */
+  clock?: ScheduleClock;
 }

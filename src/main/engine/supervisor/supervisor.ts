@@ -23,6 +23,8 @@ import { stopInReverse } from './stop-in-reverse';
 import { WaiterIndex } from './waiter-index';
 import { TreeSampler } from './tree-sampler';
 import { StatsClock } from './stats-clock';
+import { OpeningHours, systemClock } from '../schedules/opening-hours';
+import { scheduleTarget, startUnlessClosed } from './schedule-target';
 
 export type ServiceOrigin = ServiceSnapshot['origin'];
 
@@ -52,6 +54,7 @@ export class Supervisor extends EventEmitter {
   private readonly sampler = new TreeSampler();
   private readonly statsClock: StatsClock | null = null;
   private readonly host: UnitHost;
+  private readonly hours: OpeningHours;
   private applied = false;
   private sampling = false;
   private disposing: Promise<void> | null = null;
@@ -85,7 +88,9 @@ export class Supervisor extends EventEmitter {
       treeChanged: () => this.state.schedule(),
       launchMarker: (service) => launchMarker(this.instanceKey, service, this.session, ++this.launches).value,
       checkDevicesNow: () => this.deviceCheck(),
+      timing: (name) => this.hours.timing(name),
     };
+    this.hours = new OpeningHours(options.clock ?? systemClock, scheduleTarget(this.units, (unit) => this.publish(unit, null), (line) => this.say(line)));
     const statsIntervalMs = options.statsIntervalMs ?? 5000;
     if (statsIntervalMs > 0) this.statsClock = new StatsClock(statsIntervalMs, () => void this.sampleStats());
   }
@@ -131,6 +136,7 @@ export class Supervisor extends EventEmitter {
       }
     }
     this.order = specs.map((spec) => spec.name);
+    this.hours.update(specs);
     if (held) {
       for (const { unit } of toStart) unit.holdFor(CLEANUP_WAIT);
       await this.recovery;
@@ -154,7 +160,7 @@ export class Supervisor extends EventEmitter {
     for (let i = 0; i < toStart.length; i++) {
       if (i > 0 && i % START_BATCH === 0) await new Promise((resolve) => setImmediate(resolve));
       if (this.disposing) break;
-      starts.push(toStart[i].unit.start(toStart[i].reason));
+      starts.push(startUnlessClosed(this.hours, toStart[i].unit, toStart[i].reason));
     }
     await Promise.all(starts);
   }
@@ -221,7 +227,6 @@ export class Supervisor extends EventEmitter {
     return this.startAll();
   }
 
-  /** From the device layer; may come before the service is applied, and is kept for it. */
   /** How to read device presence now, undebounced; it reports back through setMissingDevices. */
   checkDevicesWith(check: () => void): void {
     this.deviceCheck = check;
@@ -249,6 +254,7 @@ export class Supervisor extends EventEmitter {
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
       this.statsClock?.stop();
+      this.hours.dispose();
       // The orphans had their stop signal when the cleanup began; a stopping supervisor does
       // not wait out their stop timeout (up to minutes) for processes no service owns.
       this.cutCleanupShort.resolve();
@@ -259,19 +265,13 @@ export class Supervisor extends EventEmitter {
     return this.disposing;
   }
 
-  /**
-   * A second stop request: SIGKILL for every tree now, cutting short the soft stops under way
-   * (and the orphan cleanup); `dispose` then ends within the kill's settle time.
-   */
+  /** A second stop request: SIGKILL every tree now, cutting short soft stops and the orphan cleanup (dispose then ends soon). */
   hurry(): void {
     this.cutCleanupShort.resolve();
     for (const unit of this.units.values()) void unit.stop({ reason: 'supervisor shutting down (forced)', final: 'exited', hard: true });
   }
 
-  /**
-   * True while the orphan cleanup still runs. A cleanup with nothing to do ends within one
-   * turn of the event loop, so it is given that turn before anything is shown as waiting.
-   */
+  /** True while the orphan cleanup runs; one with nothing to do is given one turn to end before anything waits. */
   private async cleanupPending(): Promise<boolean> {
     if (!this.recovered) await Promise.race([this.recovery, new Promise((resolve) => setImmediate(resolve))]);
     if (this.recovered) return false;

@@ -6,6 +6,7 @@ import { eventNames, type EventName, type EventPayload, type MethodArgs, type Me
 import type { ConnectionState, Transport } from '../transport/transport';
 import { applyEvent, viewFromSnapshot } from './apply-event';
 import { emptyView, type SystemView } from './system-view';
+import type { Role } from '../../../shared/method-access';
 
 export interface Toast {
   id: number;
@@ -22,6 +23,8 @@ export interface SystemState extends SystemView {
   /** When the page lost its daemon: clocks (uptimes, countdowns) stop here until it is back. */
   frozenAt: number | null;
   seq: number;
+  /** What the server says this page may do (null until it has answered): a viewer reads only. */
+  role: Role | null;
   toasts: Toast[];
   /** The service whose side panel is open. */
   selected: string | null;
@@ -46,6 +49,7 @@ export function createSystemStore(transport: Transport): SystemStore {
     synced: false,
     frozenAt: null,
     seq: 0,
+    role: null,
     toasts: [],
     selected: null,
     select(name) {
@@ -92,9 +96,11 @@ export function createSystemStore(transport: Transport): SystemStore {
 
   const resync = async () => {
     store.setState({ synced: false });
-    const reply = await transport.invoke('system.subscribe', {});
+    const [reply, access] = await Promise.all([transport.invoke('system.subscribe', {}), transport.invoke('access.role', {})]);
     if (!reply.ok) return;
-    store.setState({ ...viewFromSnapshot(reply.value.snapshot), seq: reply.value.seq, synced: true, frozenAt: null });
+    // A daemon from before roles existed does not know the method: it had only the operator.
+    const role = access.ok ? access.value.role : access.error.code === 'unknown-method' ? 'operator' : null;
+    store.setState({ ...viewFromSnapshot(reply.value.snapshot), seq: reply.value.seq, role, synced: true, frozenAt: null });
     const waiting = queue;
     queue = [];
     for (const event of waiting) apply(event.name, event.payload, event.seq);

@@ -1,6 +1,6 @@
 import { Handle, Position, type NodeProps } from '@xyflow/react';
 import { memo, useMemo } from 'react';
-import { describeState, formatBytes } from '../../../../shared/describe-state';
+import { describeHours, describeState, formatBytes } from '../../../../shared/describe-state';
 import { useSystem } from '../../store/store-context';
 import { plural } from '../../../../shared/plural';
 import { useStatusClock } from '../shell/use-live';
@@ -14,6 +14,7 @@ export const ServiceNode = memo(function ServiceNode({ data, selected }: NodePro
   const now = useStatusClock(service?.state.kind === 'running' || service?.state.kind === 'backoff');
   if (!service) return null;
   const { label, detail, tone } = describeState(service.state, now);
+  const hours = describeHours(service, now);
   return (
     <div
       className={`graph-node service-node tone-${tone}${service.degraded ? ' degraded' : ''}${selected ? ' selected' : ''}`}
@@ -40,6 +41,11 @@ export const ServiceNode = memo(function ServiceNode({ data, selected }: NodePro
         </div>
       ) : (
         <div className="node-detail">{detail ?? ' '}</div>
+      )}
+      {hours && (
+        <div className="node-hours" data-hours title={hours}>
+          {hours}
+        </div>
       )}
       {service.stats && (
         <div className="node-stats">

@@ -5,6 +5,7 @@ import type { ExecutionSnapshot, MonitorSnapshot } from '../../../../shared/mode
 import { formatDuration } from '../../../../shared/describe-state';
 import { useExecutionStore, useSystem } from '../../store/store-context';
 import { useNow } from '../shell/use-now';
+import { useOperator } from '../shell/use-operator';
 import { editorHref, useEditorServed } from './editor-link';
 
 const TERMINAL = new Set(['completed', 'error', 'cancelled']);
@@ -13,12 +14,14 @@ const TERMINAL = new Set(['completed', 'error', 'cancelled']);
 export function MonitorsPanel() {
   const monitors = useSystem(useShallow((state) => Object.values(state.monitors)));
   const call = useSystem((state) => state.call);
+  const operator = useOperator();
   const [doc, setDoc] = useState('');
   const [missing, setMissing] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
   const shown = open ?? monitors[0]?.doc ?? null;
   return (
     <div className="monitors">
+      {operator && (
       <form
         className="monitor-start"
         onSubmit={(event) => {
@@ -47,6 +50,7 @@ export function MonitorsPanel() {
           {missing ? 'Type the name of an mrmd document first (its file name without .md).' : 'The mrmd document whose code cells this machine runs.'}
         </span>
       </form>
+      )}
       {monitors.length === 0 ? (
         <p className="empty">No monitor peers. Start one for a document to run its code cells here.</p>
       ) : (
@@ -74,6 +78,7 @@ export function MonitorsPanel() {
 
 function MonitorRow({ monitor, selected, onOpen }: { monitor: MonitorSnapshot; selected: boolean; onOpen: () => void }) {
   const call = useSystem((state) => state.call);
+  const operator = useOperator();
   const editor = useEditorServed();
   const counts = Object.entries(monitor.counts)
     .filter(([, count]) => count > 0)
@@ -102,7 +107,7 @@ function MonitorRow({ monitor, selected, onOpen }: { monitor: MonitorSnapshot; s
             Open in editor
           </a>
         )}
-        {monitor.running ? (
+        {!operator ? null : monitor.running ? (
           <button type="button" onClick={() => call('monitors.stop', { doc: monitor.doc })} aria-label={`Stop monitor ${monitor.doc}`}>
             Stop
           </button>
@@ -141,6 +146,7 @@ function ExecutionQueue({ doc }: { doc: string }) {
 
 function ExecutionRow({ execution }: { execution: ExecutionSnapshot }) {
   const call = useSystem((state) => state.call);
+  const operator = useOperator();
   const [reply, setReply] = useState('');
   const running = !TERMINAL.has(execution.status);
   const now = useNow(running);
@@ -152,7 +158,7 @@ function ExecutionRow({ execution }: { execution: ExecutionSnapshot }) {
         <span className="execution-language">{execution.language}</span>
         {execution.claimedBy && <span className="execution-claim">by {execution.claimedBy}</span>}
         {duration !== null && <span className="execution-duration">{formatDuration(duration)}</span>}
-        {running && (
+        {running && operator && (
           <button type="button" onClick={() => call('executions.cancel', { doc: execution.doc, id: execution.id })} aria-label={`Cancel execution ${execution.id}`}>
             Cancel
           </button>
@@ -160,7 +166,7 @@ function ExecutionRow({ execution }: { execution: ExecutionSnapshot }) {
       </div>
       <pre className="execution-code">{execution.code.split('\n').slice(0, 4).join('\n')}</pre>
       {execution.error && <div className="execution-error">{execution.error}</div>}
-      {execution.stdinPrompt !== null && (
+      {execution.stdinPrompt !== null && operator && (
         <form
           className="stdin-reply"
           onSubmit={(event) => {

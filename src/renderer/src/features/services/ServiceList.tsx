@@ -7,19 +7,23 @@ import { plural } from '../../../../shared/plural';
 import { useLive, useStatusClock } from '../shell/use-live';
 import { AddServiceDialog } from './AddServiceDialog';
 import { askFirst } from '../shell/confirm-store';
+import { useOperator } from '../shell/use-operator';
 
 export function ServiceList() {
   const order = useSystem(useShallow((state) => state.serviceOrder));
   const synced = useSystem((state) => state.synced);
   const [adding, setAdding] = useState(false);
+  const operator = useOperator();
   if (!synced && order.length === 0) return <p className="empty">Connecting to the engine…</p>;
   return (
     <>
-      <div className="list-actions">
-        <button type="button" onClick={() => setAdding(true)}>
-          Add service
-        </button>
-      </div>
+      {operator && (
+        <div className="list-actions">
+          <button type="button" onClick={() => setAdding(true)}>
+            Add service
+          </button>
+        </div>
+      )}
       {order.length === 0 ? (
         <p className="empty">The manifest defines no services.</p>
       ) : (
@@ -29,7 +33,7 @@ export function ServiceList() {
           ))}
         </ul>
       )}
-      <AddServiceDialog open={adding} onClose={() => setAdding(false)} />
+      {operator && <AddServiceDialog open={adding} onClose={() => setAdding(false)} />}
     </>
   );
 }
@@ -38,6 +42,7 @@ function ServiceRow({ name }: { name: string }) {
   const service = useSystem((state) => state.services[name]) as ServiceSnapshot | undefined;
   const call = useSystem((state) => state.call);
   const select = useSystem((state) => state.select);
+  const operator = useOperator();
   const isSelected = useSystem((state) => state.selected === name);
   const ticking = service?.state.kind === 'running' || service?.state.kind === 'backoff';
   const live = useLive();
@@ -85,6 +90,7 @@ function ServiceRow({ name }: { name: string }) {
           </span>
         )}
       </div>
+      {operator && (
       <fieldset className="service-actions" disabled={!live}>
         {active ? (
           <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${service.displayName}`}>
@@ -104,6 +110,7 @@ function ServiceRow({ name }: { name: string }) {
           </button>
         )}
       </fieldset>
+      )}
     </li>
   );
 }

@@ -1,8 +1,9 @@
-import { describeProbe, describeState, formatBytes } from '../../../../shared/describe-state';
+import { describeProbe, describeSchedule, describeState, formatBytes, formatLocalTime } from '../../../../shared/describe-state';
 import type { ServiceSnapshot } from '../../../../shared/model';
 import { useSystem } from '../../store/store-context';
 import { plural } from '../../../../shared/plural';
 import { useLive, useStatusClock } from '../shell/use-live';
+import { useOperator } from '../shell/use-operator';
 
 const ACTIVE = new Set(['starting', 'running', 'stopping', 'backoff', 'blocked']);
 
@@ -18,6 +19,7 @@ export function ServicePanel() {
   const call = useSystem((state) => state.call);
   const select = useSystem((state) => state.select);
   const live = useLive();
+  const operator = useOperator();
   const now = useStatusClock(Boolean(service));
   if (!name || !service) return null;
   const { label, detail, tone } = describeState(service.state, now);
@@ -42,6 +44,7 @@ export function ServicePanel() {
           </p>
         )}
       </div>
+      {operator && (
       <fieldset className="panel-actions" disabled={!live}>
         {active ? (
           <button type="button" onClick={() => call('services.stop', { name })} aria-label={`Stop ${title}`}>
@@ -62,6 +65,7 @@ export function ServicePanel() {
           {disabled ? 'Enable' : 'Disable'}
         </button>
       </fieldset>
+      )}
       <dl className="panel-facts">
         <dt>Command</dt>
         <dd>
@@ -89,6 +93,22 @@ export function ServicePanel() {
             <dd>
               {service.probe.type} <code>{service.probe.target}</code>
               {service.lastProbe && <ProbeLine result={service.lastProbe} now={now} />}
+            </dd>
+          </>
+        )}
+        {service.schedule && (
+          <>
+            <dt>Opening hours</dt>
+            <dd data-fact="schedule">
+              {describeSchedule(service.schedule, now)} <span className="fact-note">({service.schedule.timezone})</span>
+            </dd>
+          </>
+        )}
+        {service.dailyRestart && (
+          <>
+            <dt>Daily restart</dt>
+            <dd data-fact="daily-restart">
+              {service.dailyRestart.time} <span className="fact-note">({service.dailyRestart.timezone})</span>, next {formatLocalTime(service.dailyRestart.nextAt, service.dailyRestart.timezone, now)}
             </dd>
           </>
         )}

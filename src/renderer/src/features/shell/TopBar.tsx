@@ -1,6 +1,7 @@
 import { useSystem } from '../../store/store-context';
 import { askFirst } from './confirm-store';
 import { useLive } from './use-live';
+import { useOperator } from './use-operator';
 
 export type View = 'graph' | 'list' | 'monitors' | 'devices';
 
@@ -11,6 +12,8 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
   const connection = useSystem((state) => state.connection);
   const call = useSystem((state) => state.call);
   const live = useLive();
+  const operator = useOperator();
+  const viewer = useSystem((state) => state.role === 'viewer');
   return (
     <header className="top-bar">
       <h1>Showrunner</h1>
@@ -31,6 +34,12 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
           Devices
         </button>
       </div>
+      {viewer && (
+        <span className="read-only-badge" role="status" aria-label="Access" title="This page was opened with the viewer token: it shows everything and changes nothing">
+          read-only
+        </span>
+      )}
+      {operator && (
       <div className="top-actions">
         <button type="button" disabled={!live} onClick={() => call('services.startAll', {})}>
           Start all
@@ -52,6 +61,7 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
           Stop all
         </button>
       </div>
+      )}
       <span className={`connection connection-${connection}`} role="status" aria-label="Connection">
         {connectionLabels[connection]}
       </span>

@@ -47,7 +47,7 @@ export function useKeyboard(): void {
           break;
         case 'r': {
           const service = name ? state.services[name] : undefined;
-          if (!name || !service || !live) return;
+          if (!name || !service || !live || state.role !== 'operator') return;
           askFirst({
             title: `Restart ${service.displayName}?`,
             message: `${service.displayName} stops and starts again.`,
@@ -58,7 +58,7 @@ export function useKeyboard(): void {
         }
         case 's': {
           const service = name ? state.services[name] : undefined;
-          if (!name || !service || !live) return;
+          if (!name || !service || !live || state.role !== 'operator') return;
           const stop = ACTIVE.has(service.state.kind);
           askFirst({
             title: `${stop ? 'Stop' : 'Start'} ${service.displayName}?`,
