@@ -1,6 +1,6 @@
 // The composition root (STYLE.md §1): builds the engine's parts, wires their events into the
 // contract's, and implements the contract. Read top to bottom; no container.
-import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
+import { ORCHESTRATOR_LOG, RUNS_LOG_DIR } from '../../shared/reserved-names';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -276,7 +276,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   }
 
   // Roll-outs of compose services (issue 19): runs and their artifacts under `runs/` in the log dir.
-  const rollouts = await RolloutRunner.open(join(logDir, 'runs'), options.rolloutTiming, rolloutHost(() => manifest, supervisor, hub, say));
+  const rollouts = await RolloutRunner.open(join(logDir, RUNS_LOG_DIR), options.rolloutTiming, rolloutHost(() => manifest, supervisor, hub, say));
 
   const handlers: ContractHandlers = {
     'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
