@@ -2,13 +2,13 @@
 // runs of compose services on a running daemon, through the same contract as the panel.
 import { RunStatus, type RolloutRun } from '../../shared/rollout-run';
 import { parseCliArgs, stringFlag, UsageError } from '../parse-cli-args';
-import { callDaemon, chooseDaemons, ClientExit, clientFlags } from './client-commands';
+import { callDaemon, chooseDaemons, clientFlags, endingOnClientExit, fail } from './client-commands';
 
 const runFlags = { ...clientFlags, status: { kind: 'string' } } as const;
 
-export async function runCommand(command: 'rollout' | 'runs' | 'approve' | 'reject', argv: string[]): Promise<number> {
+export function runCommand(command: 'rollout' | 'runs' | 'approve' | 'reject', argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv, runFlags);
-  try {
+  return endingOnClientExit(async () => {
     const [daemon] = await chooseDaemons(parsed, command, { many: false });
     if (command === 'runs') {
       if (parsed.positionals.length) throw new UsageError('runs takes no arguments');
@@ -26,13 +26,7 @@ export async function runCommand(command: 'rollout' | 'runs' | 'approve' | 'reje
     if (!reply.ok) return fail(reply.error.message);
     process.stdout.write(parsed.flags.json ? JSON.stringify(reply.value, null, 2) + '\n' : `${reply.value.id}  ${reply.value.service}  ${reply.value.status}${reply.value.reason ? `  ${reply.value.reason}` : ''}\n`);
     return 0;
-  } catch (error) {
-    if (error instanceof ClientExit) {
-      process.stderr.write(`showrunner: ${error.message}\n`);
-      return error.exitCode;
-    }
-    throw error;
-  }
+  });
 }
 
 /** One line per run, then its steps indented: `build  succeeded  12.3 s`. */
@@ -48,9 +42,4 @@ export function formatRuns(runs: RolloutRun[]): string {
       return [head, ...steps].join('\n');
     })
     .join('\n') + '\n';
-}
-
-function fail(message: string): number {
-  process.stderr.write(`showrunner: ${message}\n`);
-  return 1;
 }
