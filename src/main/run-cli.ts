@@ -21,6 +21,12 @@ export const usage = `usage: showrunner <command> [options]
   url [--config FILE]      print the daemon's panel URL with its token
   start|stop|restart|kill [--config FILE] NAME
                            act on one service; --config is needed when several daemons run
+  rollout [--config FILE] NAME
+                           roll out a compose service: build, up, verify, roll back on failure
+  runs [--config FILE] [--status S] [--json]
+                           roll-out runs with their steps, newest first
+  approve|reject [--config FILE] ID
+                           decide on a protected service's run awaiting approval
   check FILE               validate a services.toml; one line per problem
   mrmd [--docs DIR] [--port N] [--sync-port N] [--runtime-port N] [--sync-url URL]
        [--runtime-url URL] [--no-sync] [--no-runtime] [--no-editor] [--no-monitors]
@@ -65,6 +71,11 @@ async function dispatch(argv: string[]): Promise<number | 'running'> {
     case 'restart':
     case 'kill':
       return (await import('./cli/client-commands')).clientCommand(command, rest);
+    case 'rollout':
+    case 'runs':
+    case 'approve':
+    case 'reject':
+      return (await import('./cli/run-commands')).runCommand(command, rest);
     case 'check': {
       if (rest.length !== 1) throw new UsageError('usage: showrunner check FILE');
       const { checkManifestFile } = await import('./engine/config/check-manifest-file');

@@ -30,6 +30,12 @@ export const METHOD_NAMES = [
   'executions.list',
   'executions.cancel',
   'executions.reply',
+  'runs.list',
+  'runs.get',
+  'runs.rollout',
+  'runs.approve',
+  'runs.reject',
+  'runs.artifact',
 ] as const;
 
 export const EVENT_NAMES = [
@@ -42,6 +48,7 @@ export const EVENT_NAMES = [
   'manifest.changed',
   'notice',
   'log.chunk',
+  'run.changed',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

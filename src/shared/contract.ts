@@ -15,6 +15,7 @@ import {
   Transition,
 } from './model';
 import { docNameProblem } from './doc-name';
+import { ArtifactName, RolloutRun, RunStatus } from './rollout-run';
 import { ServiceChanges, ServiceDefinition } from './service-definition';
 import { isEventName, isMethodName, ipcChannel, METHOD_NAMES, EVENT_NAMES, type EventName, type MethodName } from './contract-names';
 
@@ -31,6 +32,9 @@ const DocName = z.string().superRefine((name, context) => {
 const DocArgs = z.object({ doc: DocName }).strict();
 const ExecutionArgs = z.object({ doc: DocName, id: z.string().min(1).max(128) }).strict();
 const NoArgs = z.object({}).strict();
+/** Any id is asked about; one that names no run is `not-found` (the store only makes `[a-z0-9-]` ids). */
+const RunId = z.string().min(1).max(128);
+const RunArgs = z.object({ id: RunId }).strict();
 
 export const methods = {
   /** Snapshot of everything plus the sequence number it was taken at (STYLE.md §6). */
@@ -107,6 +111,18 @@ export const methods = {
     args: z.object({ doc: DocName, id: z.string().min(1).max(128), text: z.string().max(1_000_000) }).strict(),
     result: ExecutionSnapshot,
   },
+
+  /** Roll-out runs of compose services (issue 19), newest first; `status` filters. */
+  'runs.list': { args: z.object({ status: RunStatus.optional() }).strict(), result: z.array(RolloutRun) },
+  'runs.get': { args: RunArgs, result: RolloutRun },
+  /** Queues a roll-out (build, up, verify, rollback on failure); one run per service at a time. */
+  'runs.rollout': { args: ServiceArgs, result: RolloutRun },
+  /** A protected service's run waiting in `awaiting_approval` goes on (`conflict` otherwise). */
+  'runs.approve': { args: RunArgs, result: RolloutRun },
+  /** Ends a run that is queued or awaiting approval as `rejected`. */
+  'runs.reject': { args: RunArgs, result: RolloutRun },
+  /** One file of `runs/<id>/` (the last MiB of a longer log). */
+  'runs.artifact': { args: z.object({ id: RunId, name: ArtifactName }).strict(), result: z.object({ id: z.string(), name: z.string(), text: z.string() }) },
 } as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;
 
 export const events = {
@@ -120,6 +136,8 @@ export const events = {
   notice: Notice,
   /** Only sent for processes the client follows (`logs.follow`). */
   'log.chunk': LogChunk,
+  /** A roll-out run was queued or changed status or step. */
+  'run.changed': RolloutRun,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Methods = typeof methods;

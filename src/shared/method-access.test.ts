@@ -11,11 +11,11 @@ describe('METHOD_ACCESS', () => {
   it('lets a viewer read and subscribe, and nothing that starts, stops, edits or answers', () => {
     const reads = METHOD_NAMES.filter((method) => !changesSomething(method));
     expect(reads.sort()).toEqual(
-      ['access.role', 'devices.list', 'executions.list', 'logs.filePath', 'logs.follow', 'logs.lines', 'logs.tail', 'manifest.problems', 'monitors.list', 'services.list', 'system.subscribe'].sort(),
+      ['access.role', 'devices.list', 'executions.list', 'logs.filePath', 'logs.follow', 'logs.lines', 'logs.tail', 'manifest.problems', 'monitors.list', 'runs.artifact', 'runs.get', 'runs.list', 'services.list', 'system.subscribe'].sort(),
     );
     // Every name that sounds like an action is a change.
     for (const method of METHOD_NAMES) {
-      if (/\.(start|stop|restart|kill|add|update|remove|reload|cancel|reply|set)/.test(method)) expect(changesSomething(method), method).toBe(true);
+      if (/\.(start|stop|restart|kill|add|update|remove|reload|cancel|reply|set|rollout|approve|reject)/.test(method)) expect(changesSomething(method), method).toBe(true);
     }
   });
 

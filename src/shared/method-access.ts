@@ -42,6 +42,13 @@ export const METHOD_ACCESS: Readonly<Record<MethodName, Access>> = {
   'executions.list': 'read',
   'executions.cancel': 'change',
   'executions.reply': 'change',
+  // Roll-out runs (issue 19): a viewer sees runs, steps and artifacts; starting or deciding one is a change.
+  'runs.list': 'read',
+  'runs.get': 'read',
+  'runs.artifact': 'read',
+  'runs.rollout': 'change',
+  'runs.approve': 'change',
+  'runs.reject': 'change',
 };
 
 /** Unknown names count as reads here: the dispatcher answers them `unknown-method`. */

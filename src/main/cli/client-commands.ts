@@ -12,7 +12,7 @@ import { parseCliArgs, stringFlag, UsageError, type ParsedArgs } from '../parse-
 import { postJson, type JsonResponse } from './post-json';
 import { tlsTrust } from '../attach/tls-trust';
 
-const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
+export const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
 
 export interface DaemonAddress {
   url: string;
@@ -25,7 +25,7 @@ export interface DaemonAddress {
 }
 
 /** Ends the command with this exit code and message (1: nothing to talk to; 2: ambiguous). */
-class ClientExit extends Error {
+export class ClientExit extends Error {
   constructor(
     readonly exitCode: number,
     message: string,
@@ -41,7 +41,7 @@ function describeRecords(records: DaemonRecord[]): string {
 }
 
 /** The daemons a command talks to: one when named or alone, all when `many` and several run. */
-async function chooseDaemons(parsed: ParsedArgs, command: string, { many }: { many: boolean }): Promise<DaemonAddress[]> {
+export async function chooseDaemons(parsed: ParsedArgs, command: string, { many }: { many: boolean }): Promise<DaemonAddress[]> {
   const config = stringFlag(parsed, 'config');
   const urlFlag = stringFlag(parsed, 'url');
   const tokenFlag = stringFlag(parsed, 'token');
@@ -87,9 +87,9 @@ export async function callDaemon<M extends MethodName>(daemon: Pick<DaemonAddres
   return { ok: false, error: (body?.error as never) ?? { code: 'internal', message: `HTTP ${response.status}` } };
 }
 
-export async function clientCommand(command: string, argv: string[]): Promise<number> {
+export function clientCommand(command: string, argv: string[]): Promise<number> {
   const parsed = parseCliArgs(argv, clientFlags);
-  try {
+  return endingOnClientExit(async () => {
     if (command === 'status') return await statusCommand(parsed);
     if (command === 'url') {
       if (parsed.positionals.length) throw new UsageError('url takes no arguments');
@@ -105,6 +105,13 @@ export async function clientCommand(command: string, argv: string[]): Promise<nu
     if (!reply.ok) return fail(reply.error.message);
     process.stdout.write(`${name}: ${describeService(reply.value)}\n`);
     return 0;
+  });
+}
+
+/** Runs a client command; a ClientExit on the way ends it with its message and exit code. */
+export async function endingOnClientExit(command: () => Promise<number>): Promise<number> {
+  try {
+    return await command();
   } catch (error) {
     if (error instanceof ClientExit) {
       process.stderr.write(`showrunner: ${error.message}\n`);
@@ -144,7 +151,8 @@ async function statusCommand(parsed: ParsedArgs): Promise<number> {
   return replies.every((reply) => reply.ok) ? 0 : 1;
 }
 
-function fail(message: string): number {
+/** A refusal from the daemon: its message, exit code 1. */
+export function fail(message: string): number {
   process.stderr.write(`showrunner: ${message}\n`);
   return 1;
 }

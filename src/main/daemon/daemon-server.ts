@@ -159,6 +159,10 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
     }
     const gated = ((method: string, args: unknown) => gate.call(caller, method, args, call)) as ContractCaller;
     const result = await handleRestRequest({ method: request.method ?? 'GET', segments, query: url.searchParams, body }, { call: gated, urls: options.urls });
+    if (result.contentType && typeof result.body === 'string') {
+      response.writeHead(result.status, { 'Content-Type': result.contentType, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      return void response.end(result.body);
+    }
     sendJson(response, result.status, result.body);
   }
 

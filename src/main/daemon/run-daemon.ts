@@ -126,7 +126,7 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
         const { sync, runtimes } = orchestrator.urls();
         return { api: server.url, panel: servePage ? `${server.url}/` : null, editor: editor ? `${server.url}/editor/` : null, sync, runtimes, runtime: runtimes.bash ?? null };
       },
-      metrics: () => renderPrometheusMetrics(orchestrator.snapshot()),
+      metrics: () => renderPrometheusMetrics(orchestrator.snapshot(), orchestrator.rolloutFigures()),
       token,
       viewerToken: access.viewerToken,
       audit,

@@ -86,7 +86,8 @@ describe('the viewer role, with real daemons', () => {
     const daemon = await startDaemon(manifest, state);
     await waitFor(() => service(daemon, 'web'), (web) => web?.state.kind === 'running', { what: 'web running', timeoutMs: 30_000 });
     const before = await service(daemon, 'web');
-    const fill = (path: string) => path.replace('{name}', 'web').replace('{doc}', 'notes');
+    // A run artifact needs its file name; the run `{id}` does not exist (404 for both roles).
+    const fill = (path: string) => path.replace('{name}', 'web').replace('{doc}', 'notes') + (path.endsWith('/artifact') ? '?name=run.json' : '');
 
     for (const route of REST_ROUTES.filter((each) => !each.open && each.path !== '/api/call/{method}')) {
       const path = fill(route.path);
@@ -105,7 +106,7 @@ describe('the viewer role, with real daemons', () => {
       }
     }
     // Every contract method at /api/call/{method}: changes refused, reads answered.
-    const argsFor: Record<string, unknown> = { 'logs.tail': { process: 'web' }, 'logs.lines': { process: 'web' }, 'logs.filePath': { process: 'web' }, 'logs.follow': { processes: [] }, 'executions.list': { doc: 'notes' } };
+    const argsFor: Record<string, unknown> = { 'logs.tail': { process: 'web' }, 'logs.lines': { process: 'web' }, 'logs.filePath': { process: 'web' }, 'logs.follow': { processes: [] }, 'executions.list': { doc: 'notes' }, 'runs.get': { id: 'none' }, 'runs.artifact': { id: 'none', name: 'run.json' } };
     for (const method of METHOD_NAMES) {
       const args = argsFor[method] ?? (METHOD_ACCESS[method] === 'change' ? { name: 'web' } : {});
       const reply = await daemon.request(VIEWER, 'POST', `/api/call/${method}`, args);
@@ -113,11 +114,11 @@ describe('the viewer role, with real daemons', () => {
         expect([reply.status, reply.body.error?.code], method).toEqual([403, 'forbidden']);
         continue;
       }
-      // A read answers the viewer as it answers the operator (executions.list: 404, no monitor).
+      // A read answers the viewer as it answers the operator (executions.list: 404, no monitor; runs.get/artifact: 404, no such run).
       const asOperator = await daemon.request(daemon.token, 'POST', `/api/call/${method}`, args);
       expect(reply.status, `${method}: ${JSON.stringify(reply.body)}`).toBe(asOperator.status);
       expect(reply.status, method).not.toBe(403);
-      if (method !== 'executions.list') expect(reply.status, method).toBe(200);
+      if (!['executions.list', 'runs.get', 'runs.artifact'].includes(method)) expect(reply.status, method).toBe(200);
     }
     expect((await daemon.request(VIEWER, 'POST', '/api/call/access.role', {})).body).toEqual({ role: 'viewer' });
     expect((await daemon.request(daemon.token, 'POST', '/api/call/access.role', {})).body).toEqual({ role: 'operator' });

@@ -1,6 +1,6 @@
 // The composition root (STYLE.md §1): builds the engine's parts, wires their events into the
 // contract's, and implements the contract. Read top to bottom; no container.
-import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
+import { ORCHESTRATOR_LOG, RUNS_LOG_DIR } from '../../shared/reserved-names';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -27,6 +27,7 @@ import { MonitorControl } from './monitors/monitor-control';
 import { monitorProcessName } from './monitors/monitor-process-name';
 import type { LogLevel } from './parts/log-level';
 import { ServiceEditor } from './api/service-editor';
+import { RolloutRunner, rolloutHandlers, rolloutHost, type RolloutFigures, type RolloutTiming } from './compose/rollout-runner';
 import { AlertDispatcher, type AlertDispatcherOptions } from './alerts/alert-dispatcher';
 
 export interface OrchestratorOptions {
@@ -71,6 +72,8 @@ export interface OrchestratorOptions {
   startServicesAfter?: Promise<unknown>;
   /** Lines for the supervisor's own log, also echoed here (the daemon prints them). */
   log?: (line: string) => void;
+  /** Roll-out verify backoff (tests shorten it). */
+  rolloutTiming?: RolloutTiming;
   /** The previous daemon of this instance did not stop cleanly: an `[alerts]` alert at start. */
   uncleanExit?: AlertDispatcherOptions['uncleanExit'];
   /** Tests: the once-per-service window, its clock and the retry delays of `[alerts]`. */
@@ -90,6 +93,8 @@ export interface Orchestrator {
   close(): Promise<void>;
   /** A second stop signal: every tree, and any orphan still being cleaned up, gets SIGKILL now. */
   hurry(): void;
+  /** Roll-out counters for `GET /metrics`. */
+  rolloutFigures(): RolloutFigures;
 }
 
 export async function createOrchestrator(options: OrchestratorOptions): Promise<Orchestrator> {
@@ -270,6 +275,9 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     return found;
   }
 
+  // Roll-outs of compose services (issue 19): runs and their artifacts under `runs/` in the log dir.
+  const rollouts = await RolloutRunner.open(join(logDir, RUNS_LOG_DIR), options.rolloutTiming, rolloutHost(() => manifest, supervisor, hub, say));
+
   const handlers: ContractHandlers = {
     'system.subscribe': () => ({ snapshot: snapshot(), seq: hub.currentSeq }),
     // In process (the desktop app, tests) the caller is the operator; the daemon answers for its clients.
@@ -303,6 +311,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
     'executions.list': ({ doc }) => monitors.executions(doc),
     'executions.cancel': ({ doc, id }) => monitors.cancel(doc, id),
     'executions.reply': ({ doc, id, text }) => monitors.reply(doc, id, text),
+    ...rolloutHandlers(rollouts),
   };
 
   const internal: ClientSession = hub.caller();
@@ -320,6 +329,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
         closing = true;
         watcher?.close();
         await monitors.close();
+        await rollouts.close();
         say('stopping all services');
         await supervisor.dispose();
         // After the stops: a failure they caused is queued too; what is queued stays on disk.
@@ -332,6 +342,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
       return closed;
     },
     hurry: () => supervisor.hurry(),
+    rolloutFigures: () => rollouts.metrics.snapshot(),
   };
 }
 

@@ -4,6 +4,7 @@ import { ServiceGraph } from './features/graph/ServiceGraph';
 import { LogDock } from './features/logs/LogDock';
 import { MonitorsPanel } from './features/monitors/MonitorsPanel';
 import { DevicesPanel } from './features/devices/DevicesPanel';
+import { RunsPanel } from './features/runs/RunsPanel';
 import { NoticeStrip } from './features/shell/NoticeStrip';
 import { ServiceList } from './features/services/ServiceList';
 import { ServicePanel } from './features/services/ServicePanel';
@@ -20,6 +21,7 @@ const views: Record<View, ReactElement> = {
   list: <ServiceList />,
   monitors: <MonitorsPanel />,
   devices: <DevicesPanel />,
+  runs: <RunsPanel />,
 };
 
 export function App() {

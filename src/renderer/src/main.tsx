@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { LogFollower } from './features/logs/log-follower';
 import { createExecutionStore } from './features/monitors/execution-store';
+import { createRolloutRunStore } from './features/runs/rollout-run-store';
 import { createSystemStore } from './store/system-store';
 import { StoreProvider } from './store/store-context';
 import { pickTransport, type PickedTransport } from './transport/pick-transport';
@@ -19,10 +20,11 @@ function mount(picked: PickedTransport): void {
   const store = createSystemStore(transport);
   const logs = new LogFollower(transport);
   const executions = createExecutionStore(transport);
+  const runs = createRolloutRunStore(transport);
 
   createRoot(document.getElementById('root')!).render(
     <StrictMode>
-      <StoreProvider store={store} logs={logs} executions={executions}>
+      <StoreProvider store={store} logs={logs} executions={executions} runs={runs}>
         <App />
       </StoreProvider>
     </StrictMode>,

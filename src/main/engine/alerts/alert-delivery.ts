@@ -4,6 +4,7 @@
 // installations behind one outage do not retry in step. Runs beside the supervisor on its
 // own promise chain: nothing here is awaited by a start, a stop or a transition.
 import type { AlertQueue } from './alert-queue';
+import { requestOutcome } from './request-outcome';
 
 export interface AlertDeliveryOptions {
   queue: AlertQueue;
@@ -111,28 +112,8 @@ export class AlertDelivery {
   }
 
   /** null when the receiver took it (2xx), else why not. */
-  private async send(target: { url: string; headers: Record<string, string> }, body: string): Promise<string | null> {
+  private send(target: { url: string; headers: Record<string, string> }, body: string): Promise<string | null> {
     const { timeoutMs = 10_000 } = this.options;
-    try {
-      const response = await fetch(target.url, {
-        method: 'POST',
-        headers: { ...target.headers, 'content-type': 'application/json', 'user-agent': 'showrunner' },
-        body,
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]),
-        redirect: 'manual',
-      });
-      await response.body?.cancel().catch(() => undefined);
-      return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
-    } catch (error) {
-      return describeFetchError(error, timeoutMs);
-    }
+    return requestOutcome({ url: target.url, method: 'POST', headers: target.headers, body, timeoutMs, signal: this.abort.signal });
   }
-}
-
-/** undici says "fetch failed" and keeps the reason (ECONNREFUSED, …) in `cause`. */
-export function describeFetchError(error: unknown, timeoutMs: number): string {
-  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err?.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
-  if (err?.name === 'AbortError') return 'stopped';
-  return err?.cause?.code ?? err?.cause?.message ?? err?.message ?? String(error);
 }

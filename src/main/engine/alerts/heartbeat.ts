@@ -3,7 +3,7 @@
 // watcher such as healthchecks.io raises the alarm when the beats stop — also when the whole
 // machine is gone. Beats are not queued: a missed one is the message.
 import type { ServiceSnapshot } from '../../../shared/model';
-import { describeFetchError } from './alert-delivery';
+import { requestOutcome } from './request-outcome';
 import { servicesInPlace, type InPlace } from './services-in-place';
 
 export interface HeartbeatTarget {
@@ -95,19 +95,9 @@ export class Heartbeat {
     if (this.target === target) this.schedule(Math.max(0, target.intervalMs - (Date.now() - started)));
   }
 
-  private async send(target: HeartbeatTarget): Promise<string | null> {
+  private send(target: HeartbeatTarget): Promise<string | null> {
     const timeoutMs = Math.min(target.intervalMs, 10_000);
-    try {
-      const response = await fetch(target.url, {
-        headers: { ...target.headers, 'user-agent': 'showrunner' },
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(timeoutMs)]),
-        redirect: 'manual',
-      });
-      await response.body?.cancel().catch(() => undefined);
-      return response.status >= 200 && response.status < 300 ? null : `HTTP ${response.status}`;
-    } catch (error) {
-      return describeFetchError(error, timeoutMs);
-    }
+    return requestOutcome({ url: target.url, headers: target.headers, timeoutMs, signal: this.abort.signal });
   }
 
   private say(line: string): void {

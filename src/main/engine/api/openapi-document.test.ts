@@ -2,7 +2,7 @@
 // JSON Schema validator (ajv, draft 2020-12, OpenAPI 3.1's dialect) and against a real daemon:
 // every route in the table is answered (none is a "no route"), every JSON reply matches its
 // schema, and a route outside the table does not exist.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -11,6 +11,7 @@ import { methodNames } from '../../../shared/contract';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { sourceCliArgv } from '../../../../test/helpers/cli-argv';
 import { waitFor } from '../../../../test/helpers/wait-for';
+import { installFakeDocker } from '../../../../test/helpers/fake-docker';
 import { findFreePort } from '../net/find-free-port';
 import { openApiDocument } from './openapi-document';
 import { REST_ROUTES } from './rest-route-table';
@@ -83,10 +84,14 @@ describe('the OpenAPI document against a real daemon', () => {
     const manifest = join(dir, 'services.toml');
     // A sync server, so the monitor routes answer with their success bodies too.
     const syncPort = await findFreePort();
-    await writeFile(manifest, `[sync]\nport = ${syncPort}\ndocs_dir = "docs"\n\n[services.base]\ncommand = 'node -e "setInterval(() => console.log(1), 500)"'\n`);
+    // A protected compose service (stand-in docker) gives the runs routes a run awaiting approval.
+    const docker = await installFakeDocker(dir);
+    await mkdir(join(dir, 'stack'));
+    const web = '[services.web]\nkind = "compose"\nproject_dir = "stack"\nprotected = true\n';
+    await writeFile(manifest, `[sync]\nport = ${syncPort}\ndocs_dir = "docs"\n\n[services.base]\ncommand = 'node -e "setInterval(() => console.log(1), 500)"'\n\n${web}`);
     // One daemon for the whole file (run-cli-process.ts would stop it after the first test).
     const [node, ...prefix] = sourceCliArgv;
-    cli = spawn(node, [...prefix, 'serve', '--config', manifest, '--port', '0', '--state-dir', join(dir, 'state'), '--quiet'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    cli = spawn(node, [...prefix, 'serve', '--config', manifest, '--port', '0', '--state-dir', join(dir, 'state'), '--quiet'], { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, ...docker.env } });
     cli.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const match = await waitFor(() => /listening on (http:\/\/[^/\s]+)\/\?token=(\S+)/.exec(output), Boolean, { what: 'daemon listening', timeoutMs: 60_000 });
     [, url, token] = match!;
@@ -108,7 +113,12 @@ describe('the OpenAPI document against a real daemon', () => {
     'POST /api/services': { name: 'added', command: 'sleep 1000' },
     'PATCH /api/services/{name}': { display_name: 'Added' },
   };
-  const pathFor = (path: string) => path.replace('{name}', path.startsWith('/api/logs/') ? 'base' : 'added').replace('{doc}', 'notes');
+  let runId = '';
+  const pathFor = (path: string) =>
+    path.replace('{name}', path.startsWith('/api/logs/') ? 'base' : path.endsWith('/rollout') ? 'web' : 'added').replace('{doc}', 'notes').replace('{id}', runId) +
+    (path.endsWith('/artifact') ? '?name=run.json' : '');
+  /** The run is approved first, so rejecting it is a conflict. */
+  const expectedStatus: Record<string, number> = { 'POST /api/runs/{id}/reject': 409 };
 
   it('serves the document and the docs page without a token; the page under a CSP that allows no script or remote asset', async () => {
     const served = await fetch(`${url}/api/openapi.json`);
@@ -127,7 +137,8 @@ describe('the OpenAPI document against a real daemon', () => {
   it('answers every route of the table (none is "no route"), and each JSON reply matches its schema', { timeout: 120_000 }, async () => {
     const ajv = validatorFor();
     // Order matters: the service is added before it is patched, started, stopped and deleted.
-    const order = (route: (typeof REST_ROUTES)[number]) => (route.method === 'DELETE' ? 2 : route.method === 'POST' && route.path === '/api/services' ? 0 : 1);
+    const order = (route: (typeof REST_ROUTES)[number]) =>
+      route.method === 'DELETE' ? 2 : route.method === 'POST' && (route.path === '/api/services' || route.path.endsWith('/rollout')) ? 0 : route.path.endsWith('/reject') ? 1.5 : 1;
     const routes = [...REST_ROUTES].filter((route) => route.path !== '/api/call/{method}' && route.path !== '/api/events').sort((a, b) => order(a) - order(b));
     for (const route of routes) {
       const key = `${route.method} ${route.path}`;
@@ -138,9 +149,12 @@ describe('the OpenAPI document against a real daemon', () => {
       });
       const text = await reply.text();
       expect(text, key).not.toMatch(/no route/);
-      expect(reply.status, `${key}: ${text}`).toBe(route.status ?? 200);
+      const status = expectedStatus[key] ?? route.status ?? 200;
+      expect(reply.status, `${key}: ${text}`).toBe(status);
+      if (key === 'POST /api/services/{name}/rollout') runId = JSON.parse(text).id;
+      if (key === 'POST /api/services/{name}/rollout') await waitFor(() => fetch(`${url}/api/runs/${runId}`, { headers: { Authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ status: string }>), (run) => run.status === 'awaiting_approval', { what: 'run awaiting approval' });
       const operation = document.paths[route.path][route.method.toLowerCase()];
-      const schema = operation.responses[String(route.status ?? 200)].content?.['application/json']?.schema;
+      const schema = (operation.responses[String(status)] ?? operation.responses.default)?.content?.['application/json']?.schema;
       if (!schema || route.path === '/api/openapi.json') continue;
       const validate = ajv.compile({ $ref: `https://showrunner.invalid/openapi.json${schema.$ref}` });
       expect(validate(JSON.parse(text)), `${key}: ${JSON.stringify(validate.errors)}`).toBe(true);

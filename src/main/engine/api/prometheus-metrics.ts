@@ -1,10 +1,11 @@
 // `GET /metrics` in Prometheus text format, from the same snapshot the UI shows, so an
 // installation can be watched by the tools a venue already has.
 import type { SystemSnapshot } from '../../../shared/model';
+import type { RolloutFigures } from '../compose/rollout-metrics';
 
 type Sample = [labels: Record<string, string>, value: number];
 
-export function renderPrometheusMetrics(snapshot: SystemSnapshot): string {
+export function renderPrometheusMetrics(snapshot: SystemSnapshot, rollouts?: RolloutFigures): string {
   const out: string[] = [];
   const metric = (name: string, type: 'gauge' | 'counter', help: string, samples: Sample[]) => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -32,6 +33,15 @@ export function renderPrometheusMetrics(snapshot: SystemSnapshot): string {
   metric('showrunner_device_present', 'gauge', 'Whether a required device is present.', snapshot.devices.map((d) => [{ device: d.label }, d.present ? 1 : 0]));
   metric('showrunner_monitor_running', 'gauge', 'Whether the monitor peer of a document runs.', snapshot.monitors.map((m) => [{ doc: m.doc }, m.running ? 1 : 0]));
   metric('showrunner_manifest_problems', 'gauge', 'Problems in the manifest on disk (0 when valid).', [[{}, snapshot.problems.length]]);
+  if (rollouts) {
+    // Roll-out runs of compose services (issue 19; MoonMind's run funnel, step latency, MTTR).
+    metric('showrunner_rollout_runs_total', 'counter', 'Roll-out runs ended, by outcome.', Object.entries(rollouts.runsByOutcome).map(([outcome, n]) => [{ outcome }, n]));
+    const steps = Object.entries(rollouts.steps).flatMap(([step, byOutcome]) => Object.entries(byOutcome).map(([outcome, entry]) => ({ step, outcome, ...entry })));
+    metric('showrunner_rollout_step_seconds_sum', 'counter', 'Time spent in roll-out steps, by step and outcome.', steps.map((s) => [{ step: s.step, outcome: s.outcome }, s.seconds]));
+    metric('showrunner_rollout_step_seconds_count', 'counter', 'Roll-out steps ended, by step and outcome.', steps.map((s) => [{ step: s.step, outcome: s.outcome }, s.count]));
+    metric('showrunner_rollout_recover_seconds_sum', 'counter', 'Time from a failed deployment to the previous image verified again.', [[{}, rollouts.recoveries.seconds]]);
+    metric('showrunner_rollout_recover_seconds_count', 'counter', 'Roll-outs recovered by rollback.', [[{}, rollouts.recoveries.count]]);
+  }
   const alerts = snapshot.alerts;
   if (alerts) {
     metric('showrunner_alerts_queued', 'gauge', 'Alerts on disk waiting for the webhook.', [[{}, alerts.queued]]);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ErrorInfo } from '../../../shared/contract';
 import { AlertsStatus, DeviceSnapshot, ManifestProblem, MonitorSnapshot, ServiceSnapshot, ServiceState, Health } from '../../../shared/model';
 import { ServiceChanges, ServiceDefinition } from '../../../shared/service-definition';
+import { ArtifactName, RolloutRun, RunStatus } from '../../../shared/rollout-run';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -151,6 +152,31 @@ export const REST_ROUTES: readonly RestRoute[] = [
   ...(['start', 'stop', 'restart', 'kill'] as const).map(
     (action): RestRoute => ({ method: 'POST', path: `/api/services/{name}/${action}`, summary: `${action[0].toUpperCase()}${action.slice(1)}s a service`, response: ServiceSnapshot }),
   ),
+  // Roll-outs of compose services as runs (issue 19; MoonMind's orchestrator runs, seed 004).
+  {
+    method: 'POST',
+    path: '/api/services/{name}/rollout',
+    summary: 'Queues a roll-out of a compose service: tag previous image, build, up -d --no-deps, verify, roll back on failure',
+    status: 202,
+    response: z.object({ id: z.string(), status: RunStatus }),
+  },
+  {
+    method: 'GET',
+    path: '/api/runs',
+    summary: 'Roll-out runs, newest first',
+    query: { status: { description: `only runs with this status: ${RunStatus.options.join(', ')}`, schema: RunStatus } },
+    response: z.object({ runs: z.array(RolloutRun) }),
+  },
+  { method: 'GET', path: '/api/runs/{id}', summary: 'One roll-out run with its steps and artifacts', response: RolloutRun },
+  { method: 'POST', path: '/api/runs/{id}/approve', summary: 'Lets a protected service\'s run awaiting approval go on (409 otherwise)', response: RolloutRun },
+  { method: 'POST', path: '/api/runs/{id}/reject', summary: 'Ends a queued run or one awaiting approval as rejected (409 otherwise)', response: RolloutRun },
+  {
+    method: 'GET',
+    path: '/api/runs/{id}/artifact',
+    summary: 'One file of the run (run.json, build.log, deploy.log, verify.log, rollback.log)',
+    query: { name: { description: 'the artifact\'s file name', schema: ArtifactName } },
+    response: { contentType: 'text/plain', description: 'the file (its last MiB)' },
+  },
   {
     method: 'GET',
     path: '/api/audit',

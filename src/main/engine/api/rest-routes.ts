@@ -19,6 +19,8 @@ export interface RestRequest {
 export interface RestResponse {
   status: number;
   body: unknown;
+  /** Default JSON; a string body with this type is sent as is (run artifacts). */
+  contentType?: string;
 }
 
 export interface RestContext {
@@ -130,6 +132,23 @@ export async function handleRestRequest(request: RestRequest, context: RestConte
     case 'GET logs/:name': {
       const lines = query.has('lines') ? Number(query.get('lines')) : 50;
       return fromReply(await call('logs.lines', { process: name, lines }));
+    }
+    case 'POST services/:name/rollout': {
+      const reply = await call('runs.rollout', { name });
+      return reply.ok ? { status: 202, body: { id: reply.value.id, status: reply.value.status } } : fromReply(reply);
+    }
+    case 'GET runs': {
+      const status = query.get('status') ?? undefined;
+      return fromReply(await call('runs.list', status === undefined ? {} : { status }), (runs) => ({ runs }));
+    }
+    case 'GET runs/:name':
+      return fromReply(await call('runs.get', { id: name }));
+    case 'POST runs/:name/approve':
+    case 'POST runs/:name/reject':
+      return fromReply(await call(`runs.${action}` as MethodName, { id: name }));
+    case 'GET runs/:name/artifact': {
+      const reply = await call('runs.artifact', { id: name, name: query.get('name') ?? '' });
+      return reply.ok ? { status: 200, body: reply.value.text, contentType: 'text/plain; charset=utf-8' } : fromReply(reply);
     }
     case 'GET devices':
       return fromReply(await call('devices.list', {}), (devices) => ({ devices }));

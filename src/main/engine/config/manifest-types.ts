@@ -10,7 +10,27 @@ export type HealthSpec =
   | { type: 'tcp'; host: string; port: number; timing: ProbeTiming }
   | { type: 'exec'; command: string; timing: ProbeTiming }
   /** Healthy while the main process is alive. */
-  | { type: 'process'; timing: ProbeTiming };
+  | { type: 'process'; timing: ProbeTiming }
+  /** A compose service without `health`: the container's own health from `docker compose ps`. */
+  | { type: 'container'; compose: ComposeTarget; timing: ProbeTiming };
+
+/** Which container: what every `docker compose` call of a compose service names. */
+export interface ComposeTarget {
+  /** Absolute; `docker compose --project-directory`. */
+  projectDir: string;
+  /** Absolute path of the compose file. */
+  file: string;
+  /** The service's name inside the compose file. */
+  service: string;
+}
+
+/** A `kind = "compose"` service (issue 19): one service of a docker compose project. */
+export interface ComposeSpec extends ComposeTarget {
+  /** Roll-outs wait for an approval. */
+  protected: boolean;
+  /** How long a roll-out's verify step waits for health. */
+  verifyTimeoutMs: number;
+}
 
 export interface ProbeTiming {
   intervalMs: number;
@@ -74,6 +94,8 @@ export interface ServiceSpec {
    */
   onDependencyDown?: 'keep' | 'stop' | 'restart';
   health?: HealthSpec;
+  /** Set for `kind = "compose"`: docker compose runs it, `command` is only a label. */
+  compose?: ComposeSpec;
   /** `schedule = "NAME"`: a copy of that schedule; the service runs only while it is open. */
   schedule?: ScheduleSpec;
   /** `daily_restart = "HH:MM"`, in the schedule's zone (else the machine's). */

@@ -149,6 +149,11 @@ describe('parseManifest problems', () => {
       '1:11: services."my api": service names use letters, digits, ".", "_" and "-" (at most 128)',
       '3:1: services.orchestrator: the name "orchestrator" is taken by Showrunner itself',
     ]);
+    // logs/runs/ holds the roll-outs' artifacts; on a case-insensitive disk "Runs" is that folder too.
+    expect(lines('[services.runs]\ncommand = "a"\n[services.Orchestrator]\ncommand = "b"\n')).toEqual([
+      '1:1: services.runs: the name "runs" is taken by Showrunner itself',
+      '3:1: services.Orchestrator: the name "Orchestrator" is taken by Showrunner itself',
+    ]);
   });
 
   it('reserves the built-in parts\' names only when the manifest turns them on', () => {

@@ -1,7 +1,7 @@
 // services.toml text → a validated, normalized Manifest, or every problem found with its
 // position (ARCHITECTURE.md §3, §8). Never throws: an operator's half-typed file, bad bytes or
 // a value out of range all end as problems, so a reload can never take the engine down.
-import { ORCHESTRATOR_LOG, RUNTIME_SERVICE, SYNC_SERVICE } from '../../../shared/reserved-names';
+import { ORCHESTRATOR_LOG, RUNS_LOG_DIR, RUNTIME_SERVICE, SYNC_SERVICE } from '../../../shared/reserved-names';
 import { readLogs } from './read-logs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ManifestProblem } from '../../../shared/model';
@@ -41,8 +41,8 @@ export const DEFAULTS_KEYS = [
   'on_dependency_down',
 ] as const;
 
-/** Names Showrunner uses itself: `logs/orchestrator/` is the supervisor's own log. */
-const RESERVED_NAMES = [ORCHESTRATOR_LOG];
+/** Folders of `logs/` Showrunner uses itself: the supervisor's own log and the roll-outs' runs. */
+const RESERVED_NAMES = [ORCHESTRATOR_LOG, RUNS_LOG_DIR];
 
 /** The services the management API added (services.api.toml beside the manifest; issue 17). */
 export interface OverlaySource {
@@ -210,7 +210,7 @@ function checkNames(reader: FieldReader, drafts: readonly ServiceDraft[], builti
   for (const draft of drafts) {
     const name = draft.spec.name;
     const reserved =
-      RESERVED_NAMES.includes(name) || (builtins.sync && name === SYNC_SERVICE) || (builtins.runtime && name === RUNTIME_SERVICE);
+      RESERVED_NAMES.includes(name.toLowerCase()) || (builtins.sync && name === SYNC_SERVICE) || (builtins.runtime && name === RUNTIME_SERVICE);
     if (reserved) {
       const owner =
         name === SYNC_SERVICE ? 'the built-in sync server of [sync]' : name === RUNTIME_SERVICE ? 'the built-in runtime of [monitors]' : 'Showrunner itself';

@@ -10,6 +10,7 @@ import { fieldPath, type FieldReader } from './field-reader';
 import type { DeviceRequirement, ScheduleSpec, ServiceSpec } from './manifest-types';
 import { readServiceSchedule } from './read-schedules';
 import { readHealth } from './read-health';
+import { COMPOSE_KEYS, composeCommandLabel, readCompose, readServiceKind } from './read-compose';
 import { resolveManifestPath } from './resolve-manifest-path';
 import type { TomlEntry, TomlNode, TomlTable } from './toml-tree';
 import type { TomlPosition } from './toml-position';
@@ -35,6 +36,8 @@ export const SERVICE_KEYS = [
   'autostart',
   'pty',
   'on_dependency_down',
+  'kind',
+  ...COMPOSE_KEYS,
   'schedule',
   'daily_restart',
 ] as const;
@@ -85,6 +88,8 @@ export interface ServiceContext {
   schedules?: Readonly<Record<string, ScheduleSpec>>;
 }
 
+/** Container health is read with a `docker compose ps` call: a modest interval, idle CPU matters. */
+const CONTAINER_HEALTH_TIMING = { intervalMs: 5000, timeoutMs: 10_000, initialDelayMs: 0, failureThreshold: 3, successThreshold: 1 };
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const MAX_NAME_LENGTH = 128;
 const CONDITIONS = DependencyCondition.options;
@@ -100,8 +105,10 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
   if (!table) reader.expect(entry.node, path, 'a table');
   else reader.checkKeys(t, path, SERVICE_KEYS);
   const { root, defaults, testing } = context;
+  const kind = table ? readServiceKind(reader, t, path) : 'process';
+  const compose = kind === 'compose' ? readCompose(reader, t, path, name, root, pos) : undefined;
   // Without a table there is nothing more to say than that; the required keys would only repeat it.
-  const command = table ? (reader.string(t, path, 'command', pos) ?? '') : '';
+  const command = compose ? composeCommandLabel(compose) : table ? (reader.string(t, path, 'command', pos) ?? '') : '';
   const testingCommand = reader.string(t, path, 'testing_command');
   const workingDir = reader.string(t, path, 'working_dir');
   const venv = reader.string(t, path, 'venv');
@@ -111,7 +118,7 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
     name,
     displayName: reader.string(t, path, 'display_name') ?? name,
     command: testing && testingCommand !== undefined ? testingCommand : command,
-    workingDir: resolveManifestPath(root, workingDir ?? '.'),
+    workingDir: compose?.projectDir ?? resolveManifestPath(root, workingDir ?? '.'),
     env: readEnv(reader, t, path),
     dependencies: [],
     requiresDevices: reader.array(t, path, 'requires_devices', (node, field) => readDevice(reader, node, field)) ?? [],
@@ -130,6 +137,16 @@ export function readService(reader: FieldReader, name: string, entry: TomlEntry,
   };
   if (venv !== undefined) spec.venv = resolveManifestPath(root, venv);
   if (health) spec.health = health;
+  if (compose) {
+    if (health?.type === 'process' && healthTable) {
+      reader.report(healthTable.headerPos ?? healthTable.pos, fieldPath(path, 'health'), 'a "process" probe says nothing about a container; leave `health` out to use the container\'s own health');
+    }
+    spec.compose = compose;
+    // Only the target: `protected` or the verify timeout changed in place must not restart it (diff-services.ts).
+    spec.health ??= { type: 'container', compose: { projectDir: compose.projectDir, file: compose.file, service: compose.service }, timing: CONTAINER_HEALTH_TIMING };
+    // `docker compose stop` waits 10 s for the container before it kills it; ours waits for that.
+    if (!t.entries.has('stop_timeout_seconds')) spec.stopTimeoutMs = Math.max(spec.stopTimeoutMs, 30_000);
+  }
   Object.assign(spec, readServiceSchedule(reader, t, path, context.schedules ?? {}));
   const dependencies =
     reader.array(t, path, 'dependencies', (node, field) => readDependency(reader, node, field)) ?? [];

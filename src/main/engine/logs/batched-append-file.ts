@@ -1,5 +1,5 @@
 // A file opened for append that takes many small writes and hands them to the OS in few large
-// ones. Bytes are copied into pooled buffers; a batch leaves once it holds FLUSH_BYTES or has
+// ones, formatting on the calling thread (a LogStore without its log-write thread). Bytes are copied into pooled buffers; a batch leaves once it holds FLUSH_BYTES or has
 // waited FLUSH_DELAY_MS, and while one writev is in flight the next batch gathers, so a chatty
 // process costs one system call per megabyte, not one per read or line, and no allocation once
 // the pool is warm. Memory is bounded: callers ask `hasRoom` first and count
@@ -10,6 +10,7 @@
 // staged in the second half of the current buffer (one copy) and moved into the first with
 // `copyWithin` (a memmove, no allocation), the prefix copied in front of each.
 import { close, open, writev } from 'node:fs';
+import type { AppendFile } from './append-file';
 import { BufferPool } from './buffer-pool';
 import { sharedNewlineScan, type NewlineScan } from './newline-scan';
 
@@ -41,7 +42,7 @@ function release(buffers: Buffer[]): void {
   pool.release(buffers);
 }
 
-export class BatchedAppendFile {
+export class BatchedAppendFile implements AppendFile {
   readonly path: string;
   private readonly maxQueuedBytes: number;
   private readonly onError: (error: Error) => void;

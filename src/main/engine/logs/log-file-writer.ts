@@ -8,17 +8,19 @@
 // - A file past `maxFileBytes` continues in `<name>-YYYYmmdd-HHMMSS.log.1`, `.log.2`, … (new
 //   names, never renames, so it works on Windows and `tail -f` readers are not cut off).
 // - Retention (LogRetention) runs after each new file.
-// - Writes are batched and asynchronous (BatchedAppendFile). Past `maxQueuedBytes` waiting for
+// - Writes are batched and asynchronous (an AppendFile: in a daemon the log-write thread's, which
+//   formats and writes off the main thread; else BatchedAppendFile). Past `maxQueuedBytes` waiting for
 //   the disk, lines are left out and a `[system]` line later says how many; producers that
 //   honour `queuedBytes` (LogStore.whenWritable) never get there.
 // - Two launches within one second share a file (opened for append).
 //
 // Formatting stays in Buffer space: bytes (UTF-8 or not) pass through unchanged, the prefix is
-// kept as bytes and rebuilt only when the millisecond or the stream changes, and
-// BatchedAppendFile.writeLines spreads a chunk's lines with no JS string or object per line.
+// kept as bytes and rebuilt only when the millisecond or the stream changes, and the file's
+// writeLines spreads a chunk's lines with no JS string or object per line.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogStream } from '../../../shared/model';
+import type { AppendFile, OpenAppendFile } from './append-file';
 import { BatchedAppendFile } from './batched-append-file';
 import { incompleteUtf8TailOf } from './incomplete-utf8-tail';
 import { LogRetention } from './log-retention';
@@ -42,7 +44,11 @@ export interface LogFileWriterOptions {
   onError: (error: Error) => void;
   /** After each batch reaches the OS (so waiters can check `queuedBytes`). */
   onWritten?: () => void;
+  /** How files are opened (LogStore passes its log-write thread's); default BatchedAppendFile. */
+  openFile?: OpenAppendFile;
 }
+
+const openBatched: OpenAppendFile = (path, options) => new BatchedAppendFile(path, options);
 
 interface PartialLine {
   pieces: Buffer[];
@@ -58,7 +64,8 @@ export class LogFileWriter {
   private readonly maxQueuedBytes: number;
   private readonly onError: (error: Error) => void;
   private readonly onWritten: () => void;
-  private file: BatchedAppendFile | null = null;
+  private file: AppendFile | null = null;
+  private readonly openFile: OpenAppendFile;
   private currentPath: string | null = null;
   private stamp = '';
   private part = 0;
@@ -76,7 +83,8 @@ export class LogFileWriter {
   private readonly prefixBuffer = Buffer.alloc(64);
   private prefix = this.prefixBuffer.subarray(0, 0);
 
-  constructor({ dir, name, maxFileBytes = 10 * 1024 * 1024, maxFiles = 2000, maxTotalBytes = Infinity, maxAgeMs = Infinity, maxQueuedBytes = 8 * 1024 * 1024, onError, onWritten = () => {} }: LogFileWriterOptions) {
+  constructor({ dir, name, maxFileBytes = 10 * 1024 * 1024, maxFiles = 2000, maxTotalBytes = Infinity, maxAgeMs = Infinity, maxQueuedBytes = 8 * 1024 * 1024, onError, onWritten = () => {}, openFile = openBatched }: LogFileWriterOptions) {
+    this.openFile = openFile;
     this.dir = dir;
     this.name = name;
     this.maxFileBytes = maxFileBytes;
@@ -261,7 +269,7 @@ export class LogFileWriter {
       this.fail(error instanceof Error ? error : new Error(String(error)));
       return;
     }
-    const file: BatchedAppendFile = new BatchedAppendFile(path, {
+    const file: AppendFile = this.openFile(path, {
       maxQueuedBytes: this.maxQueuedBytes,
       onError: (error) => (file === this.file ? this.fail(error) : this.onError(error)),
       onWritten: this.onWritten,

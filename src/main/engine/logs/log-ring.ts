@@ -198,7 +198,9 @@ export class LogRing {
       if (this.count < this.maxLines) this.growIndex();
       else this.dropOldestLine();
     }
-    const slot = (this.head + this.count) % this.starts.length;
+    // Not `%`: an integer division per line was a visible part of a flood's cost.
+    let slot = this.head + this.count;
+    if (slot >= this.starts.length) slot -= this.starts.length;
     this.starts[slot] = offset;
     this.times[slot] = at;
     this.streams[slot] = code;
@@ -207,7 +209,7 @@ export class LogRing {
   }
 
   private dropOldestLine(): void {
-    this.head = (this.head + 1) % this.starts.length;
+    this.head = this.head + 1 === this.starts.length ? 0 : this.head + 1;
     this.count--;
     this.evicted++;
   }

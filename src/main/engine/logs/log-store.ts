@@ -3,16 +3,21 @@
 //
 // Subscribers get batched chunks through LogFanout (flow control is described there).
 //
+// With files, one log-write thread per store (LogWriteThread) formats the lines and writes
+// them: the main thread keeps the ring and hands the thread bytes through shared memory.
+//
 // Files: `write` returns false, as stream.write does, once more than `highWaterBytes` of a
 // process's output waits for the disk; a producer that can (a child's stdout pipe) pauses until
 // `whenWritable` resolves. One that does not is never blocked: past the writer's own cap lines
 // are left out of the file and counted (see LogFileWriter).
 import { join } from 'node:path';
 import type { LogChunk, LogLine, LogStream } from '../../../shared/model';
+import { BatchedAppendFile } from './batched-append-file';
 import { logDirName } from './log-dir-name';
 import { LogFileWriter } from './log-file-writer';
 import { LogFanout, type LogListener, type LogSubscribeOptions, type LogSubscription } from './log-fanout';
 import { LogRing } from './log-ring';
+import { startLogWriteThread, type LogWriteThread } from './log-write-thread';
 import { sharedNewlineScan } from './newline-scan';
 import { DEFAULT_LOG_RETENTION, type LogRetentionSpec } from '../config/read-logs';
 import type { LogSink } from './log-sink';
@@ -40,6 +45,8 @@ export interface LogStoreOptions {
   now?: () => number;
   /** Called once, the first time files cannot be written; logs then stay in memory. */
   onProblem?: (message: string) => void;
+  /** Format and write files in a worker thread (default); false writes them on this thread. */
+  writeThread?: boolean;
 }
 
 export interface LogStats {
@@ -80,6 +87,7 @@ export class LogStore implements LogSink {
   private partialTimer: NodeJS.Timeout | null = null;
   private problemReported = false;
   private closed = false;
+  private readonly thread: LogWriteThread | null;
 
   constructor({
     logDir = null,
@@ -95,6 +103,7 @@ export class LogStore implements LogSink {
     partialFlushMs = 500,
     now = Date.now,
     onProblem = () => {},
+    writeThread = true,
   }: LogStoreOptions = {}) {
     this.logDir = logDir;
     this.ringBytes = ringBytes;
@@ -104,6 +113,8 @@ export class LogStore implements LogSink {
     this.now = now;
     this.onProblem = onProblem;
     this.writerLimits = { maxFileBytes, maxFiles: maxFilesPerProcess, maxTotalBytes: maxBytesPerProcess, maxAgeMs };
+    // Started with the store (the daemon's start), not at the first flood.
+    this.thread = logDir && writeThread ? startLogWriteThread(onProblem) : null;
   }
 
   beginLaunch(process: string, launch: { restart?: boolean } = {}): void {
@@ -199,6 +210,7 @@ export class LogStore implements LogSink {
     for (const waiters of this.writableWaiters.values()) for (const resolve of waiters) resolve();
     this.writableWaiters.clear();
     await Promise.all([...this.logs.values()].map((log) => log.writer?.close()));
+    await this.thread?.stop();
   }
 
   private open(process: string): ProcessLog {
@@ -212,6 +224,8 @@ export class LogStore implements LogSink {
           ...this.writerLimits,
           onError: (error) => this.reportProblem(`log files under ${this.logDir} cannot be written (${error.message}); logs are kept in memory only`),
           onWritten: () => this.wakeWriters(created),
+          // After the thread failed, a new file (the next launch) is written on this thread.
+          openFile: this.thread ? (path, options) => (this.thread!.alive ? this.thread!.open(path, options) : new BatchedAppendFile(path, options)) : undefined,
         })
       : null;
     const created: ProcessLog = { name: process, ring: new LogRing({ maxBytes: this.ringBytes }), writer };

@@ -10,7 +10,13 @@ import { deferred, type Deferred } from './deferred';
 import { LaunchError, type ExitInfo, type LaunchedProcess, type ProcessLauncher } from './launch-request';
 import { describePortHolder, findPortHolder, localProbePort } from './port-holder';
 import { collectTree, readProcess, readProcTable, walkTree, type ProcRef } from './proc-table';
+import { sleep } from './sleep';
 import { stopTree } from './stop-tree';
+
+/** A blocked service (no docker CLI or engine) looks again this often. */
+export const BLOCKER_RETRY_MS = 10_000;
+/** The blocker a run last showed, so a retry that finds the same one adds no transition. */
+const shownBlocker = new WeakMap<Run, string>();
 
 export interface StopRequest {
   reason: string;
@@ -72,6 +78,15 @@ export interface LaunchSteps {
 
 export async function launchOnce(unit: LaunchSteps, run: Run, why: string, restart: boolean): Promise<LaunchOutcome> {
   const { spec } = unit;
+  const blocker = (await unit.launcher.blocker?.({ ...spec })) ?? null;
+  if (blocker !== null) {
+    if (run.stop) return unit.finishStop(run);
+    if (shownBlocker.get(run) !== blocker) unit.transition({ kind: 'blocked', waitingOn: { services: [], devices: [] }, problem: blocker }, blocker);
+    shownBlocker.set(run, blocker);
+    if (!(await sleep(BLOCKER_RETRY_MS, run.controller.signal))) return unit.finishStop(run);
+    return { kind: 'relaunch', why: `looking again after: ${blocker}` };
+  }
+  shownBlocker.delete(run);
   // Before any log file or process: a port someone else holds would answer our probe.
   const port = localProbePort(spec.health);
   const holder = port === null ? null : findPortHolder(port);

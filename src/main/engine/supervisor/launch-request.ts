@@ -1,6 +1,7 @@
 // What the supervisor asks a launcher for and what it gets back, shared by the piped launcher
 // (process-launcher.ts) and the pty one (pty-launcher.ts).
 import type { LogStream } from '../../../shared/model';
+import type { ComposeSpec } from '../config/manifest-types';
 import { LAUNCH_ENV } from './launch-marker';
 
 export interface LaunchRequest {
@@ -14,6 +15,8 @@ export interface LaunchRequest {
   pty: boolean;
   /** SHOWRUNNER_LAUNCH for this launch (launch-marker.ts): how a stop finds double-forked descendants. */
   marker?: string;
+  /** A `kind = "compose"` service: docker compose runs it (compose/compose-launcher.ts). */
+  compose?: ComposeSpec;
 }
 
 export interface ExitInfo {
@@ -36,6 +39,8 @@ export type OutputListener = (stream: Exclude<LogStream, 'system'>, data: Buffer
 export interface ProcessLauncher {
   /** Rejects when the process could not be started at all (no bash, missing working dir). */
   launch(request: LaunchRequest, output: OutputListener): Promise<LaunchedProcess>;
+  /** Why the service cannot start at all right now (no docker CLI or engine), or null: it waits blocked. */
+  blocker?(request: LaunchRequest): Promise<string | null>;
 }
 
 /** A launch failure; `permanent` when retrying cannot help, so the service fails at once. */

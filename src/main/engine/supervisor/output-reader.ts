@@ -10,9 +10,10 @@
 // stdio is on Unix too (a socketpair), so the child sees no difference. On Windows `open`
 // returns null and the launcher keeps Node's pipes.
 //
-// One full buffer per event-loop turn: libuv keeps reading a stream while reads fill the buffer
-// (up to 32 times), so a flooding child could hold the loop for megabytes while another
-// service's single line waits. After a full read we pause and resume on the next turn.
+// One buffer's worth per event-loop turn: libuv keeps reading a stream while it has data (up
+// to 32 reads), so a flooding child could hold the loop for megabytes while another service's
+// single line waits. Once a buffer's worth was read since the last pause (in one read or in
+// several smaller ones, as a pipe fed in small writes gives them) we pause until the next turn.
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
@@ -60,13 +61,18 @@ export class OutputReader {
       const spare = spareBuffers.findIndex((candidate) => candidate.length === bufferBytes);
       const buffer = spare >= 0 ? spareBuffers.splice(spare, 1)[0] : Buffer.allocUnsafeSlow(bufferBytes);
       let reader: OutputReader | null = null;
+      let thisTurn = 0;
       const socket = createConnection({
         path,
         onread: {
           buffer,
           callback: (bytes: number) => {
             onData(buffer.subarray(0, bytes));
-            if (bytes === buffer.length) reader?.yieldTurn();
+            thisTurn += bytes;
+            if (thisTurn >= buffer.length && reader) {
+              thisTurn = 0;
+              reader.yieldTurn();
+            }
             return true;
           },
         },

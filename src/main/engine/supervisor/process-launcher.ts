@@ -2,6 +2,7 @@
 // contract) detached, so the service leads its own process group and a stop can signal the
 // whole group; `pty = true` services go through node-pty instead (pty-launcher.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { composeBlocker, launchCompose } from '../compose/compose-launcher';
 import { LaunchError, launchEnv, type ExitInfo, type LaunchedProcess, type LaunchRequest, type OutputListener, type ProcessLauncher } from './launch-request';
 import { OutputReader } from './output-reader';
 import { ptyLauncher } from './pty-launcher';
@@ -17,8 +18,10 @@ export const defaultLauncher: ProcessLauncher = {
     // Not permanent: a folder on a drive mounted later may yet appear; backoff retries.
     const problem = await workingDirProblem(request.workingDir);
     if (problem !== null) throw new LaunchError(problem);
+    if (request.compose) return launchCompose({ ...request, compose: request.compose }, output, (wrapper) => launchPiped(wrapper, output));
     return request.pty ? ptyLauncher.launch(request, output) : launchPiped(request, output);
   },
+  blocker: (request) => (request.compose ? composeBlocker(request.compose) : Promise.resolve(null)),
 };
 
 async function launchPiped(request: LaunchRequest, output: OutputListener): Promise<LaunchedProcess> {

@@ -2,18 +2,20 @@ import { createContext, useContext, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { LogFollower } from '../features/logs/log-follower';
 import type { ExecutionStore } from '../features/monitors/execution-store';
+import type { RolloutRunStore } from '../features/runs/rollout-run-store';
 import type { SystemState, SystemStore } from './system-store';
 
 interface Engine {
   store: SystemStore;
   logs: LogFollower;
   executions: ExecutionStore;
+  runs: RolloutRunStore;
 }
 
 const EngineContext = createContext<Engine | null>(null);
 
-export function StoreProvider({ store, logs, executions, children }: Engine & { children: ReactNode }) {
-  return <EngineContext.Provider value={{ store, logs, executions }}>{children}</EngineContext.Provider>;
+export function StoreProvider({ store, logs, executions, runs, children }: Engine & { children: ReactNode }) {
+  return <EngineContext.Provider value={{ store, logs, executions, runs }}>{children}</EngineContext.Provider>;
 }
 
 function useEngine(): Engine {
@@ -38,4 +40,8 @@ export function useLogFollower(): LogFollower {
 
 export function useExecutionStore(): ExecutionStore {
   return useEngine().executions;
+}
+
+export function useRolloutRunStore(): RolloutRunStore {
+  return useEngine().runs;
 }

@@ -12,6 +12,7 @@
 import type { Health, ProbeResult } from '../../../../shared/model';
 import type { HealthSpec } from '../../config/manifest-types';
 import type { ProcRef } from '../proc-table';
+import { containerProbe } from '../../compose/container-probe';
 import { execProbe, type ExecProbeContext } from './exec-probe';
 import { httpProbe } from './http-probe';
 import type { ProbeOutcome } from './probe-outcome';
@@ -41,6 +42,8 @@ export function probeTarget(health: HealthSpec): string {
       return health.command;
     case 'process':
       return 'main process';
+    case 'container':
+      return `container ${health.compose.service}`;
   }
 }
 
@@ -55,6 +58,8 @@ export function runProbe(health: HealthSpec, main: ProcRef, context: ExecProbeCo
       return execProbe(health.command, timeoutMs, context);
     case 'process':
       return Promise.resolve(processProbe(main));
+    case 'container':
+      return containerProbe(health.compose, timeoutMs);
   }
 }
 
@@ -95,7 +100,8 @@ export class ProbeRunner {
     this.record(outcome);
     if (this.stopped) return;
     const { intervalMs } = health.timing;
-    const fast = !this.everHealthy && health.type !== 'exec';
+    // Exec and container probes spawn a process each time: they keep their interval.
+    const fast = !this.everHealthy && health.type !== 'exec' && health.type !== 'container';
     this.schedule(fast ? Math.min(intervalMs, STARTUP_POLL_MS) : intervalMs);
   }
 

@@ -3,7 +3,7 @@ import { askFirst } from './confirm-store';
 import { useLive } from './use-live';
 import { useOperator } from './use-operator';
 
-export type View = 'graph' | 'list' | 'monitors' | 'devices';
+export type View = 'graph' | 'list' | 'monitors' | 'devices' | 'runs';
 
 const connectionLabels = { open: 'Connected', connecting: 'Connecting…', closed: 'Disconnected' } as const;
 
@@ -32,6 +32,9 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
         </button>
         <button type="button" aria-pressed={view === 'devices'} onClick={() => onViewChange('devices')}>
           Devices
+        </button>
+        <button type="button" aria-pressed={view === 'runs'} onClick={() => onViewChange('runs')}>
+          Runs
         </button>
       </div>
       {viewer && (
