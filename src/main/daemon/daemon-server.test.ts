@@ -2,12 +2,13 @@
 // metrics and socket only with the token in a header or subprotocol, never a cookie, never a
 // redirect; a malformed socket message is answered. Real server, real sockets.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest, type RawReply } from '../../../test/helpers/raw-request';
 import WebSocket from 'ws';
-import { CONTRACT_WS_PROTOCOL, tokenSubprotocol } from '../../shared/wire';
+import { CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, tokenSubprotocol } from '../../shared/wire';
 import type { ContractHandlers } from '../engine/api/contract-dispatcher';
 import { EventHub } from '../engine/api/event-hub';
 import { startDaemonServer, type DaemonServer } from './daemon-server';
@@ -93,6 +94,23 @@ describe('daemon server authentication', () => {
     expect((await openSocket({ query: `?token=${encodeURIComponent(TOKEN)}` })).outcome).toBe('401');
     expect((await openSocket({ protocols: [CONTRACT_WS_PROTOCOL, tokenSubprotocol('wrong')] })).outcome).toBe('401');
     expect((await openSocket({ protocols: [CONTRACT_WS_PROTOCOL, tokenSubprotocol(TOKEN)], headers: { Origin: 'http://evil.example' } })).outcome).toBe('403');
+  });
+
+  it('survives clients that reset the connection while it refuses their upgrade', async () => {
+    // The HTTP server hands an upgrading socket over without its error listener: a refusal
+    // written to a peer that already reset it must not become an uncaught ECONNRESET.
+    const port = Number(new URL(server.url).port);
+    for (let round = 0; round < 40; round++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`GET ${CONTRACT_WS_PATH} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${Buffer.alloc(16, round).toString('base64')}\r\nAuthorization: Bearer wrong\r\n\r\n`);
+          setImmediate(() => socket.resetAndDestroy());
+        });
+        socket.on('error', () => {});
+        socket.on('close', () => resolve());
+      });
+    }
+    expect((await raw('/health')).status).toBe(200);
   });
 
   it('answers a malformed message with an error, by id when it has one', async () => {

@@ -168,6 +168,9 @@ export async function startDaemonServer(options: DaemonServerOptions): Promise<D
 
   server.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://daemon.invalid');
+    // Node hands the upgrading socket over without its error listener: a peer that resets it
+    // while we write a refusal would otherwise be an uncaught ECONNRESET that ends the daemon.
+    socket.on('error', () => socket.destroy());
     const refuse = (status: number, reason: string) => {
       log(`websocket refused (${reason}) from ${request.socket.remoteAddress}`);
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

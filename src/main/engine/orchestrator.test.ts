@@ -157,9 +157,10 @@ describe('createOrchestrator', () => {
       expect(refused.status).toBe(401);
       expect(await refused.json()).toEqual({ error: 'missing or wrong token' });
       expect(store.getState().services['mrmd-runtime'].command).not.toMatch(/token/i);
-      const logged = (await orchestrator!.call('logs.lines', { process: 'mrmd-runtime', lines: 500 })) as { ok: true; value: { lines: string[] } };
-      expect(logged.value.lines.join('\n')).toMatch(/execute\/stream/);
-      expect(logged.value.lines.join('\n')).toMatch(/401: missing or wrong token/);
+      // The runtime's line about the refusal comes through its pipe: wait for it, not for luck.
+      const runtimeLog = async () => ((await orchestrator!.call('logs.lines', { process: 'mrmd-runtime', lines: 500 })) as { ok: true; value: { lines: string[] } }).value.lines.join('\n');
+      const logged = await waitFor(runtimeLog, (text) => /401: missing or wrong token/.test(text), { what: "the runtime's log line for the refused request" });
+      expect(logged).toMatch(/execute\/stream/);
     } finally {
       editor.close();
     }
