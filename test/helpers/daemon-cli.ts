@@ -18,14 +18,21 @@ export interface DaemonCli {
 
 const running: ChildProcess[] = [];
 
-afterEach(async () => {
+/**
+ * Stops every daemon started so far and waits for its exit. A test file that removes the
+ * daemons' folders in its own afterEach calls this first: vitest runs after-hooks in reverse
+ * order, so the file's would otherwise remove a state dir the daemon still writes to.
+ */
+export async function stopDaemonClis(): Promise<void> {
   for (const child of running.splice(0)) {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     await exited;
   }
-});
+}
+
+afterEach(stopDaemonClis);
 
 export function startDaemonCli(args: string[]): DaemonCli {
   const [node, ...prefix] = sourceCliArgv;

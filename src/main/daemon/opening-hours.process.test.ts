@@ -8,11 +8,12 @@ import Ajv2020 from 'ajv/dist/2020';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceSnapshot } from '../../shared/model';
 import { describeService } from '../../shared/describe-state';
-import { startDaemonCli, type DaemonCli } from '../../../test/helpers/daemon-cli';
+import { startDaemonCli, stopDaemonClis, type DaemonCli } from '../../../test/helpers/daemon-cli';
 import { waitFor } from '../../../test/helpers/wait-for';
 
 const dirs: string[] = [];
-afterEach(() => {
+afterEach(async () => {
+  await stopDaemonClis();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 

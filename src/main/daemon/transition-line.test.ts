@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceSnapshot } from '../../shared/model';
-import { startDaemonCli, type DaemonCli } from '../../../test/helpers/daemon-cli';
+import { startDaemonCli, stopDaemonClis, type DaemonCli } from '../../../test/helpers/daemon-cli';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { fixture, NODE } from '../../../test/fixtures/supervisor-test-kit';
 import { transitionLine } from './transition-line';
 
 const dirs: string[] = [];
-afterEach(() => {
+afterEach(async () => {
+  await stopDaemonClis();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
