@@ -136,7 +136,7 @@ export async function startDesktopShell(options: DesktopShellOptions): Promise<v
         tray?.setQuitting(left);
         progress?.update(planQuit(services).message);
       });
-    });
+    }, { watches: false });
     await runQuit(plan, {
       showProgress: (message) => {
         tray?.setQuitting(plan.stopping);

@@ -52,7 +52,8 @@ export class ShowrunnerTray {
     this.unbind();
     this.opened = opened;
     this.disconnected = false;
-    this.session = opened.engine.hub.open((name, _seq, payload) => this.onEvent(name, payload));
+    // The tray shows states, not stats: it does not make the supervisor sample faster.
+    this.session = opened.engine.hub.open((name, _seq, payload) => this.onEvent(name, payload), { watches: false });
     this.rebuild();
   }
 

@@ -210,7 +210,7 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
   }
 
   connect();
-  const internal: ClientSession = hub.open(() => {});
+  const internal: ClientSession = hub.open(() => {}, { watches: false });
 
   return {
     hub,

@@ -84,9 +84,12 @@ describe('GET /api/events', () => {
     await running('one');
     await running('two');
 
+    // The stream's own history is not a client: an idle daemon samples stats at the slow period.
+    expect(orchestrator.hub.clientCount).toBe(0);
     const stayed = openStream(url, auth);
     const dropped = openStream(url, auth);
     await waitFor(() => dropped.events.length, (count) => count > 0, { what: 'snapshot event' });
+    await waitFor(() => orchestrator.hub.clientCount, (count) => count === 2, { what: 'two watching stream clients' });
     expect(dropped.events[0].event).toBe('snapshot');
     expect(dropped.events[0].data.services.map((service: { name: string }) => service.name)).toEqual(['one', 'two']);
 

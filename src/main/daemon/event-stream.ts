@@ -38,12 +38,16 @@ export class EventStream {
     private readonly options: EventStreamOptions = {},
   ) {
     this.historySize = options.historySize ?? 5000;
-    this.recorder = hub.open((name, seq, payload) => {
-      if (name === 'log.chunk') return;
-      this.history.push({ seq, name, data: JSON.stringify(payload) });
-      // Amortized trim: drop the oldest half-window in one splice, not one shift per event.
-      if (this.history.length > this.historySize * 1.5) this.history.splice(0, this.history.length - this.historySize);
-    });
+    // The history is the daemon's own: not a client that watches (event-hub.ts).
+    this.recorder = hub.open(
+      (name, seq, payload) => {
+        if (name === 'log.chunk') return;
+        this.history.push({ seq, name, data: JSON.stringify(payload) });
+        // Amortized trim: drop the oldest half-window in one splice, not one shift per event.
+        if (this.history.length > this.historySize * 1.5) this.history.splice(0, this.history.length - this.historySize);
+      },
+      { watches: false },
+    );
     this.start = hub.currentSeq;
   }
 

@@ -51,11 +51,14 @@ export class StatusFile {
     this.path = statusFilePath(options.stateDir, options.instanceKey);
     // Stats ticks (a service.changed without a transition) and log chunks change nothing a
     // watchdog reads: no write for them, so an idle daemon stays idle.
-    this.session = options.hub.open((name, _seq, payload) => {
-      if (name === 'log.chunk' || name === 'execution.changed') return;
-      if (name === 'service.changed' && (payload as { transition: unknown }).transition === null) return;
-      this.schedule();
-    });
+    this.session = options.hub.open(
+      (name, _seq, payload) => {
+        if (name === 'log.chunk' || name === 'execution.changed') return;
+        if (name === 'service.changed' && (payload as { transition: unknown }).transition === null) return;
+        this.schedule();
+      },
+      { watches: false },
+    );
   }
 
   /** Writes now (the first write, once listening). */

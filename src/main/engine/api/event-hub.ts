@@ -24,6 +24,8 @@ export interface ClientSession {
 
 interface Client {
   followed: Set<string>;
+  /** Someone looks at the events (a panel, a socket); false for the daemon's own listeners. */
+  watches: boolean;
   /** Only with a log source. */
   follow: LogFollow | null;
 }
@@ -32,7 +34,11 @@ export class EventHub {
   private seq = 0;
   private readonly sinks = new Map<EventSink, Client>();
 
-  /** Told the number of connected clients whenever it changes (the stats clock follows it). */
+  /**
+   * Told the number of watching clients whenever it changes (the stats clock follows it).
+   * The daemon's own listeners (event history, status file, tray) open with `watches: false`
+   * and are not counted: counted, they kept every idle daemon on the watched stats period.
+   */
   onClientCount: (count: number) => void = () => {};
 
   constructor(
@@ -45,8 +51,11 @@ export class EventHub {
     return this.seq;
   }
 
+  /** Clients that watch (`open` without `watches: false`). */
   get clientCount(): number {
-    return this.sinks.size;
+    let count = 0;
+    for (const client of this.sinks.values()) if (client.watches) count++;
+    return count;
   }
 
   publish<E extends EventName>(name: E, payload: EventPayload<E>): void {
@@ -74,13 +83,15 @@ export class EventHub {
     };
   }
 
-  open(sink: EventSink): ClientSession {
+  /** `watches: false` for the daemon's own listeners: they get every event but are not counted as clients. */
+  open(sink: EventSink, { watches = true }: { watches?: boolean } = {}): ClientSession {
     const client: Client = {
       followed: new Set(),
+      watches,
       follow: this.logs ? new LogFollow(this.logs, (chunk) => this.send(sink, 'log.chunk', ++this.seq, chunk)) : null,
     };
     this.sinks.set(sink, client);
-    this.onClientCount(this.sinks.size);
+    if (watches) this.onClientCount(this.clientCount);
     const context = {
       follow: (processes: string[], from?: Record<string, number>) => {
         client.followed = new Set(processes);
@@ -92,7 +103,7 @@ export class EventHub {
       call: (method, args) => dispatchCall(this.handlers(), method, args, context, this.log),
       resumeLogs: () => client.follow?.resume(),
       close: () => {
-        if (this.sinks.delete(sink)) this.onClientCount(this.sinks.size);
+        if (this.sinks.delete(sink) && client.watches) this.onClientCount(this.clientCount);
         client.follow?.close();
       },
     };

@@ -39,4 +39,22 @@ describe('StatsClock', () => {
     expect(counts).toEqual([1, 2, 1, 0]);
     expect(hub.clientCount).toBe(0);
   });
+
+  it('does not count the daemon\'s own listeners (history, status file) as watching clients', () => {
+    const counts: number[] = [];
+    const hub = new EventHub(() => ({}) as never);
+    hub.onClientCount = (count) => counts.push(count);
+    let seen = 0;
+    const internal = hub.open(() => seen++, { watches: false });
+    hub.publish('notice', { id: 'n', level: 'info', message: 'm', at: 0 });
+    expect(seen).toBe(1);
+    expect(counts).toEqual([]);
+    expect(hub.clientCount).toBe(0);
+    const panel = hub.open(() => {});
+    expect(counts).toEqual([1]);
+    internal.close();
+    expect(counts).toEqual([1]);
+    panel.close();
+    expect(counts).toEqual([1, 0]);
+  });
 });
