@@ -39,6 +39,14 @@
 //      editor's copy, which then is what every copy shows.
 //   5. Re-check right before the run (after waiting in the per-runtime queue): still `ready`,
 //      still ours, not cancelled; then a guarded `ready` → `running` and the POST.
+//   Alone. With no other monitor in awareness, ours or foreign, nothing competes with our claim
+//      but a monitor joining at that instant, and one of ours claims nothing until we list it
+//      (step 0). Then the run starts right after our claim instead of after the editor's `ready`
+//      (that round trip through the sync server and the editor was ~3 ms of a ~33 ms bash cell
+//      here), and writes nothing (status, output, outcome, stdin request) until our copy shows
+//      the entry `ready` and ours (step 4): then `running` and what the run produced so far go
+//      in one transaction. Cancelled or taken before that, the run is interrupted and writes
+//      nothing. With another monitor present, steps 1-5 apply unchanged.
 // Every later write goes through `updateEntry`, which never moves a status backwards and never
 // changes a terminal entry. Yjs still lets a concurrent whole-entry write from another peer win
 // (typically an editor's late `ready` landing on our `running`); the monitor that ran the cell
@@ -65,6 +73,8 @@
 // A partitioned monitor dropped from awareness (30 s) that comes back with a claim it wrote
 // from its stale copy is not covered by step 3. With a foreign monitor present, a rival claim
 // slower than the settle window can still make a cell run twice (it can on its own anyway).
+// Alone: a foreign monitor whose claim and awareness arrive in the instant of our claim can win
+// an entry whose early run already started; we interrupt it, but some of it may have run.
 import type * as Y from 'yjs';
 import { STATUS, isOwnedBy, readEntry, updateEntry, type ExecutionEntry } from './execution-entry';
 

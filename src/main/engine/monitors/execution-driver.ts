@@ -1,22 +1,24 @@
 // Drives every entry of one document's `Y.Map('executions')` through the protocol, for one
-// monitor: claim (claim.ts), make the output block when no editor does (output-block.ts),
-// start the run after the settle window (execution-run.ts), repair what concurrent writes undo,
+// monitor: claim (claim.ts), make the output block when no editor does (headless-block.ts),
+// start the run (execution-run.ts: at once when alone, else once the claim holds), repair what concurrent writes undo,
 // fail what is stuck. Each entry is handled on its own: every change re-reads the entry and
 // decides from its current value (no event is trusted to carry the state), inside a try/catch,
 // so a malformed entry is marked failed and never stops the peer or its neighbours.
 import * as Y from 'yjs';
 import { claimDelayMs, claimEntry, claimRank, isClaimable, settledAt } from './claim';
 import { STATUS, executionsOf, isOwnedBy, isTerminal, readEntry, updateEntry, type ExecutionEntry, type ExecutionError } from './execution-entry';
-import { ExecutionRun, describe } from './execution-run';
+import { ExecutionRun } from './execution-run';
+import { describe } from './describe-error';
 import type { PeerTiming } from './peer-timing';
-import { ensureOutputBlock, reconcileOutputBlocks } from './output-block';
+import { reconcileOutputBlocks } from './output-block';
+import { makeHeadlessBlock } from './headless-block';
+import { chooseRuntime } from './runtime-choice';
 import { placeOutputBlock } from './misplaced-output-block';
 import { pendingStdinResponse } from './stdin';
 import type { DriverContext } from './driver-context';
 import { recoverFromGoneOwner } from './gone-owner';
 import { settledTimeout } from './settled-timeout';
-
-const MAX_REMEMBERED_RUNS = 5000;
+import { StartedRuns } from './started-runs';
 
 interface Tracking {
   /** Set while a claim is scheduled. */
@@ -35,7 +37,7 @@ export class ExecutionDriver {
   /** Entries waiting for the other monitors (step 0 or 3): looked at again when awareness changes. */
   private readonly awaiting = new Set<string>();
   /** Runs this peer started, with their terminal fields once known; never run twice here. */
-  private readonly started = new Map<string, Partial<ExecutionEntry> | null>();
+  private readonly started = new StartedRuns();
   private readonly ydoc: Y.Doc;
   private readonly monitorId: string;
   private readonly timing: PeerTiming;
@@ -88,6 +90,7 @@ export class ExecutionDriver {
     const entry = readEntry(this.ydoc, id);
     const tracking = this.tracking.get(id);
     if (entry === null) {
+      if (tracking?.run?.unconfirmed) tracking.run.cancel();
       if (tracking) this.release(id, tracking);
       return;
     }
@@ -106,7 +109,8 @@ export class ExecutionDriver {
       return;
     }
     if (!ours || isTerminal(entry.status)) {
-      if (entry.status === STATUS.cancelled) tracking?.run?.cancel();
+      // An early run whose claim did not hold is interrupted too (claim.ts, "Alone").
+      if (entry.status === STATUS.cancelled || tracking?.run?.unconfirmed) tracking?.run?.cancel();
       // Backing off: a rival's claim won, or the entry is over.
       if (tracking && !tracking.run) this.release(id, tracking);
       else if (tracking) this.clearTimers(tracking);
@@ -134,7 +138,7 @@ export class ExecutionDriver {
    */
   private repair(id: string, entry: ExecutionEntry, tracking: Tracking | undefined): boolean {
     if (!this.started.has(id)) return false;
-    const final = tracking?.run?.finalPatch ?? this.started.get(id) ?? null;
+    const final = tracking?.run?.finalPatch ?? this.started.final(id);
     if (final !== null) {
       this.context.log('info', `${id}: entry went back to ${String(entry.status)} after our run ended; writing its outcome again`);
       updateEntry(this.ydoc, id, (current) => (isOwnedBy(current, this.monitorId) && !isTerminal(current.status) ? final : null), this.origin);
@@ -154,7 +158,7 @@ export class ExecutionDriver {
 
   /** This peer started the run (its claim was confirmed): the only peer that writes its block. */
   private runsHere(id: string, tracking: Tracking | undefined): boolean {
-    return tracking?.run !== undefined || this.started.has(id);
+    return (tracking?.run !== undefined && !tracking.run.unconfirmed) || this.started.has(id);
   }
 
   private track(id: string): Tracking {
@@ -182,6 +186,7 @@ export class ExecutionDriver {
           tracking.claimClock = Y.getState(this.ydoc.store, this.ydoc.clientID);
           tracking.claimedAt = Date.now();
           this.context.log('info', `${id}: claimed`);
+          if (this.alone(id)) this.startRun(id, tracking, true);
         } else if (!tracking.run) this.release(id, tracking);
       });
     };
@@ -202,25 +207,20 @@ export class ExecutionDriver {
     const entry = readEntry(this.ydoc, id);
     const claimedAt = typeof entry?.claimedAt === 'number' ? entry.claimedAt : Date.now();
     const waitMs = Math.max(0, claimedAt + this.timing.headlessBlockMs - Date.now());
-    tracking.headlessTimer = settledTimeout(waitMs, () => {
-      this.safely(id, () => {
-        const current = readEntry(this.ydoc, id);
-        if (current?.status !== STATUS.claimed || !isOwnedBy(current, this.monitorId)) return;
-        this.context.log('info', `${id}: no editor made the output block; creating it`);
-        const outputPosition = ensureOutputBlock(this.ydoc, id, current, this.origin);
-        updateEntry(
-          this.ydoc,
-          id,
-          (now) => (now.status === STATUS.claimed && isOwnedBy(now, this.monitorId) ? { status: STATUS.ready, outputBlockReady: true, outputPosition } : null),
-          this.origin,
-        );
-      });
-    });
+    tracking.headlessTimer = settledTimeout(waitMs, () => this.safely(id, () => makeHeadlessBlock(this.ydoc, id, this.monitorId, this.origin, this.context.log)));
+  }
+
+  /** Alone (claim.ts): no other monitor in awareness, ours or foreign, and a runtime to run on. */
+  private alone(id: string): boolean {
+    const presence = this.context.presence;
+    if (presence.foreignMonitors() > 0 || presence.monitorIds().some((other) => other !== this.monitorId)) return false;
+    const entry = readEntry(this.ydoc, id);
+    return entry !== null && chooseRuntime(entry, this.context.runtimes).ok;
   }
 
   private scheduleStart(id: string): void {
     const tracking = this.track(id);
-    if (tracking.run) return;
+    if (tracking.run && !tracking.run.unconfirmed) return;
     const entry = readEntry(this.ydoc, id);
     if (entry === null) return;
     const waitMs = this.settleWaitMs(id, entry, tracking);
@@ -237,6 +237,12 @@ export class ExecutionDriver {
     if (tracking.headlessTimer) clearTimeout(tracking.headlessTimer);
     tracking.headlessTimer = undefined;
     placeOutputBlock(this.ydoc, id, entry, this.monitorId, this.origin, this.context.log); // ours for sure now
+    if (tracking.run) tracking.run.confirm();
+    else this.startRun(id, tracking, false);
+  }
+
+  /** `early`: right after our claim, its writes held until `confirm()` (claim.ts, "Alone"). */
+  private startRun(id: string, tracking: Tracking, early: boolean): void {
     const run = new ExecutionRun(
       {
         ydoc: this.ydoc,
@@ -248,13 +254,14 @@ export class ExecutionDriver {
         timing: this.timing,
         origin: this.origin,
         log: (level, message) => this.context.log(level, message),
-        onStarted: () => this.remember(id, null),
+        onStarted: () => this.started.remember(id, null),
       },
       id,
+      early,
     );
     tracking.run = run;
     void run.start().finally(() => {
-      if (run.hasStarted) this.remember(id, run.finalPatch);
+      if (run.hasStarted) this.started.remember(id, run.finalPatch);
       if (tracking.run !== run) return;
       tracking.run = undefined;
       if (this.tracking.get(id) === tracking) this.release(id, tracking);
@@ -283,13 +290,6 @@ export class ExecutionDriver {
     const silent = presence.notAcking(this.monitorId, this.ydoc.clientID, tracking.claimClock);
     this.context.log('warn', `${id}: no acknowledgement of our claim from ${silent.join(', ')} in ${this.timing.ackTimeoutMs} ms; running it`);
     return 0;
-  }
-
-  private remember(id: string, final: Partial<ExecutionEntry> | null): void {
-    this.started.delete(id);
-    this.started.set(id, final);
-    // Bounded: only recent runs can still be undone by a late concurrent write.
-    if (this.started.size > MAX_REMEMBERED_RUNS) this.started.delete(this.started.keys().next().value as string);
   }
 
   /** Periodic: fails owned entries stuck in `claimed`, and picks up entries no event announced. */

@@ -13,38 +13,17 @@
 // - exactly one terminal write per run, through the guarded `updateEntry`, made as soon as the
 //   runtime sends `result` or `error` (with the last output, in one transaction); the run keeps
 //   its place in the queue until the stream closes.
-import type * as Y from 'yjs';
 import { beginRun } from './claim';
-import { STATUS, isOwnedBy, readEntry, updateEntry, type DisplayData, type ExecutionEntry, type ExecutionError } from './execution-entry';
-import { isBusyError, type ExecutionRunner, type RunEvent, type RunRequest } from './execution-runner';
+import { STATUS, isOwnedBy, isTerminal, readEntry, updateEntry, type DisplayData, type ExecutionEntry, type ExecutionError } from './execution-entry';
+import { isBusyError, type RunEvent, type RunRequest } from './execution-runner';
 import { writeOutput } from './output-block';
 import { RunQueue } from './run-queue';
-import { chooseRuntime, type RuntimeTable } from './runtime-choice';
+import { chooseRuntime } from './runtime-choice';
+import type { RunContext } from './run-context';
+import { describe } from './describe-error';
+import { sleep } from '../supervisor/sleep';
 import { clearStdin, requestStdin } from './stdin';
 import { TerminalText } from './terminal-text';
-
-export interface RunTiming {
-  outputFlushMs: number;
-  stuckTimeoutMs: number;
-  busyRetryMs: number;
-  maxBusyRetryMs: number;
-  interruptGraceMs: number;
-}
-
-export interface RunContext {
-  ydoc: Y.Doc;
-  doc: string;
-  me: string;
-  runner: ExecutionRunner;
-  queue: RunQueue;
-  runtimes: RuntimeTable;
-  timing: RunTiming;
-  /** Marks our own Yjs transactions so the peer can tell them from remote ones. */
-  origin: unknown;
-  log: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
-  /** Called once the guarded `ready` → `running` write succeeded, right before the POST. */
-  onStarted?: () => void;
-}
 
 export class ExecutionRun {
   private readonly abort = new AbortController();
@@ -64,11 +43,52 @@ export class ExecutionRun {
   private sentInput: string | null = null;
   /** The runtime accepted the request (an event arrived); before that a cancel just drops it. */
   private streaming = false;
+  // Early start (claim.ts, "Alone"): the request goes out at our claim, and nothing is written
+  // (status, output, outcome) until `confirm()` finds the entry `ready` for us; output and the
+  // outcome wait here meanwhile. `confirmation` resolves false when the run is dropped instead.
+  private confirmed: boolean;
+  private settleConfirmation!: (confirmed: boolean) => void;
+  private readonly confirmation = new Promise<boolean>((resolve) => (this.settleConfirmation = resolve));
+  private confirmWanted = false;
+  private posted = false;
+  private pendingStdin: { prompt: string; password: boolean } | null = null;
 
   constructor(
     private readonly context: RunContext,
     readonly id: string,
-  ) {}
+    early = false,
+  ) {
+    this.confirmed = !early;
+  }
+
+  /** An early run not yet confirmed: its claim may still be undone, and it has written nothing. */
+  get unconfirmed(): boolean {
+    return !this.confirmed;
+  }
+  /**
+   * Early run: the entry is now `ready` for us and settled (claim.ts, steps 3 and 4). Writes
+   * `running` and whatever the run produced so far, in one transaction; still queued, the run
+   * just begins as any other when its turn comes. Not ready for us any more: dropped.
+   */
+  confirm(): void {
+    if (this.confirmed || this.cancelled || this.disposed) return;
+    if (!this.posted) {
+      this.confirmWanted = true;
+      return;
+    }
+    const { ydoc, me, origin } = this.context;
+    ydoc.transact(() => {
+      if (!beginRun(ydoc, this.id, me, Date.now(), origin)) return;
+      this.markStarted();
+      if (this.displayData.length > 0) this.writeOwned({ displayData: [...this.displayData] });
+      this.askStdin();
+      if (this.outcome !== null) this.conclude();
+      else this.flush();
+    }, origin);
+    if (this.confirmed) return;
+    this.context.log('info', `${this.id}: no longer ours or cancelled before it was confirmed; interrupting the early run`);
+    this.cancel();
+  }
 
   /** Resolves when the run is over, whatever its outcome; never rejects. */
   async start(): Promise<void> {
@@ -103,6 +123,7 @@ export class ExecutionRun {
   cancel(): void {
     if (this.cancelled) return;
     this.cancelled = true;
+    this.settleConfirmation(false);
     if (this.streaming && this.runtimeUrl !== null && this.outcome === null) {
       this.context.log('info', `${this.id}: cancelled, interrupting ${this.runtimeUrl}`);
       this.context.runner.interrupt(this.runtimeUrl, this.id).catch((error: unknown) => {
@@ -128,6 +149,7 @@ export class ExecutionRun {
       });
   }
 
+  /** Started for sure: the guarded `running` write succeeded. */
   get hasStarted(): boolean {
     return this.started;
   }
@@ -138,6 +160,7 @@ export class ExecutionRun {
       this.context.runner.interrupt(this.runtimeUrl, this.id).catch(() => undefined);
     }
     this.disposed = true;
+    this.settleConfirmation(false);
     this.abort.abort();
     this.clearTimers();
   }
@@ -145,14 +168,16 @@ export class ExecutionRun {
   private async execute(request: RunRequest): Promise<void> {
     const { ydoc, me, origin, timing } = this.context;
     if (this.abort.signal.aborted || this.cancelled) return;
-    // Step 5 of claim.ts: only a `ready` entry that still names us starts.
-    if (!beginRun(ydoc, this.id, me, Date.now(), origin)) {
-      this.context.log('info', `${this.id}: no longer ours or cancelled before the run; skipped`);
-      return;
-    }
-    this.started = true;
-    this.context.onStarted?.();
-    this.context.log('info', `${this.id}: running on ${request.runtimeUrl} (session ${request.session})`);
+    if (this.confirmed || this.confirmWanted) {
+      // Step 5 of claim.ts: only a `ready` entry that still names us starts.
+      if (!beginRun(ydoc, this.id, me, Date.now(), origin)) {
+        this.context.log('info', `${this.id}: no longer ours or cancelled before the run; skipped`);
+        return;
+      }
+      this.markStarted();
+    } else if (!isOwnedBy(readEntry(ydoc, this.id), me) || isTerminal(readEntry(ydoc, this.id)?.status)) return;
+    this.posted = true;
+    this.context.log('info', `${this.id}: running on ${request.runtimeUrl} (session ${request.session})${this.confirmed ? '' : ', before the editor\'s ready'}`);
     let retryMs = timing.busyRetryMs;
     while (!this.abort.signal.aborted) {
       try {
@@ -166,7 +191,7 @@ export class ExecutionRun {
       } catch (error) {
         if (isBusyError(error) && !this.abort.signal.aborted) {
           this.context.log(retryMs === timing.busyRetryMs ? 'info' : 'debug', `${this.id}: runtime busy (409), retrying in ${retryMs} ms`);
-          await delay(retryMs, this.abort.signal);
+          await sleep(retryMs, this.abort.signal);
           retryMs = Math.min(retryMs * 2, timing.maxBusyRetryMs);
           continue;
         }
@@ -178,7 +203,14 @@ export class ExecutionRun {
       }
     }
     if (this.disposed) return;
+    if (!this.confirmed && !(await this.confirmation)) return;
     this.conclude();
+  }
+
+  private markStarted(): void {
+    this.confirmed = this.started = true;
+    this.context.onStarted?.();
+    this.settleConfirmation(true);
   }
 
   /**
@@ -186,6 +218,7 @@ export class ExecutionRun {
    * message on the socket instead of two); a second call only flushes output that came late.
    */
   private conclude(): void {
+    if (!this.confirmed) return; // confirm() concludes
     this.context.ydoc.transact(() => {
       this.flush();
       if (this.finalPatch === null) this.finish();
@@ -200,12 +233,12 @@ export class ExecutionRun {
         this.scheduleFlush();
         break;
       case 'stdin_request':
-        this.flush();
-        requestStdin(this.context.ydoc, this.id, this.context.me, event.prompt, event.password, this.context.origin);
+        this.pendingStdin = { prompt: event.prompt, password: event.password };
+        if (this.confirmed) this.askStdin();
         break;
       case 'display':
         this.displayData.push(event.display);
-        this.writeOwned({ displayData: [...this.displayData] });
+        if (this.confirmed) this.writeOwned({ displayData: [...this.displayData] });
         break;
       // The outcome is written as soon as it is known (as mrmd-monitor does): the editor's next
       // request need not wait for the stream to close; the queue still waits for it.
@@ -222,6 +255,14 @@ export class ExecutionRun {
     }
   }
 
+  /** The output so far, then the runtime's stdin request, into the entry. */
+  private askStdin(): void {
+    if (this.pendingStdin === null) return;
+    this.flush();
+    requestStdin(this.context.ydoc, this.id, this.context.me, this.pendingStdin.prompt, this.pendingStdin.password, this.context.origin);
+    this.pendingStdin = null;
+  }
+
   private finish(): void {
     if (this.cancelled) return;
     const outcome = this.outcome ?? {
@@ -229,14 +270,7 @@ export class ExecutionRun {
       error: { type: 'StreamEnded', message: 'the runtime closed the stream without a result or an error' },
     };
     if (outcome.kind === 'result') {
-      this.writeFinal({
-        status: STATUS.completed,
-        completedAt: Date.now(),
-        result: outcome.result ?? null,
-        displayData: [...this.displayData],
-        stdinRequest: null,
-        stdinResponse: null,
-      });
+      this.writeFinal({ status: STATUS.completed, completedAt: Date.now(), result: outcome.result ?? null, ...this.finalFields() });
     } else {
       this.finishWithError(outcome.error);
     }
@@ -248,14 +282,12 @@ export class ExecutionRun {
       this.terminal.write(`${error.type}: ${error.message}${trace}`);
       this.flush();
     }
-    this.writeFinal({
-      status: STATUS.error,
-      completedAt: Date.now(),
-      error,
-      displayData: [...this.displayData],
-      stdinRequest: null,
-      stdinResponse: null,
-    });
+    this.writeFinal({ status: STATUS.error, completedAt: Date.now(), error, ...this.finalFields() });
+  }
+
+  /** What every outcome also sets: all display data, and no stdin request left open. */
+  private finalFields(): Partial<ExecutionEntry> {
+    return { displayData: [...this.displayData], stdinRequest: null, stdinResponse: null };
   }
 
   private writeFinal(patch: Partial<ExecutionEntry>): void {
@@ -287,6 +319,7 @@ export class ExecutionRun {
       clearTimeout(this.flushTimer);
       this.flushTimer = null;
     }
+    if (!this.confirmed) return; // kept in `terminal` until confirm()
     const { ydoc, me, origin } = this.context;
     const entry = readEntry(ydoc, this.id);
     // A monitor that lost the entry must not fight the winner over the same block.
@@ -312,24 +345,4 @@ export class ExecutionRun {
     for (const timer of [this.flushTimer, this.idleTimer, this.graceTimer]) if (timer !== null) clearTimeout(timer);
     this.flushTimer = this.idleTimer = this.graceTimer = null;
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-export function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const cause = (error as { cause?: unknown }).cause;
-    return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
-  }
-  return String(error);
 }

@@ -1,7 +1,7 @@
 // How long a monitor peer waits for what: claims, the editor's output block, stuck entries,
 // reconnects, runs. Read by the peer and by each execution it drives.
 import { DEFAULT_CLAIM_TIMING, type ClaimTiming } from './claim';
-import type { RunTiming } from './execution-run';
+import type { RunTiming } from './run-context';
 
 export interface PeerTiming extends ClaimTiming, RunTiming {
   /** How long after our claim we wait for an editor to create the output block. */
