@@ -46,7 +46,10 @@
 //      here), and writes nothing (status, output, outcome, stdin request) until our copy shows
 //      the entry `ready` and ours (step 4): then `running` and what the run produced so far go
 //      in one transaction. Cancelled or taken before that, the run is interrupted and writes
-//      nothing. With another monitor present, steps 1-5 apply unchanged.
+//      nothing. With another monitor present, steps 1-5 apply unchanged. A peer given an
+//      explicit id (which resumes its `claimed` entries after a restart) never starts early: its
+//      crashed self may have started the run. Others' `claimed` entries left by a monitor that
+//      is gone are failed, never re-run (gone-owner.ts), saying they may have started.
 // Every later write goes through `updateEntry`, which never moves a status backwards and never
 // changes a terminal entry. Yjs still lets a concurrent whole-entry write from another peer win
 // (typically an editor's late `ready` landing on our `running`); the monitor that ran the cell

@@ -19,6 +19,11 @@ export interface DriverContext {
   origin: unknown;
   /** Who is in the document's awareness (claim ranking, acknowledgements, gone owners). */
   presence: PeerPresence;
+  /**
+   * Given an explicit id (`--id`), the peer may resume `claimed` entries after a restart, so it
+   * never starts a run at its claim (claim.ts, "Alone"): the run may have started before the crash.
+   */
+  resumable: boolean;
   /** Decisions wait until the document has synced: an unsynced view is not the document. */
   isSynced: () => boolean;
   log: (level: LogLevel, message: string) => void;

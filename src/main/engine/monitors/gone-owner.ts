@@ -33,6 +33,7 @@ export function recoverFromGoneOwner(context: DriverContext, id: string, entry: 
 function goneError(owner: Owner, status: string): ExecutionError {
   return {
     type: 'MonitorRestarted',
-    message: `monitor ${String(owner)} left (gone from the document's awareness) while this cell was ${status}; run it again`,
+    // A monitor alone in the document starts the run at its claim (claim.ts, "Alone").
+    message: `monitor ${String(owner)} left (gone from the document's awareness) while this cell was ${status}; it may have started, run it again if it did not finish`,
   };
 }

@@ -80,6 +80,7 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
       timing: this.timing,
       origin: this.origin,
       presence: this.presence,
+      resumable: options.monitorId !== undefined,
       isSynced: () => this.synced,
       log: (level, message) => this.log(level, message),
     });
@@ -110,9 +111,16 @@ export class MonitorPeer extends EventEmitter<{ state: [MonitorSnapshot]; execut
     this.announce();
     this.presence.update(provider.awareness.getStates());
     let peers = provider.awareness.getStates().size;
+    let members = this.presence.membersKey();
     provider.awareness.on('change', () => {
       this.presence.update(provider.awareness.getStates());
-      this.scheduleAnnounce();
+      // Announce again when the monitors present change (step 0 lists them); acknowledgements
+      // go out when a claim arrives (the executions observer). Re-announcing on every awareness
+      // change made the monitors answer each other's acknowledgements, several messages a cell.
+      if (this.presence.membersKey() !== members) {
+        members = this.presence.membersKey();
+        this.scheduleAnnounce();
+      }
       this.driver.presenceChanged();
       // Acknowledgements change awareness all the time; the snapshot only shows the peer count.
       if (provider.awareness.getStates().size === peers) return;

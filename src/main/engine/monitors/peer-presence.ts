@@ -25,6 +25,7 @@ export class PeerPresence {
   private readonly lastPresentAt = new Map<Owner, number>();
   private monitors: OurMonitor[] = [];
   private ids: string[] = [];
+  private members = '';
   private foreign = 0;
   private syncedAt = 0;
 
@@ -58,6 +59,12 @@ export class PeerPresence {
     this.monitors = monitors;
     this.ids = ids;
     this.foreign = foreign;
+    this.members = [...[...ids].sort(), ...monitors.map((monitor) => `${monitor.id}@${monitor.client}`).sort()].join(',');
+  }
+
+  /** Which monitors of ours are present, under which Yjs clients: what our announcement's `peers` and `seen` are keyed by. */
+  membersKey(): string {
+    return this.members;
   }
 
   /** Call when the document (re)synced with the server. */
