@@ -122,7 +122,10 @@ export class SharedDoc {
       for (const id of removed) ids.delete(id);
     }
     const message = this.encodeAwareness([...added, ...updated, ...removed]);
-    for (const ws of this.conns.keys()) this.send(ws, message);
+    // Not back to the client it came from (y-websocket's server echoes it): that client has its
+    // own state, and with monitors acknowledging claims in awareness (claim.ts) the echo was a
+    // write and a wake-up per acknowledgement for nothing.
+    for (const ws of this.conns.keys()) if (ws !== origin) this.send(ws, message);
   };
 
   private encodeAwareness(clients: number[]): Uint8Array {

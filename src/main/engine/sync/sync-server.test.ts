@@ -5,6 +5,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { waitFor } from '../../../../test/helpers/wait-for';
 import { startSyncServer, type SyncServer, type SyncServerOptions } from './sync-server';
@@ -197,6 +201,48 @@ describe('startSyncServer', () => {
     );
     monitor.provider.destroy();
     await waitFor(() => editor.provider.awareness.getStates().has(monitorId), (has) => !has, { what: 'presence removed' });
+  });
+
+  it('relays an awareness update to the other clients but not back to its sender', async () => {
+    const docs = tempDocs();
+    const server = await startServer({ docsDir: docs });
+    const other = await connect(server.url, 'echo');
+    // A raw client, to see every message the server sends it, in order: the client ids of each
+    // awareness message, and whether a sync step 2 came.
+    const ws = new WebSocket(`${server.url}/echo`);
+    cleanups.push(() => ws.terminate());
+    const awarenessOf: number[][] = [];
+    let step2 = false;
+    ws.on('message', (data: Buffer) => {
+      const decoder = decoding.createDecoder(new Uint8Array(data));
+      const kind = decoding.readVarUint(decoder);
+      if (kind === 0) step2 ||= decoding.readVarUint(decoder) === 1;
+      if (kind !== 1) return;
+      const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+      const clients: number[] = [];
+      for (let count = decoding.readVarUint(update); count > 0; count--) {
+        clients.push(decoding.readVarUint(update));
+        decoding.readVarUint(update);
+        decoding.readVarString(update);
+      }
+      awarenessOf.push(clients);
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    const peer = new awarenessProtocol.Awareness(new Y.Doc());
+    cleanups.push(() => peer.destroy());
+    peer.setLocalStateField('user', { name: 'raw', type: 'monitor' });
+    const update = encoding.createEncoder();
+    encoding.writeVarUint(update, 1);
+    encoding.writeVarUint8Array(update, awarenessProtocol.encodeAwarenessUpdate(peer, [peer.clientID]));
+    ws.send(encoding.toUint8Array(update));
+    // Then a sync step 1: its answer (step 2) comes on this socket after any echo of the update.
+    const step1 = encoding.createEncoder();
+    encoding.writeVarUint(step1, 0);
+    syncProtocol.writeSyncStep1(step1, new Y.Doc());
+    ws.send(encoding.toUint8Array(step1));
+    await waitFor(() => other.provider.awareness.getStates().has(peer.clientID), Boolean, { what: 'the other client sees the raw one' });
+    await waitFor(() => step2, Boolean, { what: 'the answer to sync step 1' });
+    expect(awarenessOf.filter((clients) => clients.includes(peer.clientID))).toEqual([]);
   });
 
   it('refuses a foreign Origin on WebSocket upgrades and HTTP requests, and allows listed ones', async () => {
