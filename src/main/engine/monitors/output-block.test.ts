@@ -27,6 +27,25 @@ describe('output blocks', () => {
     expect(parseFences(text).map((block) => block.info)).toEqual(['md', 'bash']);
   });
 
+  it('writes nothing for a cell without output into its empty block, and still clears or merges blocks that need it', () => {
+    const empty = docWithText('```bash\necho\n```\n\n```output:e1\n```\n');
+    let updates = 0;
+    empty.on('update', () => updates++);
+    expect(writeOutput(empty, 'e1', '')).toBe(true);
+    expect(updates).toBe(0);
+    // Text left in the block is cleared; the same id twice is merged into one block.
+    const stale = docWithText('```output:e1\nold\n```\n');
+    expect(writeOutput(stale, 'e1', '')).toBe(true);
+    expect(contentOf(stale).toString()).toBe('```output:e1\n```\n');
+    const twice = docWithText('```output:e1\n```\n\n```output:e1\n```\n');
+    expect(writeOutput(twice, 'e1', '')).toBe(true);
+    expect(contentOf(twice).toString().split('```output:e1').length - 1).toBe(1);
+    // A longer id that starts with this one is another block.
+    const other = docWithText('```output:e10\nkept\n```\n');
+    expect(writeOutput(other, 'e1', '')).toBe(false);
+    expect(contentOf(other).toString()).toContain('kept');
+  });
+
   it('streams output as appends and never touches what an editor types at the same time', () => {
     const { monitor, editor, sync } = replicas('# Title\n\n```bash\necho\n```\n\n```output:e1\n```\n\nend\n');
     const position = outputPositionFor(monitor, 'e1');

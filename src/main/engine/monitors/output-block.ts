@@ -78,6 +78,9 @@ export function blockContent(output: string): string {
  * in the document (deleted by a user, or not synced yet).
  */
 export function writeOutput(doc: Y.Doc, id: string, output: string, position?: unknown, origin: unknown = null): boolean {
+  // A cell without output, its block still the empty one the editor made: nothing to write, and
+  // no need to parse every fence of the document (the cost grew with the notebook, per cell).
+  if (output === '' && holdsOnlyEmptyBlock(contentOf(doc).toString(), id)) return true;
   let found = false;
   doc.transact(() => {
     const text = contentOf(doc);
@@ -105,6 +108,16 @@ export function writeOutput(doc: Y.Doc, id: string, output: string, position?: u
     if (inserted !== '') text.insert(block.contentStart + prefix, inserted);
   }, origin);
   return found;
+}
+
+/** The text has one block for `id`, empty, at a line start, and no other mention of its fence. */
+function holdsOnlyEmptyBlock(text: string, id: string): boolean {
+  const marker = '```' + OUTPUT_INFO_PREFIX + id;
+  const at = text.indexOf(marker);
+  if (at === -1 || text.indexOf(marker, at + 1) !== -1) return false;
+  if (at > 0 && text[at - 1] !== '\n') return false;
+  const close = at + marker.length + 4; // after "\n```"
+  return text.startsWith('\n```', at + marker.length) && (close === text.length || text[close] === '\n');
 }
 
 /**
