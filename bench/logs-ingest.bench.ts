@@ -299,11 +299,11 @@ async function runQuietLine(dir: string): Promise<{ client: Percentiles; daemon:
   });
   try {
     await following;
-    // Floods until at least 100 quiet lines came (at most eight), so that p99 is not simply the
+    // Floods until at least 100 quiet lines came (at most twelve), so that p99 is not simply the
     // slowest line.
     let pipeMs = 0;
     let flood = 0;
-    for (let round = 0; round < 8 && (round < 3 || latencies.length < 100); round++) {
+    for (let round = 0; round < 12 && (round < 3 || latencies.length < 100); round++) {
       pipeMs += await runPipe();
       flooding = true;
       flood += await runEngine(store);
