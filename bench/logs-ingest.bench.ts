@@ -10,7 +10,9 @@
 //     the time from its print to its arrival at a WebSocket client in another process,
 //     through the daemon's own server and event hub (goal p99 < 30 ms);
 //   - a breakdown (files formatted and written on the main thread instead of the log-write
-//     thread; ring only; reading alone through OutputReader and through Node's stream).
+//     thread; ring only; reading alone through OutputReader and through Node's stream);
+//   - references in C, same generator: `| cat > file` (only copying the bytes into a file) and
+//     `| sed 's/^/<prefix>/' > file` (a C tool putting a fixed prefix before each line).
 // LOGS_BENCH_MB shrinks the size for a quick run (default 200); LOGS_BENCH_ROUNDS (default 5);
 // LOGS_BENCH_VERBOSE=1 prints each round.
 import { spawn, spawnSync } from 'node:child_process';
@@ -92,6 +94,8 @@ async function main(): Promise<void> {
     const mainThreadTimes: number[] = [];
     const mainThreadCpu: { user: number; system: number }[] = [];
     const readerTimes: number[] = [];
+    const catFileTimes: number[] = [];
+    const sedFileTimes: number[] = [];
     const streamTimes: number[] = [];
     const engineCpu: { user: number; system: number }[] = [];
     const ringCpu: typeof engineCpu = [];
@@ -145,6 +149,10 @@ async function main(): Promise<void> {
       ringTimes.push(await runEngine(memoryOnly));
       ringCpu.push(lastCpu);
       await memoryOnly.close();
+      catFileTimes.push(await runPipe(`cat > "${join(dir, 'cat.log')}"`));
+      sedFileTimes.push(await runPipe(`sed 's/^/2026-12-05T13:50:08.123Z stdout /' > "${join(dir, 'sed.log')}"`));
+      await rm(join(dir, 'cat.log'), { force: true });
+      await rm(join(dir, 'sed.log'), { force: true });
       readerTimes.push(await runRead('reader'));
       readerCpu.push(lastCpu);
       streamTimes.push(await runRead('stream'));
@@ -167,6 +175,7 @@ async function main(): Promise<void> {
     console.log(`    (to the daemon's send: ${show(latency.daemon)}; the rest is the OS and the client)`);
     console.log(`    (the flood ran at ${(latency.pipeMs / latency.floodMs).toFixed(2)}× the pipe meanwhile)`);
     console.log(`  breakdown, ratio to the pipe (${pipe2.toFixed(0)} ms): files on the main thread ${(pipe2 / median(mainThreadTimes)).toFixed(2)}×; ring only ${(pipe2 / median(ringTimes)).toFixed(2)}×; reading alone: OutputReader ${(pipe2 / median(readerTimes)).toFixed(2)}×, Node stream ${(pipe2 / median(streamTimes)).toFixed(2)}×`);
+    console.log(`  references in C, ratio to the pipe: generator | cat > file ${(pipe2 / median(catFileTimes)).toFixed(2)}× (the bytes alone into a file); generator | sed (fixed prefix per line) > file ${(pipe2 / median(sedFileTimes)).toFixed(2)}×`);
     console.log(`  CPU of this process per burst (all threads; less disturbed by load than wall time): engine ${cpu(engineCpu)}, files on the main thread ${cpu(mainThreadCpu)}, ring only ${cpu(ringCpu)}, reading alone ${cpu(readerCpu)}`);
     console.log(`  files kept for one process: ${(onDisk / MiB).toFixed(1)} MiB (20 × 10 MiB retention); lines not written (disk behind): ${notWritten}`);
   } finally {
@@ -182,9 +191,10 @@ async function settle(gc: () => void): Promise<void> {
   }
 }
 
-function runPipe(): Promise<number> {
+/** The generator piped into `consumer` (a shell command), timed to the end. */
+function runPipe(consumer = 'cat > /dev/null'): Promise<number> {
   const started = performance.now();
-  const child = spawn('sh', ['-c', `"${process.execPath}" -e "$GENERATOR" | cat > /dev/null`], {
+  const child = spawn('sh', ['-c', `"${process.execPath}" -e "$GENERATOR" | ${consumer}`], {
     env: { ...process.env, GENERATOR: generator },
     stdio: 'ignore',
   });
@@ -289,10 +299,11 @@ async function runQuietLine(dir: string): Promise<{ client: Percentiles; daemon:
   });
   try {
     await following;
-    // Three floods, for enough quiet lines to speak of a p99.
+    // Floods until at least 100 quiet lines came (at most twelve), so that p99 is not simply the
+    // slowest line.
     let pipeMs = 0;
     let flood = 0;
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 12 && (round < 3 || latencies.length < 100); round++) {
       pipeMs += await runPipe();
       flooding = true;
       flood += await runEngine(store);

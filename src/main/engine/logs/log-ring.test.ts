@@ -89,6 +89,35 @@ describe('LogRing', () => {
     );
   });
 
+  it('evicts and indexes the same whether lines come in bulk or byte by byte, under small bounds', () => {
+    // Bulk writes take the many-lines path (pushLines, a search per evicted block); single bytes
+    // never do, so they are the reference.
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('\n', '\n\n\n', 'é\n', '\r\n', 'ab\n'.repeat(30))), { maxLength: 80 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.constantFrom(64, 200, 1000),
+        fc.constantFrom(16, 40, undefined),
+        (parts, cuts, maxBytes, maxLines) => {
+          const bytes = Buffer.from(parts.join(''));
+          const bulk = new LogRing({ maxBytes, maxLines });
+          const single = new LogRing({ maxBytes, maxLines });
+          split(bytes, cuts).forEach((piece, i) => bulk.write(i % 3 === 2 ? 'stderr' : 'stdout', piece, i));
+          let at = 0;
+          for (const piece of split(bytes, cuts)) {
+            for (const byte of piece) single.write(at % 3 === 2 ? 'stderr' : 'stdout', Buffer.of(byte), at);
+            at++;
+          }
+          expect(bulk.lineCount).toBe(single.lineCount);
+          expect(bulk.droppedLines).toBe(single.droppedLines);
+          expect(bulk.lines(10_000)).toEqual(single.lines(10_000));
+          expect(bulk.tail()).toEqual(single.tail());
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('lets a reader resume from a tail offset without duplicates or gaps, byte by byte through multi-byte text', () => {
     const text = numbered(0, 50).replace(/x/g, 'é😀');
     const bytes = Buffer.from(text);

@@ -118,11 +118,15 @@ export class LogRing {
         this.pushLine(this.total, code, at);
         this.atLineStart = false;
       }
-      for (const end = src + n; k < count && positions[k] < end; k++) {
-        const next = positions[k] + 1;
-        if (next === data.length) this.atLineStart = true;
-        else this.pushLine(base + next, code, at);
+      let last = k;
+      for (const end = src + n; last < count && positions[last] < end; ) last++;
+      let lines = last - k;
+      if (lines > 0 && positions[last - 1] + 1 === data.length) {
+        this.atLineStart = true;
+        lines--;
       }
+      if (lines > 0) this.pushLines(positions, k, lines, base + 1, code, at);
+      k = last;
       this.fill += n;
       this.total += n;
       src += n;
@@ -208,10 +212,45 @@ export class LogRing {
     this.lineStream = code;
   }
 
+  /**
+   * `n` line starts, `positions[first, first + n)` plus `shift`, sharing one time and stream: the
+   * bulk of a flood, so one store per line and native fills for the rest.
+   */
+  private pushLines(positions: Int32Array, first: number, n: number, shift: number, code: number, at: number): void {
+    if (n > this.maxLines) {
+      // Lines that would be dropped before this call ends are counted, never stored.
+      this.evicted += n - this.maxLines;
+      first += n - this.maxLines;
+      n = this.maxLines;
+    }
+    while (this.count + n > this.starts.length && this.starts.length < this.maxLines) this.growIndex();
+    if (this.count + n > this.starts.length) this.dropLines(this.count + n - this.starts.length);
+    const { starts, times, streams } = this;
+    const capacity = starts.length;
+    let slot = this.head + this.count;
+    if (slot >= capacity) slot -= capacity;
+    const beforeWrap = Math.min(n, capacity - slot);
+    for (let i = 0; i < beforeWrap; i++) starts[slot + i] = positions[first + i] + shift;
+    for (let i = beforeWrap; i < n; i++) starts[i - beforeWrap] = positions[first + i] + shift;
+    times.fill(at, slot, slot + beforeWrap);
+    streams.fill(code, slot, slot + beforeWrap);
+    if (n > beforeWrap) {
+      times.fill(at, 0, n - beforeWrap);
+      streams.fill(code, 0, n - beforeWrap);
+    }
+    this.count += n;
+    this.lineStream = code;
+  }
+
   private dropOldestLine(): void {
-    this.head = this.head + 1 === this.starts.length ? 0 : this.head + 1;
-    this.count--;
-    this.evicted++;
+    this.dropLines(1);
+  }
+
+  private dropLines(n: number): void {
+    this.head += n;
+    if (this.head >= this.starts.length) this.head -= this.starts.length;
+    this.count -= n;
+    this.evicted += n;
   }
 
   private growIndex(): void {
@@ -251,11 +290,10 @@ export class LogRing {
   private evictBlock(): void {
     this.spare = this.blocks.shift() ?? null;
     this.ringStart += this.blockBytes;
-    let lastSlot = -1;
-    while (this.count > 0 && this.starts[this.head] < this.ringStart) {
-      lastSlot = this.head;
-      this.dropOldestLine();
-    }
+    // Every line that starts in the evicted block goes (one search, not one step per line).
+    const gone = this.lowerBound(this.ringStart);
+    const lastSlot = gone > 0 ? (this.head + gone - 1) % this.starts.length : -1;
+    if (gone > 0) this.dropLines(gone);
     // A line longer than the whole ring: keep its newest part readable as a line of its own.
     if (this.count === 0 && lastSlot >= 0) {
       let start = this.ringStart;

@@ -18,6 +18,7 @@ import { LogFileWriter } from './log-file-writer';
 import { LogFanout, type LogListener, type LogSubscribeOptions, type LogSubscription } from './log-fanout';
 import { LogRing } from './log-ring';
 import { startLogWriteThread, type LogWriteThread } from './log-write-thread';
+import { THREAD_HIGH_WATER_BYTES } from './log-write-ring';
 import { sharedNewlineScan } from './newline-scan';
 import { DEFAULT_LOG_RETENTION, type LogRetentionSpec } from '../config/read-logs';
 import type { LogSink } from './log-sink';
@@ -35,7 +36,7 @@ export interface LogStoreOptions {
   maxBytesPerProcess?: number;
   /** Files older than this go (manifest `[logs] max_age_days`). */
   maxAgeMs?: number;
-  /** Past this many bytes waiting for the disk, `write` returns false. */
+  /** Past this many bytes waiting for the disk, `write` returns false (default: 6 MiB with the thread, else 1.5 MiB). */
   highWaterBytes?: number;
   /** Subscribers get at most one chunk per process per this interval. */
   batchMs?: number;
@@ -98,7 +99,7 @@ export class LogStore implements LogSink {
     maxFilesPerProcess = 2000,
     maxBytesPerProcess = DEFAULT_LOG_RETENTION.maxBytes,
     maxAgeMs = DEFAULT_LOG_RETENTION.maxAgeMs,
-    highWaterBytes = 1.5 * 1024 * 1024,
+    highWaterBytes,
     batchMs = 25,
     partialFlushMs = 500,
     now = Date.now,
@@ -108,13 +109,14 @@ export class LogStore implements LogSink {
     this.logDir = logDir;
     this.ringBytes = ringBytes;
     this.fanout = new LogFanout({ rings: this.rings, batchMs, onProblem });
-    this.highWaterBytes = highWaterBytes;
     this.partialFlushMs = partialFlushMs;
     this.now = now;
     this.onProblem = onProblem;
     this.writerLimits = { maxFileBytes, maxFiles: maxFilesPerProcess, maxTotalBytes: maxBytesPerProcess, maxAgeMs };
     // Started with the store (the daemon's start), not at the first flood.
     this.thread = logDir && writeThread ? startLogWriteThread(onProblem) : null;
+    // On this thread the queue is buffers in the pool (buffer-pool.ts), sized for 1.5 MiB.
+    this.highWaterBytes = highWaterBytes ?? (this.thread ? THREAD_HIGH_WATER_BYTES : 1.5 * 1024 * 1024);
   }
 
   beginLaunch(process: string, launch: { restart?: boolean } = {}): void {

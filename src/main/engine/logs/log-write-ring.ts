@@ -27,7 +27,16 @@ export interface LogWriteLayout {
 
 const PAGE = 64 * 1024;
 
-export function logWriteLayout(ringBytes = 2 * 1024 * 1024, outBytes = 1024 * 1024): LogWriteLayout {
+/**
+ * How far a flooding process's file may fall behind its ring before the producer pauses (the
+ * store's high water with the thread). The thread shares 2 cores with the producer and the child,
+ * so it is descheduled for whole time slices; with 1.5 MiB the reader paused ~180 times per
+ * 200 MB burst and the flood ran at 0.3× the pipe, with 6 MiB almost never and at ~0.5×.
+ */
+export const THREAD_HIGH_WATER_BYTES = 6 * 1024 * 1024;
+
+/** Sized to hold the high water's records (data, plus 4 bytes per line) without overflow. */
+export function logWriteLayout(ringBytes = 8 * 1024 * 1024, outBytes = 1024 * 1024): LogWriteLayout {
   const control = 0;
   const ring = 64;
   const out = ring + ringBytes;

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
 import type { AppendFile } from './append-file';
 import { BatchedAppendFile } from './batched-append-file';
-import { logWriteLayout } from './log-write-ring';
+import { logWriteLayout, recordBytes, THREAD_HIGH_WATER_BYTES } from './log-write-ring';
 import { LogWriteThread } from './log-write-thread';
 import { NewlineScan } from './newline-scan';
 import { MAX_RECORD_DATA, MAX_RECORD_LINES } from './thread-append-file';
@@ -29,6 +29,21 @@ function writeSample(file: AppendFile, seed: number): void {
   file.writeBytes(Buffer.alloc(MAX_RECORD_DATA * 2 + 7, 0x61)); // raw bytes longer than a record
   file.writeLatin1('\n');
 }
+
+describe('the default layout', () => {
+  // LogStore pauses a producer past THREAD_HIGH_WATER_BYTES of queued output; the records that
+  // make it up (plus the read that crossed the line) must fit the ring, or they spill into the
+  // overflow list as copies, which is what the larger ring is for.
+  it.each([1, 80, 4096])('holds a whole high water of %i-byte lines in its ring', (lineBytes) => {
+    const layout = logWriteLayout();
+    const prefix = new Uint8Array('2026-12-05T13:50:08.123Z stdout '.length);
+    const linesPerRecord = Math.min(MAX_RECORD_LINES, Math.floor(MAX_RECORD_DATA / lineBytes));
+    const record = { kind: layout.kinds.lines, file: 1, prefix, count: linesPerRecord, data: new Uint8Array(linesPerRecord * lineBytes) };
+    const outputPerRecord = record.data.length + linesPerRecord * prefix.length;
+    const records = Math.ceil((THREAD_HIGH_WATER_BYTES + MAX_RECORD_DATA) / outputPerRecord) + 1;
+    expect(records * recordBytes(layout, record) + layout.header.bytes).toBeLessThanOrEqual(layout.ringBytes);
+  });
+});
 
 describe('LogWriteThread', () => {
   let dir: string;

@@ -54,13 +54,16 @@ export class LogWriteThread implements LogWriteQueue {
     this.kinds = layout.kinds;
     const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
     const memory = new WebAssembly.Memory({ initial: layout.pages, maximum: layout.pages, shared: true });
+    // Every page touched now, once: the memory is the daemon's from its start rather than
+    // growth during its first flood, and that flood pays no page faults (costly in a VM).
+    new Uint8Array(memory.buffer).fill(0);
     this.ring = new LogWriteRing(layout, memory.buffer as unknown as SharedArrayBuffer);
     // Source text, so no module file has to be found in every way this code runs (tsx, vitest,
     // the bundle). esbuild may wrap functions in __name(); the thread has no such helper.
     const source = [
       'var __name = (target) => target;',
       "var load = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule : require;",
-      `(${logWriteThreadBody.toString()})(load('node:fs'), load('node:worker_threads'));`,
+      `(${logWriteThreadBody.toString()})(load('node:fs'), load('node:worker_threads'), load('node:os'));`,
     ].join('\n');
     this.worker = new Worker(source, {
       eval: true,
