@@ -64,7 +64,8 @@
 //
 // Speed: the acknowledgement travels while the editor answers our claim with `ready` (both one
 // round trip), so a cell costs no fixed wait; there is no per-cell settle window among our
-// monitors. bench/monitor-throughput.bench.ts compares this with mrmd-monitor 0.1.3.
+// monitors, and alone a monitor does not wait for that round trip at all ("Alone").
+// bench/monitor-throughput.bench.ts compares this with mrmd-monitor 0.1.3.
 //
 // Measured: exactly-once.test.ts (5 monitors in one busy process, 120 cells at once, beside two
 // CPU hogs) and e2e/monitor-processes.e2e.test.ts (two `showrunner mrmd` daemons and two
