@@ -10,24 +10,13 @@
 // published only after the bytes before it were written, so `queuedBytes` on the main thread
 // never counts as written what the OS has not got. With nothing to do it sleeps in Atomics.wait.
 import type * as Fs from 'node:fs';
-import type * as Os from 'node:os';
 import type * as Threads from 'node:worker_threads';
 import type { PrefixLines, WasmApi, WasmMemory } from './line-prefix-wasm';
 import type { LogWriteLayout } from './log-write-ring';
 
 /** Not called directly: LogWriteThread runs its source text in a worker. */
-export function logWriteThreadBody(fs: typeof Fs, threads: typeof Threads, os: typeof Os): void {
+export function logWriteThreadBody(fs: typeof Fs, threads: typeof Threads): void {
   const port = threads.parentPort!;
-  try {
-    // Files can wait; a quiet service's line to the panel cannot. On a busy machine the thread
-    // yields the CPU to the main thread first (Linux sets niceness per thread: its id is in
-    // /proc/thread-self). Raising niceness needs no privilege; elsewhere this is skipped.
-    if (process.env.NONICE) throw new Error("x");
-    const thread = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    os.setPriority(thread, Math.min(19, os.getPriority(thread) + 5));
-  } catch {
-    // not Linux, or no /proc: the thread keeps the process's priority
-  }
   const { memory, wasm, layout } = threads.workerData as { memory: WasmMemory; wasm: Uint8Array; layout: LogWriteLayout };
   const { WebAssembly } = globalThis as unknown as { WebAssembly: WasmApi };
   const { control, ring, out, outBytes, kinds, slots, header, lingerMs } = layout;

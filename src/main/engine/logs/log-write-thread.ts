@@ -63,7 +63,7 @@ export class LogWriteThread implements LogWriteQueue {
     const source = [
       'var __name = (target) => target;',
       "var load = typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule : require;",
-      `(${logWriteThreadBody.toString()})(load('node:fs'), load('node:worker_threads'), load('node:os'));`,
+      `(${logWriteThreadBody.toString()})(load('node:fs'), load('node:worker_threads'));`,
     ].join('\n');
     this.worker = new Worker(source, {
       eval: true,
