@@ -41,7 +41,10 @@
 //      still ours, not cancelled; then a guarded `ready` → `running` and the POST.
 //   Alone. With no other monitor in awareness, ours or foreign, nothing competes with our claim
 //      but a monitor joining at that instant, and one of ours claims nothing until we list it
-//      (step 0). Then the run starts right after our claim instead of after the editor's `ready`
+//      (step 0). Two monitors connecting in the same instant may each sync before the other's
+//      awareness reaches it, and both would be "alone": so alone counts only once we have been
+//      synced for `aloneAfterMs` (2 s), by when the server holds our awareness (sent right
+//      after our sync step 1) and any monitor joining later sees us in its first sync. Then the run starts right after our claim instead of after the editor's `ready`
 //      (that round trip through the sync server and the editor was ~3 ms of a ~33 ms bash cell
 //      here), and writes nothing (status, output, outcome, stdin request) until our copy shows
 //      the entry `ready` and ours (step 4): then `running` and what the run produced so far go
@@ -89,9 +92,11 @@ export interface ClaimTiming {
   settleMs: number;
   /** Waiting longer than this for another monitor's acknowledgement, we run anyway (liveness). */
   ackTimeoutMs: number;
+  /** "Alone" counts only once we have been synced this long (see the protocol note). */
+  aloneAfterMs: number;
 }
 
-export const DEFAULT_CLAIM_TIMING: ClaimTiming = { claimStaggerMs: 250, settleMs: 120, ackTimeoutMs: 15_000 };
+export const DEFAULT_CLAIM_TIMING: ClaimTiming = { claimStaggerMs: 250, settleMs: 120, ackTimeoutMs: 15_000, aloneAfterMs: 2000 };
 
 /** Rendezvous hash: every monitor computes the same order from the same set of ids. */
 export function claimRank(execId: string, monitorIds: Iterable<string>, me: string): number {

@@ -51,7 +51,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function setUp(monitorId?: string): Promise<{ runner: WatchedRunner; editor: EditorPeer }> {
+async function setUp(monitorId?: string, aloneAfterMs = 0): Promise<{ runner: WatchedRunner; editor: EditorPeer }> {
   const runner = new WatchedRunner();
   const peer = new MonitorPeer({
     doc: 'notebook',
@@ -60,7 +60,8 @@ async function setUp(monitorId?: string): Promise<{ runner: WatchedRunner; edito
     runner,
     runtimes: { runtimes: { bash: runtime.urls.bash } },
     // No headless block within the test: the entry stays `claimed` until the editor answers.
-    timing: { headlessBlockMs: 120_000, outputFlushMs: 20, sweepMs: 200 },
+    // `aloneAfterMs: 0`: alone from the first sync, so that a cell requested at once starts early.
+    timing: { headlessBlockMs: 120_000, outputFlushMs: 20, sweepMs: 200, aloneAfterMs },
   });
   peer.start();
   cleanups.push(() => peer.stop());
@@ -102,6 +103,20 @@ describe('a monitor alone in the document', () => {
     expect(editor.entry(id)?.status).toBe('cancelled');
     expect(editor.output(id)).toBeNull();
     expect(existsSync(join(dir, 'late.txt'))).toBe(false);
+  });
+
+  it('waits for ready before running while it has been synced for less than aloneAfterMs', { timeout: 60_000 }, async () => {
+    // A monitor connecting in the same instant may not be in awareness yet (claim.ts, "Alone").
+    const { runner, editor } = await setUp(undefined, 120_000);
+    const code = 'echo waited; echo run >> fresh.txt';
+    editor.addCell('bash', code);
+    const id = editor.request(code, 'bash');
+    await waitFor(() => String(editor.entry(id)?.status), (status) => status === 'claimed', { what: 'claimed' });
+    expect(runner.started).toEqual([]);
+    expect(existsSync(join(dir, 'fresh.txt'))).toBe(false);
+    editor.markReady(id);
+    await waitFor(() => String(editor.entry(id)?.status), (status) => status === 'completed', { what: 'completed after ready' });
+    expect(readFileSync(join(dir, 'fresh.txt'), 'utf8')).toBe('run\n');
   });
 
   it('waits for ready before running when given an explicit id (it resumes claims after a restart)', { timeout: 60_000 }, async () => {

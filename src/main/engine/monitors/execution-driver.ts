@@ -210,10 +210,11 @@ export class ExecutionDriver {
     tracking.headlessTimer = settledTimeout(waitMs, () => this.safely(id, () => makeHeadlessBlock(this.ydoc, id, this.monitorId, this.origin, this.context.log)));
   }
 
-  /** Alone (claim.ts): no other monitor in awareness, ours or foreign, a runtime to run on, and no resuming after a restart. */
+  /** Alone (claim.ts): synced a while, no other monitor in awareness, ours or foreign, a runtime to run on, and no resuming after a restart. */
   private alone(id: string): boolean {
     const presence = this.context.presence;
-    if (this.context.resumable || presence.foreignMonitors() > 0 || presence.monitorIds().some((other) => other !== this.monitorId)) return false;
+    if (this.context.resumable || presence.syncedForMs() < this.timing.aloneAfterMs) return false;
+    if (presence.foreignMonitors() > 0 || presence.monitorIds().some((other) => other !== this.monitorId)) return false;
     const entry = readEntry(this.ydoc, id);
     return entry !== null && chooseRuntime(entry, this.context.runtimes).ok;
   }
