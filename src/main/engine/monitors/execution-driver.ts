@@ -213,8 +213,7 @@ export class ExecutionDriver {
   /** Alone (claim.ts): synced a while, no other monitor in awareness, ours or foreign, a runtime to run on, and no resuming after a restart. */
   private alone(id: string): boolean {
     const presence = this.context.presence;
-    if (this.context.resumable || presence.syncedForMs() < this.timing.aloneAfterMs) return false;
-    if (presence.foreignMonitors() > 0 || presence.monitorIds().some((other) => other !== this.monitorId)) return false;
+    if (this.context.resumable || presence.syncedForMs() < this.timing.aloneAfterMs || presence.foreignMonitors() > 0 || presence.monitorIds().some((other) => other !== this.monitorId)) return false;
     const entry = readEntry(this.ydoc, id);
     return entry !== null && chooseRuntime(entry, this.context.runtimes).ok;
   }
