@@ -2,13 +2,13 @@
 // claim, and writes nothing (status, output, outcome) until the editor's `ready` names it; a
 // cancel before that interrupts the run and nothing is written. Real sync server, runtime and
 // bash; the editor writes `ready` only when the test says so.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
-import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
-import { startSyncServer, type SyncServer } from '../sync/sync-server';
+import type { MrpRuntime } from '../mrp/mrp-runtime';
+import type { SyncServer } from '../sync/sync-server';
+import { startSyncAndRuntime, stopSyncAndRuntime } from './sync-and-runtime.test-kit';
 import { EditorPeer } from './editor-peer.test-kit';
 import type { RunEvent, RunRequest } from './execution-runner';
 import { MonitorPeer } from './monitor-peer';
@@ -39,17 +39,10 @@ let runtime: MrpRuntime;
 const cleanups: Array<() => unknown> = [];
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'monitor-early-'));
-  sync = await startSyncServer({ port: 0, docsDir: dir, saveDebounceMs: 20 });
-  runtime = await startMrpRuntime({ port: 0, cwd: dir, interruptGraceMs: 500 });
+  ({ dir, sync, runtime } = await startSyncAndRuntime('monitor-early-'));
 });
 
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await runtime.close();
-  await sync.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => stopSyncAndRuntime({ dir, sync, runtime }, cleanups));
 
 async function setUp(monitorId?: string, aloneAfterMs = 0): Promise<{ runner: WatchedRunner; editor: EditorPeer }> {
   const runner = new WatchedRunner();

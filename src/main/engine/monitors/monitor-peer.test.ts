@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../../test/helpers/wait-for';
-import { startMrpRuntime, type MrpRuntime } from '../mrp/mrp-runtime';
-import { startSyncServer, type SyncServer } from '../sync/sync-server';
+import type { MrpRuntime } from '../mrp/mrp-runtime';
+import type { SyncServer } from '../sync/sync-server';
+import { startSyncAndRuntime, stopSyncAndRuntime } from './sync-and-runtime.test-kit';
 import { EditorPeer } from './editor-peer.test-kit';
 import type { ExecutionRunner, RunEvent, RunRequest } from './execution-runner';
 import { MonitorPeer } from './monitor-peer';
@@ -30,17 +30,10 @@ let runtime: MrpRuntime;
 const cleanups: Array<() => unknown> = [];
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'monitor-peer-'));
-  sync = await startSyncServer({ port: 0, docsDir: dir, saveDebounceMs: 20 });
-  runtime = await startMrpRuntime({ port: 0, cwd: dir, interruptGraceMs: 500 });
+  ({ dir, sync, runtime } = await startSyncAndRuntime('monitor-peer-'));
 });
 
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await runtime.close();
-  await sync.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => stopSyncAndRuntime({ dir, sync, runtime }, cleanups));
 
 function monitor(runner: ExecutionRunner, options: { id?: string | undefined; timing?: Partial<PeerTiming>; syncUrl?: string; doc?: string; runtimes?: Record<string, string> } = {}): MonitorPeer {
   const peer = new MonitorPeer({
