@@ -12,7 +12,13 @@ export interface RunningCli {
 
 const STOP_GRACE_MS = 15_000;
 const running = new Set<RunningCli>();
-afterEach(async () => {
+
+/**
+ * Stops every CLI still running (SIGTERM, SIGKILL after a grace). Runs after each test; a test
+ * file whose own after-hook removes folders a daemon writes calls it first, since vitest runs
+ * after-hooks in reverse order (the file's before this helper's): ENOTEMPTY otherwise.
+ */
+export async function stopCliProcesses(): Promise<void> {
   for (const cli of running) {
     if (cli.child.exitCode === null && cli.child.signalCode === null) {
       cli.child.kill('SIGTERM');
@@ -22,7 +28,9 @@ afterEach(async () => {
     }
   }
   running.clear();
-}, STOP_GRACE_MS * 2);
+}
+
+afterEach(stopCliProcesses, STOP_GRACE_MS * 2);
 
 export function runCliProcess(args: string[], { env }: { env?: Record<string, string> } = {}): RunningCli {
   const [node, ...prefix] = sourceCliArgv;

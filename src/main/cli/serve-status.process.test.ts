@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manifestKey } from '../engine/instance/manifest-key';
 import { findFreePort } from '../engine/net/find-free-port';
-import { runCliProcess } from '../../../test/helpers/run-cli-process';
+import { runCliProcess, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { statusFilePath } from '../daemon/status-file';
 
@@ -27,6 +27,7 @@ describe('serve for scripts: short flags, $PORT, JSON logs, status.json', () => 
     dir = await mkdtemp(join(tmpdir(), 'showrunner-serve-status-'));
   });
   afterEach(async () => {
+    await stopCliProcesses(); // before the folder goes: a daemon may still write into it
     await rm(dir, { recursive: true, force: true });
   });
 

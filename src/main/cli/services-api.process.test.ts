@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceSnapshot } from '../../shared/model';
-import { runCliProcess, type RunningCli } from '../../../test/helpers/run-cli-process';
+import { runCliProcess, type RunningCli, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
 
 const idle = `node -e "setInterval(() => {}, 1000)"`;
@@ -48,6 +48,7 @@ describe('services added over the API, with real daemons', () => {
     dir = await mkdtemp(join(tmpdir(), 'showrunner-services-api-'));
   });
   afterEach(async () => {
+    await stopCliProcesses(); // before the folder goes: a daemon may still write into it
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -6,7 +6,7 @@ import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCliProcess, type RunningCli } from '../../../test/helpers/run-cli-process';
+import { runCliProcess, type RunningCli, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/helpers/webhook-receiver';
 import type { AlertBody } from '../engine/alerts/alert-body';
@@ -28,6 +28,7 @@ describe('alerts across daemon restarts', { timeout: 300_000 }, () => {
   });
 
   afterEach(async () => {
+    await stopCliProcesses(); // before the folder goes: a daemon may still write into it
     await rm(dir, { recursive: true, force: true });
   });
 

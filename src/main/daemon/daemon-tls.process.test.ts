@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CONTRACT_WS_PATH } from '../../shared/wire';
 import { listDaemonRecords } from '../attach/daemon-record';
-import { runCliProcess, type RunningCli } from '../../../test/helpers/run-cli-process';
+import { runCliProcess, type RunningCli, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
 
 const idle = `node -e "setInterval(() => {}, 1000)"`;
@@ -55,6 +55,7 @@ describe('serve --tls, with real daemons', () => {
     dir = await mkdtemp(join(tmpdir(), 'showrunner-tls-'));
   });
   afterEach(async () => {
+    await stopCliProcesses(); // before the folder goes: a daemon may still write into it
     await rm(dir, { recursive: true, force: true });
   });
 

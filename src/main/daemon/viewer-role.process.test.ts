@@ -14,7 +14,7 @@ import { METHOD_ACCESS } from '../../shared/method-access';
 import { CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, tokenSubprotocol } from '../../shared/wire';
 import type { ServiceSnapshot } from '../../shared/model';
 import type { AuditEntry } from './audit-log';
-import { runCliProcess, type RunningCli } from '../../../test/helpers/run-cli-process';
+import { runCliProcess, type RunningCli, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
 
 const ticker = `node -e "setInterval(() => console.log('tick'), 200)"`;
@@ -79,6 +79,7 @@ describe('the viewer role, with real daemons', () => {
     await writeFile(manifest, `[services.web]\ncommand = ${JSON.stringify(ticker)}\n`);
   });
   afterEach(async () => {
+    await stopCliProcesses(); // before the folder goes: a daemon may still write into it
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -6,7 +6,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCliProcess } from '../../../../test/helpers/run-cli-process';
+import { runCliProcess, stopCliProcesses } from '../../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../../test/helpers/wait-for';
 
 async function check(file: string): Promise<{ code: number | null; output: string }> {
@@ -22,6 +22,7 @@ describe('[access] in the manifest', { timeout: 120_000 }, () => {
     file = join(dir, 'services.toml');
   });
   afterEach(async () => {
+    await stopCliProcesses(); // before the folder goes: a daemon may still write into it
     await rm(dir, { recursive: true, force: true });
   });
 

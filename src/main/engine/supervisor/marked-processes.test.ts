@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LAUNCH_ENV, launchMarker, parseLaunchMarker } from './launch-marker';
 import { findMarkedProcesses, markedWith } from './marked-processes';
@@ -17,11 +18,13 @@ function sleeper(marker: string): number {
 
 describe.runIf(process.platform === 'linux')('marked processes', () => {
   it('finds exactly the processes of one launch: never a longer marker it is a prefix of', () => {
-    const mine = sleeper('key/web/abc-1');
-    const lookalikes = ['key/web/abc-10', 'key/web/abc-1x', 'key/web2/abc-1', 'key2/web/abc-1', 'other/web/abc-1'].map(sleeper);
+    // Keys unique to this run: other tests on the machine launch services named `web` too.
+    const key = `key${randomBytes(4).toString('hex')}`;
+    const mine = sleeper(`${key}/web/abc-1`);
+    const lookalikes = [`${key}/web/abc-10`, `${key}/web/abc-1x`, `${key}/web2/abc-1`, `${key}2/web/abc-1`, `other${key}/web/abc-1`].map(sleeper);
     const table = readProcTable();
-    expect(markedWith(table, 'key/web/abc-1').map((ref) => ref.pid)).toEqual([mine]);
-    const all = findMarkedProcesses(table, (value) => value.includes('/web'));
+    expect(markedWith(table, `${key}/web/abc-1`).map((ref) => ref.pid)).toEqual([mine]);
+    const all = findMarkedProcesses(table, (value) => value.includes(key) && value.includes('/web'));
     expect(all.map((found) => found.ref.pid).sort()).toEqual([mine, ...lookalikes].sort());
   });
 
