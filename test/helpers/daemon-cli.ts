@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach } from 'vitest';
 import { sourceCliArgv } from './cli-argv';
+import { STOP_GRACE_MS, stopChild } from './stop-child';
 import { waitFor } from './wait-for';
 
 export interface DaemonCli {
@@ -24,15 +25,10 @@ const running: ChildProcess[] = [];
  * order, so the file's would otherwise remove a state dir the daemon still writes to.
  */
 export async function stopDaemonClis(): Promise<void> {
-  for (const child of running.splice(0)) {
-    if (child.exitCode !== null || child.signalCode !== null) continue;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
+  for (const child of running.splice(0)) await stopChild(child);
 }
 
-afterEach(stopDaemonClis);
+afterEach(stopDaemonClis, STOP_GRACE_MS * 2);
 
 export function startDaemonCli(args: string[]): DaemonCli {
   const [node, ...prefix] = sourceCliArgv;

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach } from 'vitest';
 import { sourceCliArgv } from './cli-argv';
+import { STOP_GRACE_MS, stopChild } from './stop-child';
 
 export interface RunningCli {
   child: ChildProcess;
@@ -10,7 +11,6 @@ export interface RunningCli {
   exited: Promise<number | null>;
 }
 
-const STOP_GRACE_MS = 15_000;
 const running = new Set<RunningCli>();
 
 /**
@@ -19,14 +19,7 @@ const running = new Set<RunningCli>();
  * after-hooks in reverse order (the file's before this helper's): ENOTEMPTY otherwise.
  */
 export async function stopCliProcesses(): Promise<void> {
-  for (const cli of running) {
-    if (cli.child.exitCode === null && cli.child.signalCode === null) {
-      cli.child.kill('SIGTERM');
-      const killLater = setTimeout(() => cli.child.kill('SIGKILL'), STOP_GRACE_MS);
-      await cli.exited;
-      clearTimeout(killLater);
-    }
-  }
+  for (const cli of running) await stopChild(cli.child);
   running.clear();
 }
 

@@ -18,9 +18,11 @@ const BUFFER_BYTES = 64 * 1024;
 /** A batch this big is written at once; a smaller one waits FLUSH_DELAY_MS for more. */
 const FLUSH_BYTES = 1024 * 1024;
 const FLUSH_DELAY_MS = 4;
+/** LogStore's high water when files are written on the main thread: what the pool below holds. */
+export const MAIN_THREAD_HIGH_WATER_BYTES = 1.5 * 1024 * 1024;
 /**
- * Enough for a flooding file's queue and the batch in flight (LogStore's high-water mark is
- * 1.5 MiB), so a flood allocates nothing; shared by every file, trimmed when idle.
+ * Enough for a flooding file's queue (MAIN_THREAD_HIGH_WATER_BYTES) and the batch in flight, so
+ * a flood allocates nothing; shared by every file, trimmed when idle.
  */
 const pool = new BufferPool({ bufferBytes: 2 * BUFFER_BYTES, maxBuffers: 64, idleBuffers: 4, idleMs: 500 });
 

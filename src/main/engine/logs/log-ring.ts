@@ -200,7 +200,7 @@ export class LogRing {
   private pushLine(offset: number, code: number, at: number): void {
     if (this.count === this.starts.length) {
       if (this.count < this.maxLines) this.growIndex();
-      else this.dropOldestLine();
+      else this.dropLines(1);
     }
     // Not `%`: an integer division per line was a visible part of a flood's cost.
     let slot = this.head + this.count;
@@ -240,10 +240,6 @@ export class LogRing {
     }
     this.count += n;
     this.lineStream = code;
-  }
-
-  private dropOldestLine(): void {
-    this.dropLines(1);
   }
 
   private dropLines(n: number): void {

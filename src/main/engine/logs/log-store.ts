@@ -12,7 +12,7 @@
 // are left out of the file and counted (see LogFileWriter).
 import { join } from 'node:path';
 import type { LogChunk, LogLine, LogStream } from '../../../shared/model';
-import { BatchedAppendFile } from './batched-append-file';
+import { BatchedAppendFile, MAIN_THREAD_HIGH_WATER_BYTES } from './batched-append-file';
 import { logDirName } from './log-dir-name';
 import { LogFileWriter } from './log-file-writer';
 import { LogFanout, type LogListener, type LogSubscribeOptions, type LogSubscription } from './log-fanout';
@@ -115,8 +115,8 @@ export class LogStore implements LogSink {
     this.writerLimits = { maxFileBytes, maxFiles: maxFilesPerProcess, maxTotalBytes: maxBytesPerProcess, maxAgeMs };
     // Started with the store (the daemon's start), not at the first flood.
     this.thread = logDir && writeThread ? startLogWriteThread(onProblem) : null;
-    // On this thread the queue is buffers in the pool (buffer-pool.ts), sized for 1.5 MiB.
-    this.highWaterBytes = highWaterBytes ?? (this.thread ? THREAD_HIGH_WATER_BYTES : 1.5 * 1024 * 1024);
+    // Each default is sized with what holds the queue: the thread's shared ring, or the pool.
+    this.highWaterBytes = highWaterBytes ?? (this.thread ? THREAD_HIGH_WATER_BYTES : MAIN_THREAD_HIGH_WATER_BYTES);
   }
 
   beginLaunch(process: string, launch: { restart?: boolean } = {}): void {
