@@ -98,31 +98,22 @@ describe('a monitor alone in the document', () => {
     expect(existsSync(join(dir, 'late.txt'))).toBe(false);
   });
 
-  it('waits for ready before running while it has been synced for less than aloneAfterMs', { timeout: 60_000 }, async () => {
+  // Alone, the run would have been asked for in the claim's own turn (the first test).
+  it.each([
     // A monitor connecting in the same instant may not be in awareness yet (claim.ts, "Alone").
-    const { runner, editor } = await setUp(undefined, 120_000);
-    const code = 'echo waited; echo run >> fresh.txt';
-    editor.addCell('bash', code);
-    const id = editor.request(code, 'bash');
-    await waitFor(() => String(editor.entry(id)?.status), (status) => status === 'claimed', { what: 'claimed' });
-    expect(runner.started).toEqual([]);
-    expect(existsSync(join(dir, 'fresh.txt'))).toBe(false);
-    editor.markReady(id);
-    await waitFor(() => String(editor.entry(id)?.status), (status) => status === 'completed', { what: 'completed after ready' });
-    expect(readFileSync(join(dir, 'fresh.txt'), 'utf8')).toBe('run\n');
-  });
-
-  it('waits for ready before running when given an explicit id (it resumes claims after a restart)', { timeout: 60_000 }, async () => {
-    const { runner, editor } = await setUp('monitor-explicit');
+    { when: 'while it has been synced for less than aloneAfterMs', monitorId: undefined, aloneAfterMs: 120_000 },
+    { when: 'when given an explicit id (it resumes claims after a restart)', monitorId: 'monitor-explicit', aloneAfterMs: 0 },
+  ])('waits for ready before running $when', { timeout: 60_000 }, async ({ monitorId, aloneAfterMs }) => {
+    const { runner, editor } = await setUp(monitorId, aloneAfterMs);
     const code = 'echo waited; echo run >> waited.txt';
     editor.addCell('bash', code);
     const id = editor.request(code, 'bash');
     await waitFor(() => String(editor.entry(id)?.status), (status) => status === 'claimed', { what: 'claimed' });
-    // Alone, the run would have been asked for in the claim's own turn (the first test).
     expect(runner.started).toEqual([]);
     expect(existsSync(join(dir, 'waited.txt'))).toBe(false);
     editor.markReady(id);
     await waitFor(() => String(editor.entry(id)?.status), (status) => status === 'completed', { what: 'completed after ready' });
     expect(editor.output(id)).toBe('waited\n');
+    expect(readFileSync(join(dir, 'waited.txt'), 'utf8')).toBe('run\n');
   });
 });
