@@ -11,8 +11,10 @@
 //     through the daemon's own server and event hub (goal p99 < 30 ms);
 //   - a breakdown (files formatted and written on the main thread instead of the log-write
 //     thread; ring only; reading alone through OutputReader and through Node's stream);
-//   - references in C, same generator: `| cat > file` (only copying the bytes into a file) and
-//     `| sed 's/^/<prefix>/' > file` (a C tool putting a fixed prefix before each line).
+//   - references in C, same generator: `| cat > file` (only copying the bytes into a file),
+//     `| sed 's/^/<prefix>/' > file` (a C tool putting a fixed prefix before each line) and,
+//     where `cc` is found, `| prefix-lines` (fixtures/prefix-lines.c: the file part of our job,
+//     same prefix length, 256 KiB reads, 1 MiB writes, written to be fast; no ring, no index).
 // LOGS_BENCH_MB shrinks the size for a quick run (default 200); LOGS_BENCH_ROUNDS (default 5);
 // LOGS_BENCH_VERBOSE=1 prints each round.
 import { spawn, spawnSync } from 'node:child_process';
@@ -68,6 +70,9 @@ ws.on('message', (raw) => {
 });
 `;
 
+/** As long as the §8 prefix our files carry (ISO time, stream in brackets, a space). */
+const FILE_PREFIX = '2026-12-05T13:50:08.123Z [stdout] ';
+
 let home = '';
 /** CPU (all our threads) of the last runEngine/runRead, in ms: less disturbed by load than wall time. */
 let lastCpu = { user: 0, system: 0 };
@@ -96,6 +101,10 @@ async function main(): Promise<void> {
     const readerTimes: number[] = [];
     const catFileTimes: number[] = [];
     const sedFileTimes: number[] = [];
+    const cSameJobTimes: number[] = [];
+    const cSameJob = compileSameJobReference(dir);
+    // It must have done the whole job: every line in its file, each with its prefix.
+    const cSameJobBytes = totalBytes + Math.ceil(totalBytes / 80) * FILE_PREFIX.length;
     const streamTimes: number[] = [];
     const engineCpu: { user: number; system: number }[] = [];
     const ringCpu: typeof engineCpu = [];
@@ -116,7 +125,9 @@ async function main(): Promise<void> {
       pipeTimes.push(await runPipe());
       engineTimes.push(await runEngine(store));
       engineCpu.push(lastCpu);
-      if (verbose) console.log(`  round ${round}: pipe ${pipeTimes.at(-1)?.toFixed(0)} ms, engine ${engineTimes.at(-1)?.toFixed(0)} ms, ratio ${(pipeTimes.at(-1)! / engineTimes.at(-1)!).toFixed(2)}`);
+      // The C reference in the same rounds, so that it writes in the conditions the engine does.
+      if (cSameJob) cSameJobTimes.push(await runReference(`"${cSameJob}" "${join(dir, 'c.log')}" "${FILE_PREFIX}"`, join(dir, 'c.log'), cSameJobBytes));
+      if (verbose) console.log(`  round ${round}: pipe ${pipeTimes.at(-1)?.toFixed(0)} ms, engine ${engineTimes.at(-1)?.toFixed(0)} ms, ratio ${(pipeTimes.at(-1)! / engineTimes.at(-1)!).toFixed(2)}${cSameJob ? `; prefix-lines ${cSameJobTimes.at(-1)?.toFixed(0)} ms` : ''}`);
       if (round === 0) {
         // After the first burst everything the log path keeps is allocated and compiled; what
         // grows from here on would be a leak.
@@ -149,10 +160,11 @@ async function main(): Promise<void> {
       ringTimes.push(await runEngine(memoryOnly));
       ringCpu.push(lastCpu);
       await memoryOnly.close();
-      catFileTimes.push(await runPipe(`cat > "${join(dir, 'cat.log')}"`));
-      sedFileTimes.push(await runPipe(`sed 's/^/2026-12-05T13:50:08.123Z stdout /' > "${join(dir, 'sed.log')}"`));
-      await rm(join(dir, 'cat.log'), { force: true });
-      await rm(join(dir, 'sed.log'), { force: true });
+      // Each reference's file is deleted before the next runs: on this VM a 280 MB file written
+      // while earlier ones were still in the page cache took 2-3× as long (the third in a row).
+      catFileTimes.push(await runReference(`cat > "${join(dir, 'cat.log')}"`, join(dir, 'cat.log')));
+      sedFileTimes.push(await runReference(`sed 's/^/${FILE_PREFIX}/' > "${join(dir, 'sed.log')}"`, join(dir, 'sed.log')));
+      if (verbose) console.log(`  breakdown round ${round}: pipe ${breakdownPipe.at(-1)?.toFixed(0)} ms, cat > file ${catFileTimes.at(-1)?.toFixed(0)} ms, sed ${sedFileTimes.at(-1)?.toFixed(0)} ms`);
       readerTimes.push(await runRead('reader'));
       readerCpu.push(lastCpu);
       streamTimes.push(await runRead('stream'));
@@ -176,6 +188,13 @@ async function main(): Promise<void> {
     console.log(`    (the flood ran at ${(latency.pipeMs / latency.floodMs).toFixed(2)}× the pipe meanwhile)`);
     console.log(`  breakdown, ratio to the pipe (${pipe2.toFixed(0)} ms): files on the main thread ${(pipe2 / median(mainThreadTimes)).toFixed(2)}×; ring only ${(pipe2 / median(ringTimes)).toFixed(2)}×; reading alone: OutputReader ${(pipe2 / median(readerTimes)).toFixed(2)}×, Node stream ${(pipe2 / median(streamTimes)).toFixed(2)}×`);
     console.log(`  references in C, ratio to the pipe: generator | cat > file ${(pipe2 / median(catFileTimes)).toFixed(2)}× (the bytes alone into a file); generator | sed (fixed prefix per line) > file ${(pipe2 / median(sedFileTimes)).toFixed(2)}×`);
+    if (cSameJob) {
+      const c = pipe / median(cSameJobTimes);
+      const cRatios = pipeTimes.map((ms, i) => ms / cSameJobTimes[i]).sort((a, b) => a - b);
+      console.log(`  the file part of our job in C (fixtures/prefix-lines.c: ${FILE_PREFIX.length}-byte prefix per line into a file, one thread, no ring), same rounds: ${c.toFixed(2)}× the pipe (per round ${cRatios[0].toFixed(2)}–${cRatios.at(-1)!.toFixed(2)}); ours reaches ${((pipe / engine / c) * 100).toFixed(0)} % of it`);
+    } else {
+      console.log('  the file part of our job in C: not run (no `cc` on this machine to compile fixtures/prefix-lines.c)');
+    }
     console.log(`  CPU of this process per burst (all threads; less disturbed by load than wall time): engine ${cpu(engineCpu)}, files on the main thread ${cpu(mainThreadCpu)}, ring only ${cpu(ringCpu)}, reading alone ${cpu(readerCpu)}`);
     console.log(`  files kept for one process: ${(onDisk / MiB).toFixed(1)} MiB (20 × 10 MiB retention); lines not written (disk behind): ${notWritten}`);
   } finally {
@@ -202,6 +221,15 @@ function runPipe(consumer = 'cat > /dev/null'): Promise<number> {
     child.on('error', reject);
     child.on('close', () => resolve(performance.now() - started));
   });
+}
+
+/** The generator into a C reference that writes `file`; the file is checked (when `expected`) and deleted. */
+async function runReference(consumer: string, file: string, expected?: number): Promise<number> {
+  const ms = await runPipe(consumer);
+  const written = (await stat(file)).size;
+  await rm(file, { force: true });
+  if (expected !== undefined && written !== expected) throw new Error(`${consumer} wrote ${written} bytes, want ${expected}`);
+  return ms;
 }
 
 /** What any in-process consumer pays before doing anything: reading the child's output. */
@@ -250,6 +278,13 @@ async function runEngine(store: LogStore): Promise<number> {
   while (store.stats('chatty')!.fileBytesQueued > 0) await new Promise((resolve) => setTimeout(resolve, 1));
   lastCpu = cpuSince(cpu);
   return performance.now() - started;
+}
+
+/** fixtures/prefix-lines.c built into `dir`, or null where there is no C compiler. */
+function compileSameJobReference(dir: string): string | null {
+  const binary = join(dir, 'prefix-lines');
+  const built = spawnSync('cc', ['-O2', '-o', binary, join(import.meta.dirname, 'fixtures', 'prefix-lines.c')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return built.status === 0 ? binary : null;
 }
 
 interface Percentiles {
