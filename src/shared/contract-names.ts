@@ -49,6 +49,7 @@ export const EVENT_NAMES = [
   'notice',
   'log.chunk',
   'run.changed',
+  'alerts.changed',
 ] as const;
 
 export type MethodName = (typeof METHOD_NAMES)[number];

@@ -4,6 +4,7 @@
 // derived from these two tables: a new method is one entry here, typed everywhere.
 import { z } from 'zod';
 import {
+  AlertsStatus,
   DeviceSnapshot,
   ExecutionSnapshot,
   LogChunk,
@@ -138,6 +139,8 @@ export const events = {
   'log.chunk': LogChunk,
   /** A roll-out run was queued or changed status or step. */
   'run.changed': RolloutRun,
+  /** `[alerts]` at work changed: queue, delivery, heartbeat (null: the manifest has none). */
+  'alerts.changed': z.object({ alerts: AlertsStatus.nullable() }),
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type Methods = typeof methods;

@@ -130,7 +130,7 @@ export async function createOrchestrator(options: OrchestratorOptions): Promise<
   const instanceKey = options.instanceKey ?? manifestKey(manifestPath);
   const supervisor = new Supervisor({ logs, stateDir, instanceKey, statsIntervalMs: options.statsIntervalMs });
   hub.onClientCount = (count) => supervisor.setWatched(count > 0);
-  const alerts = new AlertDispatcher({ stateDir, instanceKey, manifestPath, log: say, services: () => supervisor.snapshot(), uncleanExit: options.uncleanExit, ...options.alertTiming });
+  const alerts = new AlertDispatcher({ stateDir, instanceKey, manifestPath, log: say, services: () => supervisor.snapshot(), uncleanExit: options.uncleanExit, onChange: (status) => hub.publish('alerts.changed', { alerts: status }), ...options.alertTiming });
   supervisor.on('service', (service, transition) => {
     hub.publish('service.changed', { service, transition });
     if (transition) options.onTransition?.(service, transition);

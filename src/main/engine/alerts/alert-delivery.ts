@@ -15,6 +15,8 @@ export interface AlertDeliveryOptions {
   maxDelayMs?: number;
   random?: () => number;
   log: (line: string) => void;
+  /** After each change `status()` shows: a delivery, a failed attempt, a backoff's end. */
+  onChange?: () => void;
 }
 
 export interface AlertDeliveryStatus {
@@ -85,6 +87,7 @@ export class AlertDelivery {
         this.lastDeliveryAt = Date.now();
         log(`alert ${item.body.id} delivered (${item.body.kind}${item.body.service ? ` ${item.body.service}` : ''})`);
         await queue.remove(item.seq).catch((error: unknown) => log(`alerts: could not update the queue file: ${String(error)}`));
+        this.options.onChange?.();
         continue;
       }
       this.failures++;
@@ -93,6 +96,7 @@ export class AlertDelivery {
       this.lastErrorAt = Date.now();
       this.nextAttemptAt = Date.now() + delay;
       log(`alert ${item.body.id} not delivered: ${outcome}; ${queue.depth} queued, next try in ${(delay / 1000).toFixed(1)} s`);
+      this.options.onChange?.();
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, delay);
         this.wake = () => {
@@ -102,6 +106,7 @@ export class AlertDelivery {
       });
       this.wake = null;
       this.nextAttemptAt = null;
+      if (!this.closed) this.options.onChange?.();
     }
   }
 

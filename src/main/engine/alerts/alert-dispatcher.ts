@@ -24,12 +24,16 @@ export interface AlertDispatcherOptions {
   windowMs?: number;
   clock?: AlertClock;
   delivery?: Pick<AlertDeliveryOptions, 'timeoutMs' | 'baseDelayMs' | 'maxDelayMs' | 'random'>;
+  /** `status()` after each change of it (the panel's live view), not repeated when unchanged. */
+  onChange?: (status: AlertsStatus | null) => void;
 }
 
 type AlertEvent = Omit<AlertBody, 'id' | 'host' | 'instance' | 'manifest' | 'suppressed'>;
 
 /** The daemon's own key in the rate limit: no service has an empty name. */
 const DAEMON_KEY = '';
+/** Fastest that `onChange` follows the status. */
+const CHANGE_EVERY_MS = 1000;
 
 export class AlertDispatcher {
   private spec: AlertsSpec | undefined;
@@ -41,10 +45,14 @@ export class AlertDispatcher {
   private uncleanPending: AlertDispatcherOptions['uncleanExit'];
   private readonly host = hostname();
   private closed = false;
+  /** The last status handed to `onChange`, as JSON: a repeat is not sent. */
+  private lastStatus = 'null';
+  private lastChangeAt = -Infinity;
+  private changeTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: AlertDispatcherOptions) {
     this.limit = new AlertRateLimit<AlertEvent>(options.windowMs ?? 60_000, (_key, event, suppressed) => this.enqueue(event, suppressed), options.clock);
-    this.heartbeat = new Heartbeat(options.services, options.log);
+    this.heartbeat = new Heartbeat(options.services, options.log, () => this.changed());
     this.uncleanPending = options.uncleanExit;
     if (options.uncleanExit) {
       const { pid, lastSeen } = options.uncleanExit;
@@ -58,7 +66,7 @@ export class AlertDispatcher {
     this.spec = spec;
     const { headers = {}, heartbeatUrl, heartbeatIntervalMs = 0 } = spec ?? {};
     this.heartbeat.configure(heartbeatUrl ? { url: heartbeatUrl, intervalMs: heartbeatIntervalMs, headers } : undefined);
-    if (!spec?.webhook) return;
+    if (!spec?.webhook) return this.changed();
     if (!this.queue) {
       this.queue = new AlertQueue(this.options.stateDir, this.options.instanceKey, spec.maxQueued, this.options.log);
       if (this.queue.depth > 0) this.options.log(`alerts: ${this.queue.depth} queued from before; delivering`);
@@ -66,6 +74,7 @@ export class AlertDispatcher {
         queue: this.queue,
         target: () => (this.spec?.webhook ? { url: this.spec.webhook, headers: this.spec.headers } : undefined),
         log: this.options.log,
+        onChange: () => this.changed(),
         ...this.options.delivery,
       });
     }
@@ -77,6 +86,7 @@ export class AlertDispatcher {
       this.raise(DAEMON_KEY, { kind: 'unclean-exit', service: null, from: 'running', to: 'restarted', reason, time: this.time() });
     }
     this.delivery!.kick();
+    this.changed();
   }
 
   serviceChanged(service: ServiceSnapshot, transition: Transition): void {
@@ -115,6 +125,7 @@ export class AlertDispatcher {
     if (this.closed) return;
     this.limit.flushAll();
     this.closed = true;
+    if (this.changeTimer) clearTimeout(this.changeTimer);
     this.heartbeat.close();
     await this.delivery?.close();
   }
@@ -138,9 +149,36 @@ export class AlertDispatcher {
     const folded = suppressed > 0 ? ` (${suppressed} more folded into it)` : '';
     this.options.log(`alert: ${event.service ?? 'daemon'} ${event.kind}: ${event.reason}${folded}`);
     queue.push(body).then(
-      () => this.delivery?.kick(),
+      () => {
+        this.changed();
+        this.delivery?.kick();
+      },
       (error: unknown) => this.options.log(`alerts: could not write the queue file ${queue.path}: ${String(error)}`),
     );
+  }
+
+  /**
+   * Hands `status()` to `onChange` when it changed, at most once per CHANGE_EVERY_MS (the last
+   * change of a burst goes when the interval ends): a heartbeat of 0.1 s must not fill the
+   * event history that reconnecting clients replay.
+   */
+  private changed(): void {
+    if (this.closed || this.changeTimer) return;
+    const wait = this.lastChangeAt + CHANGE_EVERY_MS - Date.now();
+    if (wait > 0) {
+      this.changeTimer = setTimeout(() => {
+        this.changeTimer = null;
+        this.changed();
+      }, wait);
+      this.changeTimer.unref();
+      return;
+    }
+    const status = this.status();
+    const json = JSON.stringify(status);
+    if (json === this.lastStatus) return;
+    this.lastStatus = json;
+    this.lastChangeAt = Date.now();
+    this.options.onChange?.(status);
   }
 
   private time(): string {

@@ -17,6 +17,8 @@ import { createOrchestrator, type Orchestrator, type OrchestratorOptions } from 
 import type { AlertBody } from './alert-body';
 import type { AlertClock } from './alert-rate-limit';
 import { alertQueuePath } from './alert-queue';
+import { createSystemStore } from '../../../renderer/src/store/system-store';
+import { createHubTransport } from '../../../../test/helpers/hub-transport';
 
 const LONG = 60_000;
 
@@ -95,6 +97,23 @@ describe('alerts from the orchestrator', { timeout: 120_000 }, () => {
     expect(await orchestrator!.call('system.subscribe', {})).toMatchObject({ ok: true, value: { snapshot: { alerts: { webhook: true, delivered: 1 } } } });
   });
 
+  it('keeps a renderer store current through alerts.changed: failing with what waits, then delivered', async () => {
+    receiver.status = 500;
+    await start('[services.api]\ncommand = "exit 3"\nrestart = "on-failure"\nmax_restarts = 0\n', webhook(), { alertTiming: { delivery: { baseDelayMs: 50, maxDelayMs: 200 } } });
+    const store = createSystemStore(createHubTransport(orchestrator!.hub));
+    await waitFor(() => store.getState().synced, Boolean, { what: 'store synced' });
+    const seen: (AlertsStatus | null)[] = [];
+    orchestrator!.hub.open((name, _seq, payload) => name === 'alerts.changed' && seen.push((payload as { alerts: AlertsStatus | null }).alerts), { watches: false });
+    const failing = await waitFor(() => store.getState().alerts, (status) => status?.queued === 1 && status.lastError === 'HTTP 500', { what: 'the failure in the store', timeoutMs: LONG });
+    expect(failing).toMatchObject({ webhook: true, delivered: 0 });
+    receiver.status = 200;
+    await waitFor(() => store.getState().alerts, (status) => status?.queued === 0 && status.delivered === 1, { what: 'the delivery in the store', timeoutMs: LONG });
+    expect(store.getState().alerts).toEqual(alerts());
+    // Each event is a change: no two in a row say the same.
+    expect(seen.length).toBeGreaterThan(0);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).not.toEqual(seen[i - 1]);
+  });
+
   it('sends at most one per service per minute, folding the rest into one', async () => {
     const clock = manualClock();
     await start('[services.api]\ncommand = "exit 3"\nrestart = "on-failure"\nmax_restarts = 0\n', webhook(), { alertTiming: { clock } });
@@ -161,7 +180,12 @@ describe('alerts from the orchestrator', { timeout: 120_000 }, () => {
     const trigger = join(dir, 'fail-now');
     const failing = `while [ ! -f '${trigger}' ]; do sleep 0.05; done; exit 4`;
     await start(`[services.api]\ncommand = ${JSON.stringify(failing)}\nrestart = "on-failure"\nmax_restarts = 0\n[services.manual]\ncommand = "exit 1"\nautostart = false\n`, `heartbeat_url = "${receiver.url}/beat"\nheartbeat_interval_seconds = 0.1\n`);
+    const changes: number[] = [];
+    orchestrator!.hub.open((name) => name === 'alerts.changed' && changes.push(Date.now()), { watches: false });
     await waitFor(() => receiver.accepted('/beat').length, (n) => n >= 3, { what: 'three heartbeats', timeoutMs: LONG });
+    // Every beat changes the status, but panels hear of it at most once a second.
+    await waitFor(() => changes.length, (n) => n >= 3, { what: 'three alerts.changed events', timeoutMs: LONG });
+    for (let i = 1; i < changes.length; i++) expect(changes[i] - changes[i - 1]).toBeGreaterThanOrEqual(990);
     expect(receiver.accepted('/beat')[0]!.method).toBe('GET');
     await writeFile(trigger, '');
     await waitFor(() => service('api').state.kind, (kind) => kind === 'failed', { what: 'api failed', timeoutMs: LONG });

@@ -39,6 +39,8 @@ export class Heartbeat {
   constructor(
     private readonly services: () => readonly ServiceSnapshot[],
     private readonly log: (line: string) => void,
+    /** After each check: `status()` has a new `checkedAt`, and maybe more. */
+    private readonly onChecked: () => void = () => {},
   ) {}
 
   configure(target: HeartbeatTarget | undefined): void {
@@ -91,6 +93,7 @@ export class Heartbeat {
       }
       this.checkedAt = Date.now();
     }
+    if (this.target === target) this.onChecked();
     // configure() may have replaced the target (and its timer) meanwhile.
     if (this.target === target) this.schedule(Math.max(0, target.intervalMs - (Date.now() - started)));
   }

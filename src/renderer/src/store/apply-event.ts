@@ -14,6 +14,7 @@ export function viewFromSnapshot(snapshot: SystemSnapshot): SystemView {
     problems: snapshot.problems,
     notices: snapshot.notices,
     logProcesses: snapshot.logProcesses,
+    alerts: snapshot.alerts ?? null,
   };
 }
 
@@ -51,6 +52,8 @@ export function applyEvent<E extends EventName>(view: SystemView, name: E, paylo
       const { manifestPath, problems } = payload as EventPayload<'manifest.changed'>;
       return { manifestPath, problems };
     }
+    case 'alerts.changed':
+      return { alerts: (payload as EventPayload<'alerts.changed'>).alerts };
     case 'notice':
       return { notices: [...view.notices, payload as EventPayload<'notice'>].slice(-MAX_NOTICES) };
     default:

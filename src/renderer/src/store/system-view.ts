@@ -1,4 +1,4 @@
-import type { DeviceSnapshot, ManifestProblem, MonitorSnapshot, Notice, ServiceSnapshot } from '../../../shared/model';
+import type { AlertsStatus, DeviceSnapshot, ManifestProblem, MonitorSnapshot, Notice, ServiceSnapshot } from '../../../shared/model';
 
 /** The renderer's picture of the engine, rebuilt from a snapshot and kept current by events. */
 export interface SystemView {
@@ -10,6 +10,8 @@ export interface SystemView {
   problems: ManifestProblem[];
   notices: Notice[];
   logProcesses: string[];
+  /** `[alerts]` at work; null when the manifest has none. */
+  alerts: AlertsStatus | null;
 }
 
 export const emptyView: SystemView = {
@@ -21,4 +23,5 @@ export const emptyView: SystemView = {
   problems: [],
   notices: [],
   logProcesses: [],
+  alerts: null,
 };

@@ -1,4 +1,5 @@
 import { useSystem } from '../../store/store-context';
+import { AlertsBadge } from './AlertsBadge';
 import { askFirst } from './confirm-store';
 import { useLive } from './use-live';
 import { useOperator } from './use-operator';
@@ -65,6 +66,7 @@ export function TopBar({ view, onViewChange }: { view: View; onViewChange: (view
         </button>
       </div>
       )}
+      <AlertsBadge />
       <span className={`connection connection-${connection}`} role="status" aria-label="Connection">
         {connectionLabels[connection]}
       </span>
