@@ -4,7 +4,8 @@
 // the RunAsNode fuse off, so this is how the installed app runs the daemon and built-ins).
 import { app, dialog } from 'electron';
 import { join, resolve } from 'node:path';
-import { createOrchestrator, type Orchestrator } from './engine/orchestrator';
+import type { Orchestrator } from './engine/orchestrator';
+import { createLocalEngine } from './app/local-engine';
 import { defaultStateDir } from './engine/instance/state-dir';
 import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protocol';
 import { parseDesktopArgs } from './app/desktop-args';
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
       manifestPath,
       stateDir,
       createLocal: async (path) => {
-        localEngine = await createOrchestrator({
+        localEngine = await createLocalEngine({
           manifestPath: path,
           services: args.services,
           testing: args.testing,

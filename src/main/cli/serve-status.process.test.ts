@@ -11,7 +11,7 @@ import { manifestKey } from '../engine/instance/manifest-key';
 import { findFreePort } from '../engine/net/find-free-port';
 import { runCliProcess, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
-import { statusFilePath } from '../daemon/status-file';
+import { statusFilePath } from '../attach/status-file';
 
 function readStatus(file: string): any {
   try {

@@ -15,7 +15,7 @@ import { installDaemonShutdown } from './daemon-shutdown';
 import { mrmdEditorDir, rendererDir } from '../resource-paths';
 import type { ServiceSnapshot, Transition } from '../../shared/model';
 import { transitionLine } from './transition-line';
-import { StatusFile, previousUncleanExit } from '../daemon/status-file';
+import { StatusFile, previousUncleanExit } from '../attach/status-file';
 import { jsonLogLine } from './json-log-line';
 import { prepareAccess } from './prepare-access';
 import { manifestViewerToken } from './manifest-viewer-token';

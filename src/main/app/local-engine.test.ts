@@ -1,0 +1,103 @@
+// The desktop app's local engine keeps a daemon's promises to the outside: a status file for
+// watchdogs, `running: false` only after a clean close, and after an app killed with its
+// services up, the next start cleans up the orphaned tree and sends the `unclean-exit` alert.
+// The killed app is a real process (the engine from source, through tsx), killed with SIGKILL.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { repoRoot, sourceCliArgv } from '../../../test/helpers/cli-argv';
+import { stopChild } from '../../../test/helpers/stop-child';
+import { waitFor } from '../../../test/helpers/wait-for';
+import { startWebhookReceiver, type WebhookReceiver } from '../../../test/helpers/webhook-receiver';
+import { statusFilePath } from '../attach/status-file';
+import { manifestKey } from '../engine/instance/manifest-key';
+import type { Orchestrator } from '../engine/orchestrator';
+import { createLocalEngine } from './local-engine';
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, () => {
+  let dir: string;
+  let manifest: string;
+  let stateDir: string;
+  let receiver: WebhookReceiver;
+  let engine: Orchestrator | null = null;
+  let app: ChildProcess | null = null;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'showrunner-local-engine-'));
+    manifest = join(dir, 'services.toml');
+    stateDir = join(dir, 'state', 'desktop');
+    receiver = await startWebhookReceiver();
+    await writeFile(manifest, `[services.ticker]\ncommand = "while true; do sleep 0.2; done"\n\n[alerts]\nwebhook = "${receiver.url}/hook"\n`);
+  });
+
+  afterEach(async () => {
+    if (app) await stopChild(app);
+    app = null;
+    await engine?.close();
+    engine = null;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const start = () => createLocalEngine({ manifestPath: manifest, stateDir, usbSource: null, deviceRoot: join(dir, 'dev'), statsIntervalMs: 0, watchManifest: false, cliArgv: sourceCliArgv, log: () => {} });
+  const status = async () => JSON.parse(await readFile(statusFilePath(stateDir, manifestKey(manifest)), 'utf8')) as { running: boolean; pid: number; services: { name: string; state: string; pid: number | null }[] };
+
+  it('writes the status file while it runs and running: false after a clean close; a clean restart sends no alert', async () => {
+    engine = await start();
+    const running = await waitFor(status, (file) => file.services[0]?.state === 'running', { what: 'ticker running in the status file' });
+    expect(running).toMatchObject({ running: true, pid: process.pid });
+    await engine.close();
+    engine = null;
+    expect(await status()).toMatchObject({ running: false });
+
+    engine = await start();
+    await waitFor(status, (file) => file.running && file.services[0]?.state === 'running', { what: 'running again' });
+    expect(engine.snapshot().alerts).toMatchObject({ queued: 0, delivered: 0 });
+    expect(receiver.requests).toEqual([]);
+  });
+
+  it('after the app was killed with its services up: cleans up the orphan and sends unclean-exit', async () => {
+    // The app, as its own process: the local engine from source; prints the service's pid.
+    const script = `
+      const loaded = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'src/main/app/local-engine.ts')).href)});
+      const { createLocalEngine } = loaded.createLocalEngine ? loaded : loaded.default; // tsx hands CommonJS output over as default
+      const engine = await createLocalEngine({ manifestPath: process.env.MANIFEST, stateDir: process.env.STATE_DIR, usbSource: null, deviceRoot: process.env.DEVICE_ROOT, statsIntervalMs: 0, watchManifest: false, cliArgv: [], log: () => {} });
+      const timer = setInterval(() => {
+        const state = engine.snapshot().services[0]?.state;
+        if (state?.kind === 'running') { console.log('pid ' + state.pid); clearInterval(timer); }
+      }, 50);`;
+    app = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: repoRoot,
+      env: { ...process.env, MANIFEST: manifest, STATE_DIR: stateDir, DEVICE_ROOT: join(dir, 'dev') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const orphanPid = await new Promise<number>((resolve, reject) => {
+      createInterface({ input: app!.stdout! }).on('line', (line) => line.startsWith('pid ') && resolve(Number(line.slice(4))));
+      app!.once('exit', (code) => reject(new Error(`the app exited (${code}) before its service ran`)));
+    });
+    await waitFor(status, (file) => file.running && file.services[0]?.state === 'running', { what: "the app's status file" });
+    const appPid = app.pid!;
+    app.kill('SIGKILL');
+    await new Promise((resolve) => app!.once('exit', resolve));
+    app = null;
+    expect(alive(orphanPid)).toBe(true); // what a crash leaves
+
+    engine = await start();
+    await waitFor(() => alive(orphanPid), (up) => !up, { what: "the dead app's service cleaned up", timeoutMs: 30_000 });
+    const [alert] = await waitFor(() => receiver.accepted('/hook'), (posts) => posts.length === 1, { what: 'the unclean-exit alert', timeoutMs: 30_000 });
+    expect(alert.body).toMatchObject({ kind: 'unclean-exit', service: null, from: 'running', to: 'restarted', instance: manifestKey(manifest), manifest });
+    expect((alert.body as { reason: string }).reason).toContain(`pid ${appPid}`);
+  });
+});
