@@ -16,16 +16,8 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../../test/helper
 import { statusFilePath } from '../attach/status-file';
 import { manifestKey } from '../engine/instance/manifest-key';
 import type { Orchestrator } from '../engine/orchestrator';
+import { isSignalable as alive } from '../engine/supervisor/proc-table';
 import { createLocalEngine } from './local-engine';
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, () => {
   let dir: string;

@@ -12,6 +12,7 @@ import { attachToDaemon } from '../attach/remote-orchestrator';
 import { acquireSupervisorLock, readSupervisorLock } from '../attach/supervisor-lock';
 import { processStartTime } from '../engine/supervisor/proc-table';
 import { createOrchestrator, type Orchestrator } from '../engine/orchestrator';
+import { isSignalable as alive } from '../engine/supervisor/proc-table';
 import { openEngine, SupervisedElsewhereError, type EngineHandle, type OpenedEngine } from './open-engine';
 import { switchManifest } from './switch-manifest';
 
@@ -62,14 +63,6 @@ describe('openEngine and switchManifest', () => {
     return (service!.state as { pid: number }).pid;
   }
 
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
 
   it('supervises locally when nobody holds the manifest, and releases the lock after stopping', async () => {
     const file = await manifest('a', 'alpha');

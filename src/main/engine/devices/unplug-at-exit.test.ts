@@ -11,19 +11,11 @@ import type { ServiceSnapshot } from '../../../shared/model';
 import { sourceCliArgv } from '../../../../test/helpers/cli-argv';
 import { waitFor } from '../../../../test/helpers/wait-for';
 import { createOrchestrator, type Orchestrator } from '../orchestrator';
+import { isSignalable as isProcessAlive } from '../supervisor/proc-table';
 
 // Exits with 1 on SIGUSR2, as a program whose serial port failed would.
 const READER = `exec node -e "process.on('SIGUSR2', () => process.exit(1)); setInterval(() => {}, 1e9)"`;
 const SLOW = { timeoutMs: 60_000, intervalMs: 20 };
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('a service exiting as its device is unplugged', () => {
   let dir: string;
