@@ -4,8 +4,8 @@
 // the RunAsNode fuse off, so this is how the installed app runs the daemon and built-ins).
 import { app, dialog } from 'electron';
 import { join, resolve } from 'node:path';
-import type { Orchestrator } from './engine/orchestrator';
-import { createLocalEngine } from './app/local-engine';
+import { createLocalEngine, type LocalEngine } from './app/local-engine';
+import { auditedSession, recordDesktopCall } from './attach/audited-session';
 import { defaultStateDir } from './engine/instance/state-dir';
 import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protocol';
 import { parseDesktopArgs } from './app/desktop-args';
@@ -34,7 +34,7 @@ process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stac
 process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));
 
 /** The engine this app runs itself (null while attached to a daemon): the editor window's parts. */
-let localEngine: Orchestrator | null = null;
+let localEngine: LocalEngine | null = null;
 
 function editorParts(): EditorParts | null {
   const urls = localEngine?.urls();
@@ -44,6 +44,7 @@ function editorParts(): EditorParts | null {
 async function prepareEditor(doc: string): Promise<EditorParts | null> {
   if (!localEngine || !editorParts()) return null;
   const started = await localEngine.call('monitors.start', { doc });
+  recordDesktopCall(localEngine.audit, 'monitors.start', { doc }, started);
   if (!started.ok) log(`editor window for ${doc}: no monitor: ${started.error.message}`);
   return editorParts();
 }
@@ -102,7 +103,11 @@ async function main(): Promise<void> {
   await startDesktopShell({
     initial,
     open,
-    bindIpc: (opened) => bindContractToIpc(opened.engine.hub, devServerUrl, log),
+    // A local engine's window calls are audited here; a daemon audits an attached app's itself.
+    bindIpc: (opened) => {
+      const audit = opened.mode === 'local' ? localEngine?.audit : undefined;
+      return bindContractToIpc(opened.engine.hub, devServerUrl, log, audit ? (session) => auditedSession(session, audit) : undefined);
+    },
     createWindow: () => createMainWindow(devServerUrl, join(resourcesDir(), 'icon.png')),
     startHidden: launch.hidden,
     resourcesDir: resourcesDir(),

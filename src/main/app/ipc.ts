@@ -6,15 +6,18 @@ import { errorReply, ipcChannel, methodNames, type Reply } from '../../shared/co
 import type { ClientSession, EventHub } from '../engine/api/event-hub';
 import { checkSender } from './sender-policy';
 
-export function bindContractToIpc(hub: EventHub, devServerUrl: string | null, log: (line: string) => void): () => void {
+/** `wrapSession`: each window's session as the engine should see it (the local engine's audit). */
+export function bindContractToIpc(hub: EventHub, devServerUrl: string | null, log: (line: string) => void, wrapSession: (session: ClientSession) => ClientSession = (session) => session): () => void {
   const sessions = new Map<number, ClientSession>();
 
   const sessionFor = (contents: WebContents): ClientSession => {
     let session = sessions.get(contents.id);
     if (!session) {
-      session = hub.open((name, seq, payload) => {
-        if (!contents.isDestroyed()) contents.send(ipcChannel.event(name), payload, seq);
-      });
+      session = wrapSession(
+        hub.open((name, seq, payload) => {
+          if (!contents.isDestroyed()) contents.send(ipcChannel.event(name), payload, seq);
+        }),
+      );
       sessions.set(contents.id, session);
       contents.once('destroyed', () => {
         sessions.get(contents.id)?.close();

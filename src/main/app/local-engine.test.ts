@@ -1,6 +1,7 @@
 // The desktop app's local engine keeps a daemon's promises to the outside: a status file for
 // watchdogs, `running: false` only after a clean close, and after an app killed with its
-// services up, the next start cleans up the orphaned tree and sends the `unclean-exit` alert.
+// services up, the next start cleans up the orphaned tree and sends the `unclean-exit` alert;
+// the window's changes land in the manifest's audit file.
 // The killed app is a real process (the engine from source, through tsx), killed with SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,18 +14,19 @@ import { repoRoot, sourceCliArgv } from '../../../test/helpers/cli-argv';
 import { stopChild } from '../../../test/helpers/stop-child';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/helpers/webhook-receiver';
+import { AuditLog, auditFilePath } from '../attach/audit-log';
+import { auditedSession, DESKTOP_ADDRESS } from '../attach/audited-session';
 import { statusFilePath } from '../attach/status-file';
 import { manifestKey } from '../engine/instance/manifest-key';
-import type { Orchestrator } from '../engine/orchestrator';
 import { isSignalable as alive } from '../engine/supervisor/proc-table';
-import { createLocalEngine } from './local-engine';
+import { createLocalEngine, type LocalEngine } from './local-engine';
 
 describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, () => {
   let dir: string;
   let manifest: string;
   let stateDir: string;
   let receiver: WebhookReceiver;
-  let engine: Orchestrator | null = null;
+  let engine: LocalEngine | null = null;
   let app: ChildProcess | null = null;
 
   beforeEach(async () => {
@@ -58,6 +60,25 @@ describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, (
     await waitFor(status, (file) => file.running && file.services[0]?.state === 'running', { what: 'running again' });
     expect(engine.snapshot().alerts).toMatchObject({ queued: 0, delivered: 0 });
     expect(receiver.requests).toEqual([]);
+  });
+
+  it("audits the window's calls that change something, in the file a daemon of the manifest serves", async () => {
+    engine = await start();
+    await waitFor(status, (file) => file.services[0]?.state === 'running', { what: 'ticker running' });
+    const session = auditedSession(engine.hub.open(() => {}), engine.audit);
+    expect(await session.call('services.list', {})).toMatchObject({ ok: true });
+    expect(await session.call('services.restart', { name: 'ticker' })).toMatchObject({ ok: true });
+    expect(await session.call('services.stop', { name: 'no-such-service' })).toMatchObject({ ok: false });
+    session.close();
+    const logDir = engine.logs.logDir!;
+    await engine.close();
+    engine = null;
+    const file = new AuditLog({ file: auditFilePath(logDir), say: () => {} });
+    await file.load();
+    expect(file.list()).toEqual([
+      expect.objectContaining({ role: 'operator', transport: 'ipc', address: DESKTOP_ADDRESS, action: 'services.restart', args: { name: 'ticker' }, result: 'ok' }),
+      expect.objectContaining({ transport: 'ipc', action: 'services.stop', args: { name: 'no-such-service' }, result: 'error', message: expect.stringContaining('no-such-service') }),
+    ]);
   });
 
   it('after the app was killed with its services up: cleans up the orphan and sends unclean-exit', async () => {

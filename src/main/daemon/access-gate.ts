@@ -4,8 +4,8 @@
 // decides what is a change), and every change, done or refused, lands in the audit.
 import { errorReply, isMethodName, type Reply } from '../../shared/contract';
 import { changesSomething, type Role } from '../../shared/method-access';
-import { auditArgs } from './audit-args';
-import type { AuditLog } from './audit-log';
+import { auditArgs } from '../attach/audit-args';
+import type { AuditLog } from '../attach/audit-log';
 import { tokensMatch } from './token-auth';
 
 export interface Caller {

@@ -1,6 +1,6 @@
 // `GET /api/audit?since=&limit=`: the audit's newest entries, oldest first (audit-log.ts).
 // `since` is milliseconds since the epoch or an ISO time; `limit` 1..1000, default 100.
-import type { AuditLog } from './audit-log';
+import type { AuditLog } from '../attach/audit-log';
 
 export const MAX_AUDIT_LIMIT = 1000;
 

@@ -13,7 +13,7 @@ import { serveStaticFile } from './static-files';
 import { partOrigins, serveEditorRoute } from './editor-route';
 import { tokenFromRequest } from './token-auth';
 import { AccessGate, restRequestReads, type Caller } from './access-gate';
-import type { AuditLog } from './audit-log';
+import type { AuditLog } from '../attach/audit-log';
 import { auditResponse } from './audit-route';
 import { isLoopbackHost } from '../engine/net/loopback-host';
 import { listen } from '../engine/net/listen';

@@ -19,7 +19,7 @@ import { StatusFile, previousUncleanExit } from '../attach/status-file';
 import { jsonLogLine } from './json-log-line';
 import { prepareAccess } from './prepare-access';
 import { manifestViewerToken } from './manifest-viewer-token';
-import { AuditLog, auditFilePath } from './audit-log';
+import { AuditLog, auditFilePath } from '../attach/audit-log';
 import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
 
 export interface DaemonRun {

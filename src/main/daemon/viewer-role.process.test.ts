@@ -13,7 +13,7 @@ import { METHOD_NAMES } from '../../shared/contract-names';
 import { METHOD_ACCESS } from '../../shared/method-access';
 import { CONTRACT_WS_PATH, CONTRACT_WS_PROTOCOL, tokenSubprotocol } from '../../shared/wire';
 import type { ServiceSnapshot } from '../../shared/model';
-import type { AuditEntry } from './audit-log';
+import type { AuditEntry } from '../attach/audit-log';
 import { runCliProcess, type RunningCli, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
 

@@ -46,7 +46,7 @@ const AuditEntry = z.object({
   at: z.number().int(),
   time: z.string(),
   role: z.enum(['operator', 'viewer']),
-  transport: z.enum(['rest', 'websocket']),
+  transport: z.enum(['rest', 'websocket', 'ipc']),
   address: z.string(),
   action: z.string(),
   args: z.record(z.string(), z.string()).optional(),

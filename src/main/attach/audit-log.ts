@@ -12,8 +12,9 @@ export interface AuditEntry {
   at: number;
   time: string;
   role: Role;
-  transport: 'rest' | 'websocket';
-  /** The peer's address as the socket saw it. */
+  /** `ipc`: the desktop app's own window, on an engine the app supervises itself. */
+  transport: 'rest' | 'websocket' | 'ipc';
+  /** The peer's address as the socket saw it (`desktop app` for `ipc`). */
   address: string;
   /** A contract method (`services.restart`) or, for a refused REST route, `POST /api/…`. */
   action: string;
