@@ -1,7 +1,8 @@
 // `[alerts]` in the panel, in real Chromium against the built daemon: a real webhook receiver
 // that first answers 500, a service that fails, a heartbeat that pauses because of it. The top
 // bar says what the daemon reports (alerts.changed events, no reload): failing with what waits,
-// then, once the receiver takes the alert, delivered; the heartbeat paused and why. Screenshots
+// then, once the receiver takes the alert, delivered; the heartbeat paused and why; marked as
+// the last known state once the daemon is gone. Screenshots
 // of the opened badge at three sizes land in e2e/screenshots/alerts-*.png.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,5 +90,13 @@ heartbeat_interval_seconds = 0.5
     expect(delivered).toMatch(/Webhook: 1 delivered since the daemon started, the last at /);
     expect(delivered).not.toContain('did not take');
     await page.screenshot({ path: join(screenshotDir, 'alerts-delivered-1440x900.png') });
+
+    // The daemon gone: the badge keeps the last report and says it is no longer live.
+    expect(await badge().getAttribute('data-stale')).toBe('false');
+    await daemon.stop();
+    await expect.poll(() => badge().getAttribute('data-stale'), { timeout: 15_000 }).toBe('true');
+    expect(await badge().locator('summary').getAttribute('aria-label')).toBe('Alerts: Heartbeat paused (last known: disconnected)');
+    expect(await details()).toContain('Disconnected from the daemon: this is what it last reported.');
+    await page.screenshot({ path: join(screenshotDir, 'alerts-disconnected-1440x900.png') });
   });
 });
