@@ -78,7 +78,9 @@ async function main(): Promise<void> {
           manifestPath: path,
           services: args.services,
           testing: args.testing,
-          stateDir: join(stateDir, 'desktop'),
+          // The lock's state dir, as a daemon's: whichever supervises the manifest next finds
+          // the other's status file and orphaned trees (one instance at a time, by the lock).
+          stateDir,
           cliArgv: builtinCliArgv(),
           // The mrmd editor window's page (app://showrunner/editor/) opens documents and asks
           // the runtime for its capabilities.

@@ -1,7 +1,8 @@
 // The desktop app's local engine keeps a daemon's promises to the outside: a status file for
 // watchdogs, `running: false` only after a clean close, and after an app killed with its
 // services up, the next start cleans up the orphaned tree and sends the `unclean-exit` alert;
-// the window's changes land in the manifest's audit file.
+// a daemon started next for the manifest does the same; the window's changes land in the
+// manifest's audit file.
 // The killed app is a real process (the engine from source, through tsx), killed with SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { repoRoot, sourceCliArgv } from '../../../test/helpers/cli-argv';
+import { runCliProcess, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { stopChild } from '../../../test/helpers/stop-child';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/helpers/webhook-receiver';
@@ -18,6 +20,7 @@ import { AuditLog, auditFilePath } from '../attach/audit-log';
 import { auditedSession, DESKTOP_ADDRESS } from '../attach/audited-session';
 import { statusFilePath } from '../attach/status-file';
 import { manifestKey } from '../engine/instance/manifest-key';
+import { findFreePort } from '../engine/net/find-free-port';
 import { isSignalable as alive } from '../engine/supervisor/proc-table';
 import { createLocalEngine, type LocalEngine } from './local-engine';
 
@@ -32,12 +35,13 @@ describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, (
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'showrunner-local-engine-'));
     manifest = join(dir, 'services.toml');
-    stateDir = join(dir, 'state', 'desktop');
+    stateDir = join(dir, 'state');
     receiver = await startWebhookReceiver();
     await writeFile(manifest, `[services.ticker]\ncommand = "while true; do sleep 0.2; done"\n\n[alerts]\nwebhook = "${receiver.url}/hook"\n`);
   });
 
   afterEach(async () => {
+    await stopCliProcesses(); // before the folder goes: a daemon may still write into it
     if (app) await stopChild(app);
     app = null;
     await engine?.close();
@@ -81,7 +85,9 @@ describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, (
     ]);
   });
 
-  it('after the app was killed with its services up: cleans up the orphan and sends unclean-exit', async () => {
+  // The app and a daemon keep their state in the same state dir (the lock's), so whichever
+  // supervises the manifest next cleans up after the other.
+  it.each(['the app', 'a daemon'] as const)('after the app was killed with its services up, %s started next cleans up the orphan and sends unclean-exit', async (next) => {
     // The app, as its own process: the local engine from source; prints the service's pid.
     const script = `
       const loaded = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'src/main/app/local-engine.ts')).href)});
@@ -107,9 +113,10 @@ describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, (
     app = null;
     expect(alive(orphanPid)).toBe(true); // what a crash leaves
 
-    engine = await start();
-    await waitFor(() => alive(orphanPid), (up) => !up, { what: "the dead app's service cleaned up", timeoutMs: 30_000 });
-    const [alert] = await waitFor(() => receiver.accepted('/hook'), (posts) => posts.length === 1, { what: 'the unclean-exit alert', timeoutMs: 30_000 });
+    if (next === 'the app') engine = await start();
+    else runCliProcess(['serve', '-c', manifest, '--state-dir', stateDir, '-p', String(await findFreePort())]);
+    await waitFor(() => alive(orphanPid), (up) => !up, { what: "the dead app's service cleaned up", timeoutMs: 60_000 });
+    const [alert] = await waitFor(() => receiver.accepted('/hook'), (posts) => posts.length === 1, { what: 'the unclean-exit alert', timeoutMs: 60_000 });
     expect(alert.body).toMatchObject({ kind: 'unclean-exit', service: null, from: 'running', to: 'restarted', instance: manifestKey(manifest), manifest });
     expect((alert.body as { reason: string }).reason).toContain(`pid ${appPid}`);
   });
