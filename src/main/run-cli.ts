@@ -18,7 +18,9 @@ export const usage = `usage: showrunner <command> [options]
                            one line per service state change on stderr unless --quiet
   status [--config FILE] [--json]
                            every running daemon (manifest, URL, services), or FILE's
-  url [--config FILE]      print the daemon's panel URL with its token
+  url [--config FILE] [--viewer]
+                           print the daemon's panel URL with its token (--viewer: the
+                           read-only one, when the daemon has a viewer token)
   start|stop|restart|kill [--config FILE] NAME
                            act on one service; --config is needed when several daemons run
   rollout [--config FILE] NAME

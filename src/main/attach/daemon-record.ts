@@ -29,6 +29,8 @@ const DaemonRecordShape = {
   startedAt: 'number',
   /** With TLS: the certificate file clients on this machine trust (attach/tls-trust.ts). */
   certificate: 'string?',
+  /** With a viewer token: `showrunner url --viewer` prints the read-only panel URL. */
+  viewerToken: 'string?',
 } as const;
 export type DaemonRecord = RecordOf<typeof DaemonRecordShape>;
 
@@ -40,9 +42,9 @@ export function daemonRecordPath(key: string, dir = daemonRecordsDir()): string 
   return join(dir, `${key}.json`);
 }
 
-export function newDaemonRecord(fields: Pick<DaemonRecord, 'url' | 'token' | 'manifest' | 'key' | 'command'> & { certificate?: string }, pid = process.pid): DaemonRecord {
-  const { certificate, ...rest } = fields;
-  return { ...rest, pid, processStart: processStartTime(pid), startedAt: Date.now(), ...(certificate ? { certificate } : {}) };
+export function newDaemonRecord(fields: Pick<DaemonRecord, 'url' | 'token' | 'manifest' | 'key' | 'command'> & { certificate?: string; viewerToken?: string | null }, pid = process.pid): DaemonRecord {
+  const { certificate, viewerToken, ...rest } = fields;
+  return { ...rest, pid, processStart: processStartTime(pid), startedAt: Date.now(), ...(certificate ? { certificate } : {}), ...(viewerToken ? { viewerToken } : {}) };
 }
 
 export async function writeDaemonRecord(record: DaemonRecord, dir = daemonRecordsDir()): Promise<string> {

@@ -13,6 +13,9 @@ import { postJson, type JsonResponse } from './post-json';
 import { tlsTrust } from '../attach/tls-trust';
 
 export const clientFlags = { config: { kind: 'string' }, url: { kind: 'string' }, token: { kind: 'string' }, json: { kind: 'boolean' } } as const;
+const urlFlags = { ...clientFlags, viewer: { kind: 'boolean' } } as const;
+
+export const NO_VIEWER_TOKEN = 'this daemon has no viewer token (start it with --viewer-token, SHOWRUNNER_VIEWER_TOKEN or [access] viewer_token_file)';
 
 export interface DaemonAddress {
   url: string;
@@ -22,6 +25,8 @@ export interface DaemonAddress {
   pid: number | null;
   /** With TLS: the certificate to trust, from the daemon's record. */
   certificate?: string;
+  /** The read-only token, from the daemon's record (`url --viewer`). */
+  viewerToken?: string;
 }
 
 /** Ends the command with this exit code and message (1: nothing to talk to; 2: ambiguous). */
@@ -34,7 +39,7 @@ export class ClientExit extends Error {
   }
 }
 
-const fromRecord = (record: DaemonRecord, token?: string): DaemonAddress => ({ url: record.url, token: token ?? record.token, manifest: record.manifest, pid: record.pid, certificate: record.certificate });
+const fromRecord = (record: DaemonRecord, token?: string): DaemonAddress => ({ url: record.url, token: token ?? record.token, manifest: record.manifest, pid: record.pid, certificate: record.certificate, viewerToken: record.viewerToken });
 
 function describeRecords(records: DaemonRecord[]): string {
   return records.map((record) => `  ${record.manifest}  ${record.url}  (pid ${record.pid})`).join('\n');
@@ -88,13 +93,15 @@ export async function callDaemon<M extends MethodName>(daemon: Pick<DaemonAddres
 }
 
 export function clientCommand(command: string, argv: string[]): Promise<number> {
-  const parsed = parseCliArgs(argv, clientFlags);
+  const parsed = parseCliArgs(argv, command === 'url' ? urlFlags : clientFlags);
   return endingOnClientExit(async () => {
     if (command === 'status') return await statusCommand(parsed);
     if (command === 'url') {
       if (parsed.positionals.length) throw new UsageError('url takes no arguments');
       const [daemon] = await chooseDaemons(parsed, command, { many: false });
-      process.stdout.write(panelUrl(daemon.url, daemon.token) + '\n');
+      const token = parsed.flags.viewer ? daemon.viewerToken : daemon.token;
+      if (!token) return fail(NO_VIEWER_TOKEN);
+      process.stdout.write(panelUrl(daemon.url, token) + '\n');
       return 0;
     }
     const [name, ...extra] = parsed.positionals;

@@ -160,7 +160,7 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   if (lock?.ok) await lock.lock.update({ url: server.url, token, ...(access.tls ? { certificate: access.tls.certPath } : {}) });
   // Registered before the write: a stop during it still removes the record (only ours: by pid).
   shutdown.track(() => removeDaemonRecord(instance.key));
-  await writeDaemonRecord(newDaemonRecord({ url: server.url, token, manifest: instance.label, key: instance.key, command: instance.command, certificate: access.tls?.certPath }));
+  await writeDaemonRecord(newDaemonRecord({ url: server.url, token, manifest: instance.label, key: instance.key, command: instance.command, certificate: access.tls?.certPath, viewerToken: access.viewerToken }));
   if (shutdown.requested) return shutdown.finish();
   // A supervisor must outlive a bad request or a bug in one part: report, keep supervising.
   process.on('uncaughtException', (error) => log(`uncaught exception: ${error.stack ?? error.message}`));

@@ -16,6 +16,7 @@ import type { ServiceSnapshot } from '../../shared/model';
 import type { AuditEntry } from '../attach/audit-log';
 import { runCliProcess, type RunningCli, stopCliProcesses } from '../../../test/helpers/run-cli-process';
 import { waitFor } from '../../../test/helpers/wait-for';
+import { NO_VIEWER_TOKEN } from '../cli/client-commands';
 
 const ticker = `node -e "setInterval(() => console.log('tick'), 200)"`;
 const VIEWER = 'viewer-token-for-the-gallery';
@@ -191,6 +192,27 @@ describe('the viewer role, with real daemons', () => {
     expect(await daemon.cli.exited).toBe(0);
     daemon = await startDaemon(manifest, state);
     expect(brief(await audit(daemon.token))).toEqual(expected);
+  }, 120_000);
+
+  it('prints the read-only panel URL with `url --viewer`, and says when there is none', async () => {
+    const daemon = await startDaemon(manifest, state, { viewerFlag: false }); // from the environment
+    const printed = async (...args: string[]) => {
+      const cli = runCliProcess(['url', '--config', manifest, ...args]);
+      return { code: await cli.exited, output: cli.output().trim() };
+    };
+    expect(await printed()).toEqual({ code: 0, output: `${daemon.url}/?token=${encodeURIComponent(daemon.token)}` });
+    const viewer = await printed('--viewer');
+    expect(viewer).toEqual({ code: 0, output: `${daemon.url}/?token=${encodeURIComponent(VIEWER)}` });
+    // The token it prints is the viewer's: it reads, and a change is refused.
+    const token = new URL(viewer.output).searchParams.get('token')!;
+    expect((await daemon.request(token, 'POST', '/api/call/access.role', {})).body).toEqual({ role: 'viewer' });
+    expect((await daemon.request(token, 'POST', '/api/services/web/stop')).status).toBe(403);
+
+    daemon.cli.child.kill('SIGTERM');
+    expect(await daemon.cli.exited).toBe(0);
+    const plain = runCliProcess(['serve', '--config', manifest, '--port', '0', '--state-dir', state, '--quiet']);
+    await waitFor(() => plain.output(), (text) => text.includes('listening on'), { what: 'daemon without a viewer token', timeoutMs: 60_000 });
+    expect(await printed('--viewer')).toEqual({ code: 1, output: `showrunner: ${NO_VIEWER_TOKEN}` });
   }, 120_000);
 
   it('refuses to start when the viewer token is the operator\'s', async () => {
