@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ContractError, methodNames, type EventName } from '../../shared/contract';
-import type { ServiceSnapshot, SystemSnapshot } from '../../shared/model';
+import type { AlertsStatus, ServiceSnapshot, SystemSnapshot } from '../../shared/model';
 import { running, serviceSnapshot } from '../../../test/fixtures/service-snapshots';
 import { waitFor } from '../../../test/helpers/wait-for';
 import type { ContractHandlers } from '../engine/api/contract-dispatcher';
@@ -11,10 +11,10 @@ import { attachToDaemon, connectRemoteOrchestrator, type RemoteOrchestrator } fr
 const TOKEN = 'test-token';
 
 /** A daemon with a small in-memory engine: services by name, restart publishes a change. */
-async function startFakeDaemon(names: string[], port = 0) {
+async function startFakeDaemon(names: string[], port = 0, alerts: AlertsStatus | null = null) {
   const services = new Map<string, ServiceSnapshot>(names.map((name) => [name, serviceSnapshot(name, running(1))]));
   const followed: string[][] = [];
-  const snapshot = (): SystemSnapshot => ({ manifestPath: '/srv/services.toml', services: [...services.values()], devices: [], monitors: [], problems: [], notices: [], logProcesses: [] });
+  const snapshot = (): SystemSnapshot => ({ manifestPath: '/srv/services.toml', services: [...services.values()], devices: [], monitors: [], problems: [], notices: [], logProcesses: [], alerts });
   const handlers = Object.fromEntries(
     methodNames.map((method) => [
       method,
@@ -54,8 +54,8 @@ describe('RemoteOrchestrator against a real daemon server', () => {
     return remote;
   }
 
-  async function daemon(names: string[], port = 0) {
-    const started = await startFakeDaemon(names, port);
+  async function daemon(names: string[], port = 0, alerts: AlertsStatus | null = null) {
+    const started = await startFakeDaemon(names, port, alerts);
     cleanups.push(() => started.server.close());
     return started;
   }
@@ -118,10 +118,13 @@ describe('RemoteOrchestrator against a real daemon server', () => {
     expect(await remote.call('services.list', {})).toMatchObject({ ok: false, error: { code: 'unavailable' } });
     expect(seen.find((each) => each.name === 'notice')?.payload).toMatchObject({ level: 'warning', id: 'daemon-connection' });
 
-    await daemon(['api', 'new'], port);
+    // The daemon that comes back has alerts failing: the window must hear it, not keep the old picture.
+    const failing: AlertsStatus = { webhook: true, queued: 2, dropped: 0, suppressed: 0, delivered: 0, lastDeliveryAt: null, lastError: 'HTTP 500', lastErrorAt: 1, nextAttemptAt: 2, heartbeat: null };
+    await daemon(['api', 'new'], port, failing);
     await waitFor(() => remote.connected, Boolean, { what: 'a reconnection' });
     await waitFor(() => seen.some((each) => each.name === 'manifest.changed'), Boolean, { what: 'the catch-up events' });
     expect(seen.filter((each) => each.name === 'service.removed').map((each) => each.payload)).toEqual([{ name: 'old' }]);
+    expect(seen.filter((each) => each.name === 'alerts.changed').map((each) => each.payload)).toEqual([{ alerts: failing }]);
     expect(seen.filter((each) => each.name === 'service.changed').map((each) => (each.payload as { service: ServiceSnapshot }).service.name)).toEqual(['api', 'new']);
     const list = await remote.call('services.list', {});
     expect(list.ok && list.value.map((service) => service.name)).toEqual(['api', 'new']);

@@ -7,7 +7,7 @@
 //
 // Sequence numbers: a local `system.subscribe` must answer with the local seq that matches the
 // remote snapshot, so we keep recent (remote seq, local seq) pairs. On every (re)connect we ask
-// for a snapshot and publish it as change events (services, devices, monitors, manifest), with
+// for a snapshot and publish it as change events (services, devices, monitors, alerts, manifest), with
 // removals for what vanished, so an open window catches up without knowing there was a gap;
 // events that arrive while that snapshot is on its way are held and replayed after it.
 import WebSocket from 'ws';
@@ -139,6 +139,7 @@ export function connectRemoteOrchestrator(options: RemoteOrchestratorOptions): R
     for (const service of snapshot.services) publish('service.changed', { service, transition: null }, seq);
     for (const monitor of snapshot.monitors) publish('monitor.changed', monitor, seq);
     publish('devices.changed', { devices: snapshot.devices }, seq);
+    publish('alerts.changed', { alerts: snapshot.alerts ?? null }, seq);
     publish('manifest.changed', { manifestPath: snapshot.manifestPath, problems: snapshot.problems }, seq);
     known = { services, monitors };
     for (const event of events) if (event.seq > seq) relay(event);
