@@ -5,7 +5,6 @@
 import { app, dialog } from 'electron';
 import { join, resolve } from 'node:path';
 import { createLocalEngine, type LocalEngine } from './app/local-engine';
-import { auditedSession, recordDesktopCall } from './attach/audited-session';
 import { defaultStateDir } from './engine/instance/state-dir';
 import { registerAppScheme, serveRendererOverAppScheme } from './app/app-protocol';
 import { parseDesktopArgs } from './app/desktop-args';
@@ -44,7 +43,6 @@ function editorParts(): EditorParts | null {
 async function prepareEditor(doc: string): Promise<EditorParts | null> {
   if (!localEngine || !editorParts()) return null;
   const started = await localEngine.call('monitors.start', { doc });
-  recordDesktopCall(localEngine.audit, 'monitors.start', { doc }, started);
   if (!started.ok) log(`editor window for ${doc}: no monitor: ${started.error.message}`);
   return editorParts();
 }
@@ -105,11 +103,7 @@ async function main(): Promise<void> {
   await startDesktopShell({
     initial,
     open,
-    // A local engine's window calls are audited here; a daemon audits an attached app's itself.
-    bindIpc: (opened) => {
-      const audit = opened.mode === 'local' ? localEngine?.audit : undefined;
-      return bindContractToIpc(opened.engine.hub, devServerUrl, log, audit ? (session) => auditedSession(session, audit) : undefined);
-    },
+    bindIpc: (opened) => bindContractToIpc(opened.engine.hub, devServerUrl, log),
     createWindow: () => createMainWindow(devServerUrl, join(resourcesDir(), 'icon.png')),
     startHidden: launch.hidden,
     resourcesDir: resourcesDir(),

@@ -3,21 +3,19 @@
 // logged with channel and reason. Events go to each window through its own hub session.
 import { ipcMain, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { errorReply, ipcChannel, methodNames, type Reply } from '../../shared/contract';
-import type { ClientSession, EventHub } from '../engine/api/event-hub';
+import type { SessionSource } from '../attach/audited-session';
+import type { ClientSession } from '../engine/api/event-hub';
 import { checkSender } from './sender-policy';
 
-/** `wrapSession`: each window's session as the engine should see it (the local engine's audit). */
-export function bindContractToIpc(hub: EventHub, devServerUrl: string | null, log: (line: string) => void, wrapSession: (session: ClientSession) => ClientSession = (session) => session): () => void {
+export function bindContractToIpc(hub: SessionSource, devServerUrl: string | null, log: (line: string) => void): () => void {
   const sessions = new Map<number, ClientSession>();
 
   const sessionFor = (contents: WebContents): ClientSession => {
     let session = sessions.get(contents.id);
     if (!session) {
-      session = wrapSession(
-        hub.open((name, seq, payload) => {
-          if (!contents.isDestroyed()) contents.send(ipcChannel.event(name), payload, seq);
-        }),
-      );
+      session = hub.open((name, seq, payload) => {
+        if (!contents.isDestroyed()) contents.send(ipcChannel.event(name), payload, seq);
+      });
       sessions.set(contents.id, session);
       contents.once('destroyed', () => {
         sessions.get(contents.id)?.close();

@@ -1,8 +1,8 @@
 // The desktop app's local engine keeps a daemon's promises to the outside: a status file for
 // watchdogs, `running: false` only after a clean close, and after an app killed with its
 // services up, the next start cleans up the orphaned tree and sends the `unclean-exit` alert;
-// a daemon started next for the manifest does the same; the window's changes land in the
-// manifest's audit file.
+// a daemon started next for the manifest does the same; changes made through the engine's
+// sessions and calls land in the manifest's audit file.
 // The killed app is a real process (the engine from source, through tsx), killed with SIGKILL.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,7 +17,7 @@ import { stopChild } from '../../../test/helpers/stop-child';
 import { waitFor } from '../../../test/helpers/wait-for';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../test/helpers/webhook-receiver';
 import { AuditLog, auditFilePath } from '../attach/audit-log';
-import { auditedSession, DESKTOP_ADDRESS } from '../attach/audited-session';
+import { DESKTOP_ADDRESS } from '../attach/audited-session';
 import { statusFilePath } from '../attach/status-file';
 import { manifestKey } from '../engine/instance/manifest-key';
 import { findFreePort } from '../engine/net/find-free-port';
@@ -66,14 +66,16 @@ describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, (
     expect(receiver.requests).toEqual([]);
   });
 
-  it("audits the window's calls that change something, in the file a daemon of the manifest serves", async () => {
+  it("audits the changes made through it (the window's and the tray's sessions, the editor's calls), in the file a daemon of the manifest serves", async () => {
     engine = await start();
     await waitFor(status, (file) => file.services[0]?.state === 'running', { what: 'ticker running' });
-    const session = auditedSession(engine.hub.open(() => {}), engine.audit);
+    const session = engine.hub.open(() => {});
     expect(await session.call('services.list', {})).toMatchObject({ ok: true });
     expect(await session.call('services.restart', { name: 'ticker' })).toMatchObject({ ok: true });
     expect(await session.call('services.stop', { name: 'no-such-service' })).toMatchObject({ ok: false });
     session.close();
+    expect(await engine.call('services.list', {})).toMatchObject({ ok: true });
+    expect(await engine.call('monitors.start', { doc: 'notes' })).toMatchObject({ ok: false });
     const logDir = engine.logs.logDir!;
     await engine.close();
     engine = null;
@@ -82,6 +84,7 @@ describe('the desktop app supervising a manifest itself', { timeout: 90_000 }, (
     expect(file.list()).toEqual([
       expect.objectContaining({ role: 'operator', transport: 'ipc', address: DESKTOP_ADDRESS, action: 'services.restart', args: { name: 'ticker' }, result: 'ok' }),
       expect.objectContaining({ transport: 'ipc', action: 'services.stop', args: { name: 'no-such-service' }, result: 'error', message: expect.stringContaining('no-such-service') }),
+      expect.objectContaining({ transport: 'ipc', action: 'monitors.start', args: { doc: 'notes' }, result: 'error' }),
     ]);
   });
 

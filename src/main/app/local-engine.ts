@@ -3,20 +3,21 @@
 // tells external watchdogs what runs, and says `running: false` only after a clean close, so
 // the next start of the app on a gallery machine that lost power or crashed sends the
 // `unclean-exit` alert, as a daemon's would. Its audit (`<log dir>/audit.jsonl`, the file a
-// daemon of the manifest keeps and serves at /api/audit) takes the window's calls that change
-// something (attach/audited-session.ts). Plain Node: tests run it with real processes.
+// daemon of the manifest keeps and serves at /api/audit) takes every change made through the
+// handle it returns: the window's and the tray's sessions, the editor window's calls
+// (attach/audited-session.ts). Plain Node: tests run it with real processes.
 import { manifestKey } from '../engine/instance/manifest-key';
 import { createOrchestrator, type Orchestrator, type OrchestratorOptions } from '../engine/orchestrator';
-import { AuditLog, auditFilePath } from '../attach/audit-log';
+import { openEngineAudit } from '../attach/audit-log';
+import { auditedHub, recordDesktopCall, type SessionSource } from '../attach/audited-session';
 import { previousUncleanExit, StatusFile } from '../attach/status-file';
-import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
 
-export interface LocalEngine extends Orchestrator {
-  /** For the window's IPC calls (auditedSession). */
-  readonly audit: AuditLog;
+/** An orchestrator whose sessions and calls are audited as the desktop app's. */
+export interface LocalEngine extends Omit<Orchestrator, 'hub'> {
+  readonly hub: SessionSource;
 }
 
-/** An orchestrator whose `close` also writes the status file's clean stop, last. */
+/** Its `close` also writes the status file's clean stop, last. */
 export async function createLocalEngine(options: OrchestratorOptions & { log: (line: string) => void }): Promise<LocalEngine> {
   const instanceKey = options.instanceKey ?? manifestKey(options.manifestPath);
   // Read before this instance's first write; the supervisor lock (open-engine.ts) is held.
@@ -28,16 +29,17 @@ export async function createLocalEngine(options: OrchestratorOptions & { log: (l
   } catch (error) {
     options.log(`status file ${status.path}: ${String(error)}`);
   }
-  const say = (line: string) => {
-    orchestrator.logs.write(ORCHESTRATOR_LOG, 'system', line + '\n');
-    options.log(line);
+  const audit = await openEngineAudit(orchestrator.logs, options.log);
+  const call: Orchestrator['call'] = async (method, args) => {
+    const reply = await orchestrator.call(method, args);
+    recordDesktopCall(audit, method, args, reply);
+    return reply;
   };
-  const audit = new AuditLog({ file: orchestrator.logs.logDir ? auditFilePath(orchestrator.logs.logDir) : null, say, onProblem: say });
-  await audit.load();
   let closed: Promise<void> | null = null;
   return {
     ...orchestrator,
-    audit,
+    hub: auditedHub(orchestrator.hub, audit),
+    call,
     close: () =>
       (closed ??= (async () => {
         await orchestrator.close();

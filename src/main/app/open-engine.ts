@@ -4,10 +4,11 @@
 // real daemon; index.ts passes createOrchestrator and connectRemoteOrchestrator.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Orchestrator } from '../engine/orchestrator';
+import type { SessionSource } from '../attach/audited-session';
 import { acquireSupervisorLock, isHolderAlive, readSupervisorLock, type LockInfo, type SupervisorLock } from '../attach/supervisor-lock';
 
-/** What the shell needs from an engine, local or remote. */
-export type EngineHandle = Pick<Orchestrator, 'hub' | 'call' | 'close' | 'manifestPath'>;
+/** What the shell needs from an engine, local or remote: sessions (the window, the tray) and calls. */
+export type EngineHandle = Pick<Orchestrator, 'call' | 'close' | 'manifestPath'> & { readonly hub: SessionSource };
 
 export interface OpenedEngine {
   readonly engine: EngineHandle;

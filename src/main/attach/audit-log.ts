@@ -6,6 +6,8 @@
 import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Role } from '../../shared/method-access';
+import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
+import type { LogStore } from '../engine/logs/log-store';
 
 export interface AuditEntry {
   /** Milliseconds since the epoch, and the same as ISO text for people. */
@@ -39,6 +41,20 @@ export const AUDIT_FILE_NAME = 'audit.jsonl';
 
 export function auditFilePath(logDir: string): string {
   return join(logDir, AUDIT_FILE_NAME);
+}
+
+/**
+ * A supervisor's audit, whichever shell runs it: beside its logs (per instance, as they are),
+ * each entry also said in its orchestrator log and to `log`, the previous runs read back.
+ */
+export async function openEngineAudit(logs: Pick<LogStore, 'logDir' | 'write'>, log: (line: string) => void): Promise<AuditLog> {
+  const say = (line: string) => {
+    logs.write(ORCHESTRATOR_LOG, 'system', line + '\n');
+    log(line);
+  };
+  const audit = new AuditLog({ file: logs.logDir ? auditFilePath(logs.logDir) : null, say, onProblem: say });
+  await audit.load();
+  return audit;
 }
 
 export class AuditLog {

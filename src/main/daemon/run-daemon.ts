@@ -19,8 +19,7 @@ import { StatusFile, previousUncleanExit } from '../attach/status-file';
 import { jsonLogLine } from './json-log-line';
 import { prepareAccess } from './prepare-access';
 import { manifestViewerToken } from './manifest-viewer-token';
-import { AuditLog, auditFilePath } from '../attach/audit-log';
-import { ORCHESTRATOR_LOG } from '../../shared/reserved-names';
+import { openEngineAudit } from '../attach/audit-log';
 
 export interface DaemonRun {
   orchestrator: Omit<OrchestratorOptions, 'log'>;
@@ -111,12 +110,7 @@ export async function runDaemon({ orchestrator: orchestratorOptions, host, port,
   shutdown.onHurry(() => orchestrator.hurry());
   if (shutdown.requested) return shutdown.finish();
   // Who changed what (issue 18): beside the logs, per instance as they are; read back on start.
-  const say = (line: string) => {
-    orchestrator.logs.write(ORCHESTRATOR_LOG, 'system', line + '\n');
-    log(line);
-  };
-  const audit = new AuditLog({ file: orchestrator.logs.logDir ? auditFilePath(orchestrator.logs.logDir) : null, say, onProblem: say });
-  await audit.load();
+  const audit = await openEngineAudit(orchestrator.logs, log);
   shutdown.track(() => audit.flushed());
   try {
     server = await startDaemonServer({
