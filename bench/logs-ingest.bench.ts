@@ -171,7 +171,7 @@ async function main(): Promise<void> {
     }
     const pipe = median(pipeTimes);
     const engine = median(engineTimes);
-    const ratios = pipeTimes.map((ms, i) => ms / engineTimes[i]).sort((a, b) => a - b);
+    const ratios = perRoundRatios(pipeTimes, engineTimes);
     const pipe2 = median(breakdownPipe);
     const mb = totalBytes / 1e6;
     const rate = (ms: number): string => `${ms.toFixed(0)} ms  (${(mb / (ms / 1000)).toFixed(0)} MB/s)`;
@@ -190,7 +190,7 @@ async function main(): Promise<void> {
     console.log(`  references in C, ratio to the pipe: generator | cat > file ${(pipe2 / median(catFileTimes)).toFixed(2)}× (the bytes alone into a file); generator | sed (fixed prefix per line) > file ${(pipe2 / median(sedFileTimes)).toFixed(2)}×`);
     if (cSameJob) {
       const c = pipe / median(cSameJobTimes);
-      const cRatios = pipeTimes.map((ms, i) => ms / cSameJobTimes[i]).sort((a, b) => a - b);
+      const cRatios = perRoundRatios(pipeTimes, cSameJobTimes);
       console.log(`  the file part of our job in C (fixtures/prefix-lines.c: ${FILE_PREFIX.length}-byte prefix per line into a file, one thread, no ring), same rounds: ${c.toFixed(2)}× the pipe (per round ${cRatios[0].toFixed(2)}–${cRatios.at(-1)!.toFixed(2)}); ours reaches ${((pipe / engine / c) * 100).toFixed(0)} % of it`);
     } else {
       console.log('  the file part of our job in C: not run (no `cc` on this machine to compile fixtures/prefix-lines.c)');
@@ -200,6 +200,11 @@ async function main(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The pipe's time over the other's, round by round, ascending. */
+function perRoundRatios(pipeTimes: number[], times: number[]): number[] {
+  return pipeTimes.map((ms, i) => ms / times[i]).sort((a, b) => a - b);
 }
 
 /** Lets V8 see the allocation rate drop (it shrinks its young generation then), as a daemon between bursts would. */

@@ -36,7 +36,7 @@ describe('the default layout', () => {
   // overflow list as copies, which is what the larger ring is for.
   it.each([1, 80, 4096])('holds a whole high water of %i-byte lines in its ring', (lineBytes) => {
     const layout = logWriteLayout();
-    const prefix = new Uint8Array('2026-12-05T13:50:08.123Z stdout '.length);
+    const prefix = new Uint8Array('2026-12-05T13:50:08.123Z [stdout] '.length); // the §8 prefix
     const linesPerRecord = Math.min(MAX_RECORD_LINES, Math.floor(MAX_RECORD_DATA / lineBytes));
     const record = { kind: layout.kinds.lines, file: 1, prefix, count: linesPerRecord, data: new Uint8Array(linesPerRecord * lineBytes) };
     const outputPerRecord = record.data.length + linesPerRecord * prefix.length;

@@ -44,7 +44,8 @@
 //      (step 0). Two monitors connecting in the same instant may each sync before the other's
 //      awareness reaches it, and both would be "alone": so alone counts only once we have been
 //      synced for `aloneAfterMs` (2 s), by when the server holds our awareness (sent right
-//      after our sync step 1) and any monitor joining later sees us in its first sync. Then the run starts right after our claim instead of after the editor's `ready`
+//      after our sync step 1) and any monitor joining later sees us in its first sync. Then
+//      the run starts right after our claim instead of after the editor's `ready`
 //      (that round trip through the sync server and the editor was ~3 ms of a ~33 ms bash cell
 //      here), and writes nothing (status, output, outcome, stdin request) until our copy shows
 //      the entry `ready` and ours (step 4): then `running` and what the run produced so far go
