@@ -194,12 +194,20 @@ describe('the viewer role, with real daemons', () => {
     expect(brief(await audit(daemon.token))).toEqual(expected);
   }, 120_000);
 
-  it('prints the read-only panel URL with `url --viewer`, and says when there is none', async () => {
+  it('prints the read-only panel URL with `url --viewer`, each daemon its own, and says when there is none', async () => {
     const daemon = await startDaemon(manifest, state, { viewerFlag: false }); // from the environment
     const printed = async (...args: string[]) => {
       const cli = runCliProcess(['url', '--config', manifest, ...args]);
       return { code: await cli.exited, output: cli.output().trim() };
     };
+    // A second daemon under the same HOME, another manifest and viewer token: each keeps its own.
+    const otherManifest = join(dir, 'other.toml');
+    await writeFile(otherManifest, `[services.web]\ncommand = ${JSON.stringify(ticker)}\n`);
+    const other = runCliProcess(['serve', '--config', otherManifest, '--port', '0', '--state-dir', state, '--quiet', '--viewer-token', 'another-viewer-token-here']);
+    const [, otherUrl] = (await waitFor(() => /listening on (http:\/\/[^/\s]+)\//.exec(other.output()), Boolean, { what: 'the second daemon listening', timeoutMs: 60_000 }))!;
+    const otherViewer = runCliProcess(['url', '--config', otherManifest, '--viewer']);
+    expect(await otherViewer.exited).toBe(0);
+    expect(otherViewer.output().trim()).toBe(`${otherUrl}/?token=another-viewer-token-here`);
     expect(await printed()).toEqual({ code: 0, output: `${daemon.url}/?token=${encodeURIComponent(daemon.token)}` });
     const viewer = await printed('--viewer');
     expect(viewer).toEqual({ code: 0, output: `${daemon.url}/?token=${encodeURIComponent(VIEWER)}` });
